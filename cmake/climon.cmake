@@ -1,0 +1,74 @@
+# Shared build settings and helpers for Climon targets.
+
+set(CLIMON_WARNINGS
+  -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+  -Wformat=2 -Wundef -Wvla -Wwrite-strings -Wcast-align -Wnull-dereference
+  -Wimplicit-fallthrough)
+if(CLIMON_WERROR)
+  list(APPEND CLIMON_WARNINGS -Werror)
+endif()
+
+set(CLIMON_VERSION_STRING "${PROJECT_VERSION}")
+
+# climon_target(tgt): warnings, include path, platform defines.
+function(climon_target tgt)
+  target_compile_options(${tgt} PRIVATE ${CLIMON_WARNINGS})
+  target_include_directories(${tgt} PRIVATE ${PROJECT_SOURCE_DIR}/include)
+  target_compile_definitions(${tgt} PRIVATE CLIMON_VERSION="${CLIMON_VERSION_STRING}")
+  if(WIN32)
+    target_compile_definitions(${tgt} PRIVATE UNICODE _UNICODE WIN32_LEAN_AND_MEAN
+      _WIN32_WINNT=0x0A00 WINVER=0x0A00 __USE_MINGW_ANSI_STDIO=1)
+    # Static runtime pieces: the programs import system DLLs only.
+    target_link_options(${tgt} PRIVATE -static -static-libgcc)
+  endif()
+  if(CLIMON_SANITIZE)
+    target_compile_options(${tgt} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+      -fno-sanitize-recover=all)
+    target_link_options(${tgt} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+# cmocka: Debian's libcmocka-dev natively; for mingw the static library
+# scripts/setup built from Debian's source package.
+if(WIN32)
+  find_path(CMOCKA_INCLUDE_DIR cmocka.h PATHS ${CLIMON_DEPS}/mingw/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  find_library(CMOCKA_LIBRARY NAMES cmocka-static PATHS ${CLIMON_DEPS}/mingw/lib NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+else()
+  find_path(CMOCKA_INCLUDE_DIR cmocka.h)
+  find_library(CMOCKA_LIBRARY NAMES cmocka)
+endif()
+if(NOT CMOCKA_INCLUDE_DIR OR NOT CMOCKA_LIBRARY)
+  message(FATAL_ERROR "cmocka not found: run scripts/setup")
+endif()
+
+# Test names say where they run: "native.ini" or "wine.ini".
+if(WIN32)
+  set(CLIMON_TEST_PREFIX "wine")
+else()
+  set(CLIMON_TEST_PREFIX "native")
+endif()
+
+# One Wine prefix per build tree, made once by a fixture test so the
+# first-start cost is paid once per run and not inside a timed test.
+if(WIN32 AND CMAKE_CROSSCOMPILING_EMULATOR)
+  set(CLIMON_WINEPREFIX "${CMAKE_BINARY_DIR}/wineprefix")
+  set(CLIMON_TEST_ENV "WINEPREFIX=${CLIMON_WINEPREFIX};WINEDEBUG=-all;WINEDLLOVERRIDES=mscoree,mshtml=")
+endif()
+
+# climon_add_test(name SOURCES a.c b.c [LIBS x y] [LABELS l]): one cmocka
+# executable per module, run natively or under Wine.
+function(climon_add_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  set(tgt test_${name})
+  add_executable(${tgt} ${T_SOURCES})
+  climon_target(${tgt})
+  target_include_directories(${tgt} PRIVATE ${CMOCKA_INCLUDE_DIR} ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${tgt} PRIVATE ${T_LIBS} climon_core ${CMOCKA_LIBRARY})
+  add_test(NAME ${CLIMON_TEST_PREFIX}.${name} COMMAND ${tgt})
+  set_tests_properties(${CLIMON_TEST_PREFIX}.${name} PROPERTIES
+    LABELS "${T_LABELS}" TIMEOUT 300
+    ENVIRONMENT "CLIMON_TEST_DATA=${PROJECT_SOURCE_DIR}/tests/data;${CLIMON_TEST_ENV}")
+  if(CLIMON_WINEPREFIX)
+    set_tests_properties(${CLIMON_TEST_PREFIX}.${name} PROPERTIES FIXTURES_REQUIRED wineprefix)
+  endif()
+endfunction()

@@ -1,0 +1,227 @@
+/*
+ * agent.h: Climon's decision machine.
+ *
+ * The Win32 shell turns what happens (a .RAW file appears, Client Setup
+ * exits, the manager writes the registry, the user clicks, a timer fires)
+ * into agent_event values and feeds them to agent_step(), which updates the
+ * state and returns the actions to carry out. The machine does no I/O,
+ * reads no clock (time comes in every event) and allocates nothing, so
+ * every rule below is tested without Windows:
+ *
+ *  - Client Setup runs only when both CopyListVersions are known and
+ *    differ; never twice for the same server version unless the last run
+ *    failed; after failures it backs off (doubling, capped) and gives up on
+ *    that version after cfg->setup_max_failures, and it is only ever
+ *    retried from an inventory pass or an explicit check, never a timer.
+ *  - A share that cannot be reached is retried on a doubling timer
+ *    (cfg->share_retry_base_s up to cfg->share_retry_max_s), never faster:
+ *    the old Client Monitor locked accounts retrying every 60 s.
+ *  - The user is prompted only for a change the manager reported, once per
+ *    change, and only when the site and the admin allow prompts. A restart
+ *    pending wins over a logoff pending; a restart or a new logon the user
+ *    makes on their own clears what it satisfies.
+ */
+#ifndef CLIMON_AGENT_H
+#define CLIMON_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "climon/copylist.h"
+
+#define AGENT_TEXT_MAX 255       /* log lines, error texts */
+#define AGENT_COMPONENTS_MAX 255 /* "Inventory Agent 1.2.1, Remote Control 2.0" */
+#define AGENT_MAX_ACTIONS 16
+
+typedef uint64_t agent_time; /* seconds since 1970-01-01 UTC */
+
+typedef enum agent_pending {
+    AGENT_PENDING_NONE = 0,
+    AGENT_PENDING_LOGOFF = 1,
+    AGENT_PENDING_RESTART = 2 /* greater wins */
+} agent_pending;
+
+typedef enum agent_phase { /* not persisted */
+    AGENT_PHASE_IDLE = 0,
+    AGENT_PHASE_FORWARDING,
+    AGENT_PHASE_CHECKING,
+    AGENT_PHASE_SETUP
+} agent_phase;
+
+/* What the icon and tooltip show, most urgent first. */
+typedef enum agent_icon {
+    AGENT_ICON_UP_TO_DATE = 0,
+    AGENT_ICON_CHECKING,
+    AGENT_ICON_REQUEST_PENDING, /* a request is with the manager */
+    AGENT_ICON_ACTION_NEEDED,   /* restart or logoff pending */
+    AGENT_ICON_ERROR            /* last pass failed: share away, setup failing */
+} agent_icon;
+
+/* Deferral choices offered with the prompt (bit mask). */
+enum {
+    AGENT_CHOICE_1H = 1u << 0,
+    AGENT_CHOICE_4H = 1u << 1,
+    AGENT_CHOICE_TOMORROW = 1u << 2 /* 09:00 local time the next day */
+};
+
+typedef enum agent_choice {
+    AGENT_USER_RESTART_NOW = 0,
+    AGENT_USER_LOGOFF_NOW,
+    AGENT_USER_LATER_1H,
+    AGENT_USER_LATER_4H,
+    AGENT_USER_LATER_TOMORROW,
+    AGENT_USER_DISMISSED /* closed without a choice: as Later 1 hour */
+} agent_choice;
+
+typedef struct agent_config {
+    uint32_t setup_retry_base_s;  /* first wait after a failed setup (900) */
+    uint32_t setup_retry_max_s;   /* cap of the doubling (86400) */
+    uint32_t setup_max_failures;  /* then wait for a new server version (5) */
+    uint32_t share_retry_base_s;  /* first wait after the share failed (300) */
+    uint32_t share_retry_max_s;   /* cap (14400) */
+    bool prompts_enabled;         /* admin policy; false: status only */
+    uint32_t deadline_s;          /* 0 none; else deferrals end this long after the change */
+    uint32_t quiet_after_logon_s; /* no prompt this soon after logon (0) */
+} agent_config;
+
+void agent_config_default(agent_config *cfg);
+
+/* The manager's report, as the shell read it from the Client Services key. */
+typedef struct agent_report {
+    bool restart;          /* Reboot Required = 1 */
+    bool logoff;           /* Logoff Required = 1 */
+    bool prompt_allowed;   /* Prompt for Restart != 0 (absent = allowed) */
+    bool request_queued;   /* our .CCR is still in CCR.BOX */
+    uint32_t change_id;    /* Change Id; 0 = none given */
+    char components[AGENT_COMPONENTS_MAX + 1];
+} agent_report;
+
+/* Persisted across agent restarts (state.h reads and writes it), plus the
+ * phase. Zero-initialise, or agent_state_init(). */
+typedef struct agent_state {
+    agent_phase phase;
+
+    /* The pass in progress; not persisted. */
+    agent_time pass_started;  /* a pass older than a few hours is taken as lost */
+    bool pass_by_user;        /* CHECK_NOW: may skip a setup backoff wait, not the cap */
+    bool pass_again;          /* INVENTORY during a pass: forward again when it ends */
+
+    /* Session identity, from AGENT_EV_START; not persisted. */
+    agent_time boot_time;
+    agent_time logon_time;
+
+    /* Client Setup bookkeeping */
+    bool setup_ran;           /* setup_version is meaningful */
+    uint32_t setup_version;   /* server CopyListVersion of the last run */
+    bool setup_ok;            /* that run succeeded */
+    uint32_t setup_failures;  /* consecutive failed runs for setup_version */
+    agent_time setup_retry_at;/* no new run before (after a failure) */
+    int32_t last_setup_exit;  /* -1: timed out or did not start */
+
+    /* Share reachability */
+    uint32_t share_failures;
+    agent_time share_retry_at; /* 0: none scheduled */
+
+    /* Request filed and not yet answered */
+    agent_time request_since;  /* 0: none */
+
+    /* Change reported by the manager */
+    agent_pending pending;
+    agent_time pending_since;
+    agent_time pending_boot;   /* boot time when it was reported */
+    agent_time pending_logon;  /* logon time when it was reported */
+    uint32_t change_id;
+    uint32_t done_change_id;   /* a change already satisfied: never prompt for it again */
+    char components[AGENT_COMPONENTS_MAX + 1];
+    agent_time deferred_until; /* 0: not deferred */
+    agent_time prompted_at;    /* 0: not yet shown for this change */
+    bool announce_updated;     /* a restart satisfied a change: say so once */
+
+    /* For the status window */
+    agent_time last_pass;      /* last inventory pass */
+    uint32_t last_forwarded;   /* .RAW files it forwarded */
+    agent_time last_check;
+    clv local;
+    clv server;
+    clv_result last_result;
+    bool has_result;
+    char last_error[AGENT_TEXT_MAX + 1]; /* "" when the last pass was clean */
+} agent_state;
+
+void agent_state_init(agent_state *st);
+
+typedef enum agent_event_type {
+    AGENT_EV_START,           /* boot_time, logon_time */
+    AGENT_EV_INVENTORY,       /* a .RAW appeared, or files were left at start */
+    AGENT_EV_CHECK_NOW,       /* the user or /check asked for a pass now */
+    AGENT_EV_FORWARDED,       /* ok, count, error */
+    AGENT_EV_VERSIONS,        /* local, server (CLV_UNREADABLE: could not read) */
+    AGENT_EV_SETUP_EXITED,    /* exit_code */
+    AGENT_EV_SETUP_NOT_STARTED, /* error: CreateProcess failed, file missing */
+    AGENT_EV_SETUP_TIMED_OUT, /* the shell killed it */
+    AGENT_EV_REPORT,          /* report */
+    AGENT_EV_USER_CHOICE,     /* choice */
+    AGENT_EV_TIMER,           /* the time asked for by AGENT_ACT_SCHEDULE came */
+    AGENT_EV_SESSION_ENDING   /* WM_ENDSESSION: save, nothing else */
+} agent_event_type;
+
+typedef struct agent_event {
+    agent_event_type type;
+    agent_time now;
+    int32_t local_offset_s;   /* local time minus UTC, for "tomorrow" */
+
+    agent_time boot_time;     /* START */
+    agent_time logon_time;    /* START */
+    bool ok;                  /* FORWARDED */
+    uint32_t count;           /* FORWARDED: files moved */
+    clv local, server;        /* VERSIONS */
+    int32_t exit_code;        /* SETUP_EXITED */
+    agent_report report;      /* REPORT */
+    agent_choice choice;      /* USER_CHOICE */
+    char error[AGENT_TEXT_MAX + 1]; /* FORWARDED (not ok), SETUP_NOT_STARTED */
+} agent_event;
+
+typedef enum agent_action_type {
+    AGENT_ACT_FORWARD,       /* move .RAW files to the inventory box; answer FORWARDED */
+    AGENT_ACT_READ_VERSIONS, /* read both CopyListVersions; answer VERSIONS */
+    AGENT_ACT_RUN_SETUP,     /* start Client Setup; answer SETUP_* ; version = server */
+    AGENT_ACT_READ_REPORT,   /* read Client Services; answer REPORT */
+    AGENT_ACT_PROMPT,        /* balloon then dialog: pending, choices, text = components */
+    AGENT_ACT_ANNOUNCE,      /* say once: components updated; text = components */
+    AGENT_ACT_RESTART,       /* the user chose to restart: ask Windows */
+    AGENT_ACT_LOGOFF,        /* the user chose to log off */
+    AGENT_ACT_SCHEDULE,      /* next AGENT_EV_TIMER at `at`; at == 0: no timer */
+    AGENT_ACT_LOG,           /* level, text */
+    AGENT_ACT_SAVE_STATE,
+    AGENT_ACT_STATUS         /* icon, tooltip or status window may have changed */
+} agent_action_type;
+
+typedef enum agent_level { AGENT_LOG_INFO = 1, AGENT_LOG_WARNING = 2, AGENT_LOG_ERROR = 3 } agent_level;
+
+typedef struct agent_action {
+    agent_action_type type;
+    agent_time at;           /* SCHEDULE */
+    uint32_t version;        /* RUN_SETUP */
+    agent_pending pending;   /* PROMPT */
+    unsigned choices;        /* PROMPT: AGENT_CHOICE_* allowed */
+    agent_level level;       /* LOG */
+    char text[AGENT_TEXT_MAX + 1];
+} agent_action;
+
+typedef struct agent_actions {
+    unsigned n;
+    agent_action a[AGENT_MAX_ACTIONS];
+} agent_actions;
+
+/* Applies ev to st and fills out (cleared first) with the actions, in the
+ * order to carry them out. Never fails; an event that makes no sense in the
+ * current phase is logged and ignored. */
+void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
+                agent_actions *out);
+
+agent_icon agent_icon_of(const agent_state *st);
+const char *agent_pending_name(agent_pending p); /* "none", "logoff", "restart" */
+const char *agent_icon_name(agent_icon i);       /* "up-to-date", "checking", ... */
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * checkcmd.c: /check, one inventory pass without the GUI, and the console
+ * output every command-line form uses.
+ *
+ * climon.exe is a GUI program, so it has no console of its own: it
+ * attaches to its parent's (cmd.exe) and writes with WriteConsoleW there,
+ * or, when its output was redirected to a file or a pipe (GetFileType),
+ * writes UTF-8 with WriteFile. Under Wine the standard handles are the
+ * Unix terminal or pipe, which WriteConsoleW refuses: then WriteFile too.
+ *
+ * /check prints key=value lines (local_version, server_version, result,
+ * explanation, setup_exit, pending; error when there is one) and exits 0
+ * up to date, 1 differs, 2 unknown, 64 usage.
+ */
+#include "climon.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "climon/copylist.h"
+#include "winstr.h"
+
+static HANDLE g_out = INVALID_HANDLE_VALUE, g_err = INVALID_HANDLE_VALUE;
+
+static HANDLE std_or_console(DWORD which, BOOL attached)
+{
+    HANDLE h = GetStdHandle(which);
+    if ((h == NULL || h == INVALID_HANDLE_VALUE) && attached)
+        h = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+                        NULL, OPEN_EXISTING, 0, NULL);
+    return h;
+}
+
+void console_init(void)
+{
+    BOOL attached = AttachConsole(ATTACH_PARENT_PROCESS);
+    g_out = std_or_console(STD_OUTPUT_HANDLE, attached);
+    g_err = std_or_console(STD_ERROR_HANDLE, attached);
+    if (g_err == NULL || g_err == INVALID_HANDLE_VALUE)
+        g_err = g_out;
+}
+
+static void write_to(HANDLE h, const char *text)
+{
+    DWORD put, len = (DWORD)strlen(text);
+
+    if (h == NULL || h == INVALID_HANDLE_VALUE)
+        return;
+    if (GetFileType(h) == FILE_TYPE_CHAR) {
+        wchar_t w[4096];
+        DWORD mode;
+        /* A real console shows UTF-16; a Unix tty under Wine is no console. */
+        if (GetConsoleMode(h, &mode) && winstr_from_utf8(text, w, 4096) &&
+            WriteConsoleW(h, w, (DWORD)wcslen(w), &put, NULL))
+            return;
+    }
+    WriteFile(h, text, len, &put, NULL);
+}
+
+static void vprint(HANDLE h, const char *fmt, va_list ap)
+{
+    char buf[4096];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    write_to(h, buf);
+}
+
+void console_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprint(g_out, fmt, ap);
+    va_end(ap);
+}
+
+void console_eprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprint(g_err, fmt, ap);
+    va_end(ap);
+}
+
+int checkcmd_run(const cmd_line *cl)
+{
+    climon_config *cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
+    engine *e = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *e);
+    char lv[32], sv[32], explain[512];
+    logfile lf;
+    agent_event ev;
+    agent_time started;
+    clv_result r = CLV_UNKNOWN;
+    clv none;
+    BOOL fresh;
+    int rc = CLIMON_EXIT_UNKNOWN;
+
+    if (!cfg || !e) {
+        console_eprintf("climon: out of memory\n");
+        goto out;
+    }
+    config_load(cl, cfg);
+    /* /check reports; it never asks the user anything. */
+    cfg->core.prompts_enabled = false;
+    window_open_log(&lf, cfg);
+    window_log_config(&lf, cfg, "/check");
+    if (cfg->smsini_error[0])
+        console_eprintf("climon: %s\n", cfg->smsini_error);
+
+    engine_init(e, cfg, &lf, NULL);
+    /* An admin's explicit check is one attempt, not the retry loop the
+     * share backoff guards against: it does not wait for the retry time. */
+    e->st.share_retry_at = 0;
+    started = time_now();
+
+    engine_event_init(&ev, AGENT_EV_START);
+    ev.boot_time = time_boot();
+    ev.logon_time = time_logon();
+    engine_feed(e, &ev);
+    engine_event_init(&ev, AGENT_EV_CHECK_NOW);
+    engine_feed(e, &ev);
+    engine_drain(e);
+
+    /* Only a result of this run counts; the saved one may be days old. */
+    fresh = e->st.has_result && e->st.last_check >= started;
+    memset(&none, 0, sizeof none);
+    none.status = CLV_UNREADABLE;
+    if (fresh)
+        r = e->st.last_result;
+    clv_format(fresh ? &e->st.local : &none, lv, sizeof lv);
+    clv_format(fresh ? &e->st.server : &none, sv, sizeof sv);
+    if (fresh)
+        clv_explain(&e->st.local, &e->st.server, explain, sizeof explain);
+    else
+        snprintf(explain, sizeof explain, "no versions read: %s",
+                 e->st.last_error[0] ? e->st.last_error : "the pass did not get that far");
+    console_printf("local_version=%s\nserver_version=%s\nresult=%s\nexplanation=%s\n", lv, sv,
+                   clv_result_name(r), explain);
+    if (!e->setup_finished)
+        console_printf("setup_exit=none\n");
+    else if (e->setup_how == AGENT_EV_SETUP_EXITED)
+        console_printf("setup_exit=%ld\n", (long)e->setup_exit);
+    else
+        console_printf("setup_exit=%s\n",
+                       e->setup_how == AGENT_EV_SETUP_TIMED_OUT ? "timeout" : "not-started");
+    console_printf("pending=%s\n", agent_pending_name(e->st.pending));
+    if (e->st.last_error[0])
+        console_printf("error=%s\n", e->st.last_error);
+    LOG_INFO(&lf, "/check: result %s, pending %s", clv_result_name(r),
+             agent_pending_name(e->st.pending));
+    engine_save(e);
+    rc = r == CLV_SAME ? CLIMON_EXIT_OK : r == CLV_DIFFERS ? CLIMON_EXIT_DIFFERS : CLIMON_EXIT_UNKNOWN;
+out:
+    if (cfg)
+        HeapFree(GetProcessHeap(), 0, cfg);
+    if (e)
+        HeapFree(GetProcessHeap(), 0, e);
+    return rc;
+}

@@ -1,0 +1,362 @@
+/*
+ * climon.h: private header of climon.exe, the tray agent.
+ *
+ * The agent is a thin Win32 shell over the core's decision machine
+ * (climon/agent.h). Every agent_step runs on the UI thread (engine.c);
+ * workers (directory watch, registry watch, I/O jobs, Client Setup) only
+ * wait, do their I/O and post the result to the hidden window as a
+ * message. One file per concern:
+ *
+ *   main.c      wWinMain: command line, single instance, dispatch
+ *   config.c    paths and settings: switch > policy > SMS.INI
+ *   engine.c    agent_step and the actions, sync (/check) or async (GUI)
+ *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT
+ *   forward.c   .RAW files to the inventory box, crash-safe
+ *   setupexec.c Client Setup as a child process with a timeout
+ *   dirwatch.c  directory change notifications on the inventory folder
+ *   regwatch.c  registry change notifications on Client Services
+ *   report.c    reads the manager's report from the registry
+ *   window.c    the hidden top-level window and its procedure
+ *   tray.c      the notification icon and its menu
+ *   prompt.c    the restart / logoff prompt and carrying it out
+ *   statuswnd.c the status window
+ *   checkcmd.c  /check, and console output for every command
+ *   install.c   /install, /uninstall (Run keys)
+ *   timefmt.c   agent_time <-> Windows time, local offset
+ */
+#ifndef CLIMON_AGENT_PRIVATE_H
+#define CLIMON_AGENT_PRIVATE_H
+
+#include <windows.h>
+#include <stdint.h>
+
+#include "climon/agent.h"
+#include "climon/state.h"
+#include "logfile.h"
+
+#define CLIMON_WNDCLASS L"Climon.Agent"
+#define CLIMON_STATUS_WNDCLASS L"Climon.Status"
+#define CLIMON_MUTEX L"Local\\Climon.Agent"
+#define CLIMON_MSG_SHOW_STATUS L"Climon.ShowStatus" /* RegisterWindowMessage */
+#define CLIMON_MSG_QUIT L"Climon.Quit"
+
+#define CLIMON_PATH_MAX 1024 /* room for long (\\?\-less) UNC paths */
+#define CLIMON_CMD_MAX 2048
+
+/* Exit codes of the command-line forms. */
+enum {
+    CLIMON_EXIT_OK = 0,
+    CLIMON_EXIT_DIFFERS = 1, /* /check: versions differ; others: failed */
+    CLIMON_EXIT_UNKNOWN = 2,
+    CLIMON_EXIT_USAGE = 64
+};
+
+/* Messages the hidden window handles. */
+enum {
+    WMAPP_NOTIFYCALLBACK = WM_APP + 1, /* the notification icon */
+    WMAPP_EVENT,         /* lParam: agent_event * from a worker (HeapAlloc; the window frees) */
+    WMAPP_INVENTORY,     /* dirwatch: the inventory folder changed */
+    WMAPP_REGCHANGE,     /* regwatch: Client Services changed */
+    WMAPP_SHOWMENU,      /* posted click: wParam x, lParam y */
+    WMAPP_OPENSTATUS,    /* posted click: open the status window */
+    WMAPP_PROMPT         /* run the prompt outside agent_step's action loop */
+};
+
+/* Timer ids on the hidden window. */
+enum {
+    TIMER_AGENT = 1,      /* AGENT_ACT_SCHEDULE */
+    TIMER_TRAY_RETRY = 2, /* NIM_ADD failed: the shell is not ready */
+    TIMER_PROMPT_QUIET = 3, /* the user is busy (presentation, full screen) */
+    TIMER_PROMPT_DIALOG = 4 /* balloon shown; the dialog follows */
+};
+
+/* ---- config.c ---- */
+
+typedef enum config_source { SRC_DEFAULT = 0, SRC_SMSINI, SRC_POLICY, SRC_SWITCH } config_source;
+
+typedef struct climon_config {
+    wchar_t sms_ini[CLIMON_PATH_MAX];
+    wchar_t share[CLIMON_PATH_MAX];    /* logon server share, "" when unknown */
+    wchar_t invdata[CLIMON_PATH_MAX];  /* local inventory folder */
+    wchar_t inv_box[CLIMON_PATH_MAX];  /* <share>\INVENTRY.BOX */
+    wchar_t ccr_box[CLIMON_PATH_MAX];  /* <share>\CCR.BOX */
+    wchar_t sms_path[CLIMON_PATH_MAX]; /* C:\MS\SMS */
+    wchar_t state_dir[CLIMON_PATH_MAX];
+    wchar_t log_path[CLIMON_PATH_MAX];
+    wchar_t setup_cmd[CLIMON_CMD_MAX]; /* full command line, "" = the default */
+    wchar_t restart_hook[CLIMON_PATH_MAX];
+    DWORD setup_timeout_s;
+    DWORD log_max_kb;
+    config_source src_share, src_invdata, src_smsini, src_log, src_setup;
+    /* From SMS.INI, for the status window and the unique names (UTF-8). */
+    char site_code[16];
+    char unique_id[40];
+    char logon_server[64];
+    agent_config core;
+    /* Why SMS.INI could not be used, "" when it could (UTF-8). */
+    char smsini_error[256];
+} climon_config;
+
+typedef enum cmd_verb {
+    VERB_RUN = 0, /* the tray agent */
+    VERB_CHECK,
+    VERB_INSTALL,
+    VERB_INSTALL_MACHINE,
+    VERB_UNINSTALL,
+    VERB_QUIT,
+    VERB_HELP
+} cmd_verb;
+
+typedef struct cmd_line {
+    cmd_verb verb;
+    BOOL show_status; /* /status: open the status window at start */
+    /* Overrides; "" when not given. */
+    wchar_t smsini[CLIMON_PATH_MAX];
+    wchar_t share[CLIMON_PATH_MAX];
+    wchar_t invdata[CLIMON_PATH_MAX];
+    wchar_t statedir[CLIMON_PATH_MAX];
+    wchar_t log[CLIMON_PATH_MAX];
+    wchar_t setup[CLIMON_CMD_MAX];
+    wchar_t restart_hook[CLIMON_PATH_MAX];
+    DWORD setup_timeout_s; /* 0: not given */
+    char error[256];       /* usage error, "" when none */
+} cmd_line;
+
+/* Parses argv (without argv[0]). Returns FALSE on a usage error, with
+ * cl->error saying what. */
+BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl);
+
+/* Fills cfg from the switches, the policy key and SMS.INI, in that order
+ * of precedence. Never fails: what cannot be read stays "" and
+ * cfg->smsini_error says why, so the agent runs and shows the error. */
+void config_load(const cmd_line *cl, climon_config *cfg);
+
+/* Reads the policy value name from HKLM\SOFTWARE\Policies\Climon. */
+BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap);
+BOOL config_policy_dword(const wchar_t *name, DWORD *out);
+
+/* The default Client Setup command for cfg: "<share>\X86.BIN\CLI_NT.EXE" /p:<share>. */
+BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap);
+
+/* The state file: <state_dir>\state.ini. */
+BOOL config_state_path(const climon_config *cfg, wchar_t *out, size_t cap);
+
+/* ---- timefmt.c ---- */
+
+agent_time time_now(void);
+int32_t time_local_offset(void);
+agent_time time_from_filetime(const FILETIME *ft);
+/* Boot time: now - uptime, rounded to the minute (uptime has jitter). */
+agent_time time_boot(void);
+/* Logon time of this session; see docs/agent.md for the fallback. */
+agent_time time_logon(void);
+/* "2026-11-24 13:49" in local time, or the "never" string when t == 0. */
+void time_format_local(agent_time t, wchar_t *out, size_t cap);
+
+/* ---- forward.c ---- */
+
+/* 32-bit FNV-1a over bytes, continuing from h (start with FORWARD_FNV_SEED). */
+#define FORWARD_FNV_SEED 2166136261u
+uint32_t forward_fnv1a(uint32_t h, const void *data, size_t len);
+
+/* The stem of the unique name in the inventory box for a file whose bytes
+ * hash to hash, on attempt n (0 first; a different file already holding
+ * a name moves to the next): the last 4 characters of the SMS Unique ID
+ * and 8 hex digits, e.g. "1000A1B2C3D4". */
+void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar_t *out,
+                         size_t cap);
+
+/* Moves every *.RAW in invdata into inv_box (copy as .TMP, rename to the
+ * unique .RAW, delete the local one). *count: files now in the box.
+ * Returns FALSE with err set when any file could not be moved; the files
+ * that could not be moved stay where they are. */
+BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
+                 logfile *lf, uint32_t *count, char *err, size_t cap);
+
+/* ---- setupexec.c ---- */
+
+typedef enum setup_outcome {
+    SETUP_EXITED = 0,
+    SETUP_TIMED_OUT,
+    SETUP_NOT_STARTED
+} setup_outcome;
+
+/* Splits a command line into the application (the first, maybe quoted,
+ * token). FALSE when there is none or it is not a full path. */
+BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap);
+
+/* Runs cmd (no shell, no window), waits up to timeout_s (0 = 600), kills
+ * it on expiry. cancel (may be NULL) stops the wait early (the child is
+ * left to finish: killing Client Setup mid-write would be worse). */
+setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
+                            DWORD *exit_code, char *err, size_t cap);
+
+/* ---- report.c ---- */
+
+/* Reads Client Services into r (absent key: nothing pending), and
+ * request_queued from <ccr_box>\<unique_id>.CCR. */
+void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, agent_report *r);
+
+/* ---- dirwatch.c / regwatch.c ---- */
+
+typedef struct watcher {
+    HANDLE thread;
+    HANDLE stop; /* manual-reset event */
+    HWND hwnd;   /* posts here */
+    UINT msg;
+    logfile *lf;
+    wchar_t path[CLIMON_PATH_MAX];
+} watcher;
+
+/* Posts msg to hwnd whenever a file is added or written in dir. */
+BOOL dirwatch_start(watcher *w, const wchar_t *dir, HWND hwnd, UINT msg, logfile *lf);
+/* Posts msg once each change to Client Services settles (or the key appears). */
+BOOL regwatch_start(watcher *w, HWND hwnd, UINT msg, logfile *lf);
+void watcher_stop(watcher *w);
+
+/* ---- jobs.c ---- */
+
+typedef enum job_kind { JOB_FORWARD, JOB_VERSIONS, JOB_SETUP, JOB_REPORT } job_kind;
+
+/* Does the I/O of one action and fills ev (type, payload) for the core. */
+void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel,
+             agent_event *ev);
+
+/* ---- engine.c ---- */
+
+typedef struct engine engine;
+
+/* What the tray agent does with the actions only a GUI has; all NULL in
+ * /check, where they are logged and dropped. */
+typedef struct engine_ui {
+    void (*status)(engine *e);                      /* AGENT_ACT_STATUS */
+    void (*prompt)(engine *e);                      /* AGENT_ACT_PROMPT: e->prompt_* set */
+    void (*announce)(engine *e, const char *text);  /* AGENT_ACT_ANNOUNCE */
+    void (*schedule)(engine *e, agent_time at);     /* AGENT_ACT_SCHEDULE */
+} engine_ui;
+
+struct engine {
+    agent_state st;
+    climon_config cfg;
+    logfile *lf;
+    HWND hwnd;       /* NULL: synchronous (/check), every job runs inline */
+    engine_ui ui;
+    HANDLE cancel;   /* set at exit: workers stop waiting */
+    CRITICAL_SECTION jobs_lock;
+    LONG jobs_running;
+    HANDLE jobs_idle; /* set while no worker runs */
+    /* Synchronous mode: events waiting for agent_step. */
+    agent_event queue[8];
+    unsigned qhead, qlen;
+    /* What this run did, for /check. */
+    BOOL setup_started;
+    BOOL setup_finished;
+    int32_t setup_exit; /* -1: timed out or did not start */
+    agent_event_type setup_how; /* SETUP_EXITED, _TIMED_OUT or _NOT_STARTED */
+    /* The prompt AGENT_ACT_PROMPT asked for. */
+    agent_pending prompt_pending;
+    unsigned prompt_choices;
+    char prompt_text[AGENT_TEXT_MAX + 1];
+};
+
+/* Loads the state file (damaged or missing: the default state, logged). */
+void engine_init(engine *e, const climon_config *cfg, logfile *lf, HWND hwnd);
+/* Fills ev->now and the local offset, runs agent_step and carries out
+ * the actions. UI thread only. */
+void engine_feed(engine *e, agent_event *ev);
+/* A worker's event arrived (WMAPP_EVENT): feeds it and frees it. */
+void engine_on_worker_event(engine *e, agent_event *ev);
+/* Client Services changed: read the report (a job) and feed it. */
+void engine_read_report(engine *e);
+/* Synchronous mode: feeds queued results until none is left. */
+void engine_drain(engine *e);
+void engine_event_init(agent_event *ev, agent_event_type type);
+void engine_save(engine *e);
+/* Waits (bounded) for workers before exit. */
+void engine_shutdown(engine *e, DWORD wait_ms);
+
+/* ---- window.c ---- */
+
+typedef struct climon_app {
+    HINSTANCE hinst;
+    HWND hwnd;
+    HWND status;
+    engine eng;
+    logfile log;
+    watcher dir, reg;
+    UINT msg_taskbar_created, msg_show_status, msg_quit;
+    /* tray */
+    BOOL icon_added;
+    unsigned icon_adds;      /* NIM_ADD successes, for the log and tests */
+    unsigned tray_attempts;  /* consecutive failed NIM_ADD */
+    agent_icon icon_shown;
+    BOOL icon_valid;
+    /* prompt */
+    BOOL prompt_open;
+    HWND prompt_hwnd;        /* the Task Dialog while it is shown */
+    unsigned quiet_retries;
+    UINT dpi;
+} climon_app;
+
+extern climon_app g_app;
+
+int window_run(HINSTANCE hinst, const cmd_line *cl, int show);
+/* Opens the log (making its folder) and writes the configuration to it. */
+void window_open_log(logfile *lf, const climon_config *cfg);
+void window_log_config(logfile *lf, const climon_config *cfg, const char *mode);
+
+/* ---- tray.c ---- */
+
+void tray_add(climon_app *a);
+void tray_on_retry_timer(climon_app *a);
+void tray_update(climon_app *a);
+void tray_remove(climon_app *a);
+/* A balloon; the texts are string ids. FALSE when the shell refused it. */
+BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text);
+void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp);
+void tray_show_menu(climon_app *a, int x, int y);
+/* Loads a string table entry into buf ("" when missing). Returns buf. */
+const wchar_t *res_string(UINT id, wchar_t *buf, int cap);
+
+/* ---- prompt.c ---- */
+
+/* AGENT_ACT_PROMPT reached the window: balloon, then the dialog, unless
+ * the user is presenting (then a bounded backoff timer retries). */
+void prompt_begin(climon_app *a);
+void prompt_on_quiet_timer(climon_app *a);
+void prompt_on_dialog_timer(climon_app *a);
+/* AGENT_ACT_RESTART / _LOGOFF: with a hook, a line in the hook file. */
+void prompt_do_restart(const climon_config *cfg, logfile *lf, BOOL logoff);
+/* TRUE when the user should not be disturbed (QUNS_BUSY and the like). */
+BOOL prompt_user_busy(void);
+
+/* ---- statuswnd.c ---- */
+
+void statuswnd_open(climon_app *a);
+void statuswnd_update(climon_app *a);
+void statuswnd_close(climon_app *a);
+
+/* ---- checkcmd.c ---- */
+
+/* Console output that works from cmd.exe, a pipe, a file and Wine. */
+void console_init(void);
+void console_printf(const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(gnu_printf, 1, 2)))
+#endif
+    ;
+void console_eprintf(const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(gnu_printf, 1, 2)))
+#endif
+    ;
+int checkcmd_run(const cmd_line *cl);
+
+/* ---- install.c ---- */
+
+int install_run(const cmd_line *cl);
+/* Sets or removes the Run value under root; returns a Win32 error. */
+DWORD install_set_run(HKEY root, const wchar_t *exe_path);
+DWORD install_remove_run(HKEY root);
+
+#endif

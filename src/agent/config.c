@@ -1,0 +1,425 @@
+/*
+ * config.c: where the agent finds things and how it behaves.
+ *
+ * Three layers, the first that says something wins: a command-line switch
+ * (labs and tests), the admin's policy under HKLM\SOFTWARE\Policies\Climon,
+ * then the client's SMS.INI. SMS.INI is read through the core's INI reader,
+ * so a damaged, binary or oversized file is a clear error, never a guess:
+ * the paths it would have given stay empty and every pass reports the
+ * error instead of acting on half a file.
+ */
+#include "climon.h"
+
+#include <shlobj.h>
+#include <shlwapi.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon/ccr.h"
+#include "climon/ini.h"
+#include "climon/protocol.h"
+#include "fileio.h"
+#include "winstr.h"
+
+#define DEFAULT_SETUP_TIMEOUT_S 600u
+#define MIN_SETUP_TIMEOUT_S 1u
+#define MAX_SETUP_TIMEOUT_S 86400u
+#define DEFAULT_LOG_MAX_KB 1024u
+
+static BOOL copy_w(wchar_t *out, size_t cap, const wchar_t *in)
+{
+    size_t n = wcslen(in);
+    if (n + 1 > cap) {
+        out[0] = 0;
+        return FALSE;
+    }
+    wmemcpy(out, in, n + 1);
+    return TRUE;
+}
+
+/* "/name:value" or "-name:value", name compared without case. Returns the
+ * value, or NULL when arg is not this switch. */
+static const wchar_t *switch_value(const wchar_t *arg, const wchar_t *name)
+{
+    size_t n = wcslen(name);
+    if (arg[0] != L'/' && arg[0] != L'-')
+        return NULL;
+    if (_wcsnicmp(arg + 1, name, n) != 0 || arg[1 + n] != L':')
+        return NULL;
+    return arg + 2 + n;
+}
+
+static BOOL switch_is(const wchar_t *arg, const wchar_t *name)
+{
+    return (arg[0] == L'/' || arg[0] == L'-') && _wcsicmp(arg + 1, name) == 0;
+}
+
+static BOOL set_verb(cmd_line *cl, cmd_verb v, const wchar_t *arg)
+{
+    char a[64];
+    if (cl->verb != VERB_RUN && cl->verb != v) {
+        winstr_to_utf8(arg, a, sizeof a);
+        snprintf(cl->error, sizeof cl->error, "%s cannot be combined with another command", a);
+        return FALSE;
+    }
+    cl->verb = v;
+    return TRUE;
+}
+
+BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
+{
+    static const struct {
+        const wchar_t *name;
+        size_t off;
+        size_t cap;
+    } paths[] = {
+        {L"smsini", offsetof(cmd_line, smsini), CLIMON_PATH_MAX},
+        {L"share", offsetof(cmd_line, share), CLIMON_PATH_MAX},
+        {L"invdata", offsetof(cmd_line, invdata), CLIMON_PATH_MAX},
+        {L"statedir", offsetof(cmd_line, statedir), CLIMON_PATH_MAX},
+        {L"log", offsetof(cmd_line, log), CLIMON_PATH_MAX},
+        {L"setup", offsetof(cmd_line, setup), CLIMON_CMD_MAX},
+        {L"restart-hook", offsetof(cmd_line, restart_hook), CLIMON_PATH_MAX},
+    };
+
+    static const struct {
+        const wchar_t *name;
+        cmd_verb verb;
+    } verbs[] = {
+        {L"check", VERB_CHECK},         {L"install", VERB_INSTALL},
+        {L"install:machine", VERB_INSTALL_MACHINE}, {L"uninstall", VERB_UNINSTALL},
+        {L"quit", VERB_QUIT},           {L"?", VERB_HELP},
+        {L"help", VERB_HELP},
+    };
+
+    memset(cl, 0, sizeof *cl);
+    for (int i = 0; i < argc; i++) {
+        const wchar_t *arg = argv[i], *v;
+        BOOL known = FALSE;
+        char a[128];
+
+        for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
+            if (!switch_is(arg, verbs[k].name))
+                continue;
+            if (!set_verb(cl, verbs[k].verb, arg))
+                return FALSE;
+            known = TRUE;
+            break;
+        }
+        if (switch_is(arg, L"status")) {
+            cl->show_status = TRUE;
+            known = TRUE;
+        }
+        if (known)
+            continue;
+        if ((v = switch_value(arg, L"setuptimeout")) != NULL) {
+            wchar_t *end;
+            unsigned long s = wcstoul(v, &end, 10);
+            if (!*v || *end || s < MIN_SETUP_TIMEOUT_S || s > MAX_SETUP_TIMEOUT_S) {
+                snprintf(cl->error, sizeof cl->error,
+                         "/setuptimeout: wants seconds from %u to %u", MIN_SETUP_TIMEOUT_S,
+                         MAX_SETUP_TIMEOUT_S);
+                return FALSE;
+            }
+            cl->setup_timeout_s = (DWORD)s;
+            continue;
+        }
+        for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
+            if ((v = switch_value(arg, paths[k].name)) == NULL)
+                continue;
+            if (!*v || !copy_w((wchar_t *)((char *)cl + paths[k].off), paths[k].cap, v)) {
+                winstr_to_utf8(paths[k].name, a, sizeof a);
+                snprintf(cl->error, sizeof cl->error, "/%s: wants a value that fits", a);
+                return FALSE;
+            }
+            known = TRUE;
+            break;
+        }
+        if (!known) {
+            if (!winstr_to_utf8(arg, a, sizeof a))
+                snprintf(a, sizeof a, "(argument %d)", i + 1);
+            snprintf(cl->error, sizeof cl->error, "unknown argument: %s", a);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap)
+{
+    DWORD bytes = (DWORD)(cap * sizeof(wchar_t));
+    LSTATUS rc = RegGetValueW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name,
+                              RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL, out,
+                              &bytes);
+    if (rc != ERROR_SUCCESS || !out[0]) {
+        out[0] = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL config_policy_dword(const wchar_t *name, DWORD *out)
+{
+    DWORD v = 0, bytes = sizeof v;
+    if (RegGetValueW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name, RRF_RT_REG_DWORD, NULL, &v,
+                     &bytes) != ERROR_SUCCESS)
+        return FALSE;
+    *out = v;
+    return TRUE;
+}
+
+/* SMS.INI is ANSI on old clients and UTF-8 on ours: take UTF-8 when it is
+ * valid, else the ANSI code page. */
+static BOOL text_to_wide(const char *in, wchar_t *out, size_t cap)
+{
+    if (winstr_from_utf8(in, out, cap))
+        return TRUE;
+    if (cap > INT_MAX)
+        cap = INT_MAX;
+    if (MultiByteToWideChar(CP_ACP, 0, in, -1, out, (int)cap) > 0)
+        return TRUE;
+    out[0] = 0;
+    return FALSE;
+}
+
+typedef struct smsini {
+    unsigned char *data;
+    size_t len;
+} smsini;
+
+static BOOL ini_value(const smsini *f, const char *section, const char *key, char *out,
+                      size_t cap)
+{
+    out[0] = 0;
+    if (!f->data)
+        return FALSE;
+    return ini_get(f->data, f->len, section, key, out, cap, NULL) == INI_OK && out[0];
+}
+
+static BOOL ini_path(const smsini *f, const char *key, wchar_t *out, size_t cap)
+{
+    char v[INI_MAX_LINE_BYTES + 1];
+    if (!ini_value(f, SMSINI_SECTION_SMS, key, v, sizeof v))
+        return FALSE;
+    return text_to_wide(v, out, cap);
+}
+
+/* InventoryCollectionPoint and ConfigurationRequestPath name folders of the
+ * share; anything with a path in it would let SMS.INI point the agent
+ * somewhere else entirely. */
+static BOOL plain_folder_name(const wchar_t *s)
+{
+    if (!*s || wcslen(s) > 64 || !wcscmp(s, L".") || !wcscmp(s, L".."))
+        return FALSE;
+    return wcspbrk(s, L"\\/:*?\"<>|") == NULL;
+}
+
+static void box_path(const smsini *f, const wchar_t *share, const char *key,
+                     const wchar_t *dflt, wchar_t *out, size_t cap, climon_config *cfg)
+{
+    wchar_t name[128];
+    BOOL given;
+    out[0] = 0;
+    name[0] = 0;
+    given = ini_path(f, key, name, 128);
+    if (!given || !plain_folder_name(name)) {
+        if (given && !cfg->smsini_error[0])
+            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
+                     "SMS.INI %s is not a plain folder name; using the default", key);
+        copy_w(name, 128, dflt);
+    }
+    if (share[0])
+        path_join(out, cap, share, name);
+}
+
+static void default_state_dir(wchar_t *out, size_t cap)
+{
+    PWSTR la = NULL;
+    out[0] = 0;
+    if (SUCCEEDED(SHGetKnownFolderPath(&FOLDERID_LocalAppData, 0, NULL, &la)) && la)
+        path_join(out, cap, la, L"Climon");
+    CoTaskMemFree(la);
+    if (!out[0]) {
+        wchar_t env[MAX_PATH];
+        DWORD n = GetEnvironmentVariableW(L"LOCALAPPDATA", env, MAX_PATH);
+        if (n > 0 && n < MAX_PATH)
+            path_join(out, cap, env, L"Climon");
+    }
+}
+
+static void load_smsini(climon_config *cfg, smsini *f)
+{
+    char why[200];
+    DWORD err;
+    ini_error ie;
+    ini_status st;
+
+    f->data = NULL;
+    f->len = 0;
+    err = fileio_read(cfg->sms_ini, INI_MAX_FILE_BYTES, &f->data, &f->len);
+    if (err != ERROR_SUCCESS) {
+        char p[512];
+        winstr_to_utf8(cfg->sms_ini, p, sizeof p);
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "cannot read SMS.INI %s: %s", p,
+                 win_strerror(err, why, sizeof why));
+        return;
+    }
+    st = ini_check(f->data, f->len, NULL, &ie);
+    if (st != INI_OK) {
+        ini_error_format(&ie, why, sizeof why);
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "SMS.INI rejected: %s", why);
+        fileio_free(f->data);
+        f->data = NULL;
+        f->len = 0;
+    }
+}
+
+void config_load(const cmd_line *cl, climon_config *cfg)
+{
+    smsini f;
+    wchar_t v[CLIMON_PATH_MAX];
+    DWORD d;
+    char id[INI_MAX_LINE_BYTES + 1];
+
+    memset(cfg, 0, sizeof *cfg);
+    agent_config_default(&cfg->core);
+
+    /* SMS.INI itself */
+    if (cl->smsini[0]) {
+        copy_w(cfg->sms_ini, CLIMON_PATH_MAX, cl->smsini);
+        cfg->src_smsini = SRC_SWITCH;
+    } else if (config_policy_sz(L"SmsIni", v, CLIMON_PATH_MAX)) {
+        copy_w(cfg->sms_ini, CLIMON_PATH_MAX, v);
+        cfg->src_smsini = SRC_POLICY;
+    } else {
+        wchar_t drive[16];
+        DWORD n = GetEnvironmentVariableW(L"SystemDrive", drive, 16);
+        if (n == 0 || n >= 16)
+            copy_w(drive, 16, L"C:");
+        _snwprintf(cfg->sms_ini, CLIMON_PATH_MAX, L"%ls\\SMS.INI", drive);
+        cfg->sms_ini[CLIMON_PATH_MAX - 1] = 0;
+    }
+    load_smsini(cfg, &f);
+
+    ini_path(&f, SMSINI_KEY_SMS_PATH, cfg->sms_path, CLIMON_PATH_MAX);
+
+    if (cl->share[0]) {
+        copy_w(cfg->share, CLIMON_PATH_MAX, cl->share);
+        cfg->src_share = SRC_SWITCH;
+    } else if (config_policy_sz(L"LogonServerPath", v, CLIMON_PATH_MAX)) {
+        copy_w(cfg->share, CLIMON_PATH_MAX, v);
+        cfg->src_share = SRC_POLICY;
+    } else if (ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX)) {
+        cfg->src_share = SRC_SMSINI;
+    }
+
+    if (cl->invdata[0]) {
+        copy_w(cfg->invdata, CLIMON_PATH_MAX, cl->invdata);
+        cfg->src_invdata = SRC_SWITCH;
+    } else if (config_policy_sz(L"InvDataPath", v, CLIMON_PATH_MAX)) {
+        copy_w(cfg->invdata, CLIMON_PATH_MAX, v);
+        cfg->src_invdata = SRC_POLICY;
+    } else if (ini_path(&f, SMSINI_KEY_INVDATA_PATH, cfg->invdata, CLIMON_PATH_MAX)) {
+        cfg->src_invdata = SRC_SMSINI;
+    } else if (cfg->sms_path[0]) {
+        path_join(cfg->invdata, CLIMON_PATH_MAX, cfg->sms_path, L"INVDATA");
+        cfg->src_invdata = SRC_SMSINI;
+    }
+
+    box_path(&f, cfg->share, SMSINI_KEY_INVENTORY_BOX, L"" SHARE_INVENTORY_BOX, cfg->inv_box,
+             CLIMON_PATH_MAX, cfg);
+    box_path(&f, cfg->share, SMSINI_KEY_CCR_BOX, L"" SHARE_CCR_BOX, cfg->ccr_box,
+             CLIMON_PATH_MAX, cfg);
+
+    if (cl->statedir[0])
+        copy_w(cfg->state_dir, CLIMON_PATH_MAX, cl->statedir);
+    else
+        default_state_dir(cfg->state_dir, CLIMON_PATH_MAX);
+
+    if (cl->log[0]) {
+        copy_w(cfg->log_path, CLIMON_PATH_MAX, cl->log);
+        cfg->src_log = SRC_SWITCH;
+    } else if (config_policy_sz(L"LogFile", v, CLIMON_PATH_MAX)) {
+        copy_w(cfg->log_path, CLIMON_PATH_MAX, v);
+        cfg->src_log = SRC_POLICY;
+    } else if (cfg->sms_path[0]) {
+        _snwprintf(cfg->log_path, CLIMON_PATH_MAX, L"%ls\\LOGS\\CLIMON.LOG", cfg->sms_path);
+        cfg->log_path[CLIMON_PATH_MAX - 1] = 0;
+        cfg->src_log = SRC_SMSINI;
+    } else if (cfg->state_dir[0]) {
+        /* No SMSPath to log under: log beside the state so the error that
+         * caused it is still written somewhere the user can find. */
+        path_join(cfg->log_path, CLIMON_PATH_MAX, cfg->state_dir, L"CLIMON.LOG");
+    }
+
+    if (cl->setup[0]) {
+        copy_w(cfg->setup_cmd, CLIMON_CMD_MAX, cl->setup);
+        cfg->src_setup = SRC_SWITCH;
+    } else if (config_policy_sz(L"SetupCommand", cfg->setup_cmd, CLIMON_CMD_MAX)) {
+        cfg->src_setup = SRC_POLICY;
+    }
+    cfg->setup_timeout_s = DEFAULT_SETUP_TIMEOUT_S;
+    if (cl->setup_timeout_s)
+        cfg->setup_timeout_s = cl->setup_timeout_s;
+    else if (config_policy_dword(L"SetupTimeoutSeconds", &d) && d >= MIN_SETUP_TIMEOUT_S &&
+             d <= MAX_SETUP_TIMEOUT_S)
+        cfg->setup_timeout_s = d;
+
+    copy_w(cfg->restart_hook, CLIMON_PATH_MAX, cl->restart_hook);
+
+    cfg->log_max_kb = DEFAULT_LOG_MAX_KB;
+    if (config_policy_dword(L"LogMaxKB", &d) && d >= 16 && d <= 64u * 1024u)
+        cfg->log_max_kb = d;
+    if (config_policy_dword(L"PromptsEnabled", &d))
+        cfg->core.prompts_enabled = d != 0;
+    if (config_policy_dword(L"DeadlineHours", &d) && d <= 24u * 365u)
+        cfg->core.deadline_s = d * 3600u;
+    if (config_policy_dword(L"QuietAfterLogonMinutes", &d) && d <= 24u * 60u)
+        cfg->core.quiet_after_logon_s = d * 60u;
+
+    ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_SITE_CODE, id, sizeof id);
+    snprintf(cfg->site_code, sizeof cfg->site_code, "%s", strlen(id) < sizeof cfg->site_code ? id : "");
+    ini_value(&f, SMSINI_SECTION_SERVERS, SMSINI_KEY_LOGON_SERVER, id, sizeof id);
+    snprintf(cfg->logon_server, sizeof cfg->logon_server, "%s",
+             strlen(id) < sizeof cfg->logon_server ? id : "");
+    /* The Unique ID becomes part of file names on the share: only a valid
+     * one is used. */
+    if (ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_UNIQUE_ID, id, sizeof id)) {
+        if (ccr_id_ok(id))
+            snprintf(cfg->unique_id, sizeof cfg->unique_id, "%s", id);
+        else if (!cfg->smsini_error[0])
+            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
+                     "SMS.INI SMS Unique ID is not 1 to 32 letters and digits");
+    }
+    fileio_free(f.data);
+}
+
+BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)
+{
+    int n;
+    if (cfg->setup_cmd[0])
+        return copy_w(cmd, cap, cfg->setup_cmd);
+    if (!cfg->share[0]) {
+        cmd[0] = 0;
+        return FALSE;
+    }
+    /* CLI_NT.EXE reads /p:<path> as one argument: quote a path with spaces. */
+    n = _snwprintf(cmd, cap, wcschr(cfg->share, L' ') ? L"\"%ls\\%ls\" /p:\"%ls\""
+                                                        : L"\"%ls\\%ls\" /p:%ls",
+                   cfg->share, L"" SHARE_SETUP_RELPATH, cfg->share);
+    if (n < 0 || (size_t)n >= cap) {
+        cmd[0] = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL config_state_path(const climon_config *cfg, wchar_t *out, size_t cap)
+{
+    if (!cfg->state_dir[0]) {
+        out[0] = 0;
+        return FALSE;
+    }
+    return path_join(out, cap, cfg->state_dir, L"state.ini");
+}

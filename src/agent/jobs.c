@@ -1,0 +1,140 @@
+/*
+ * jobs.c: the I/O behind the core's actions, as one function per action
+ * that fills the event answering it. The same code runs on a worker
+ * thread in the tray agent and inline in /check, so both take the same
+ * path through the file system, the share and the registry.
+ *
+ * Only copies of the configuration are used here (workers get their own),
+ * and only the log is shared (it locks).
+ */
+#include "climon.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "climon/copylist.h"
+#include "climon/protocol.h"
+#include "fileio.h"
+#include "winstr.h"
+
+/* What the core accepts; a larger file is refused unread and reported as
+ * the core would (too large), not as a share failure. */
+#define VERSION_READ_MAX (INI_MAX_FILE_BYTES)
+
+static clv read_version(const wchar_t *path, BOOL server, const char *what, logfile *lf)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char p8[512], why[200];
+    DWORD err;
+    clv v;
+
+    memset(&v, 0, sizeof v);
+    v.status = CLV_UNREADABLE;
+    if (!path[0]) {
+        LOG_ERROR(lf, "%s: no path known (see SMS.INI errors above)", what);
+        return v;
+    }
+    winstr_to_utf8(path, p8, sizeof p8);
+    err = fileio_read(path, VERSION_READ_MAX, &data, &len);
+    if (err == ERROR_FILE_TOO_LARGE) {
+        /* Too large is the file's fault, not the share's: the core says so. */
+        v.status = CLV_FILE_ERROR;
+        v.file_error.status = INI_ERR_TOO_LARGE;
+        v.file_error.line = 0;
+        LOG_ERROR(lf, "%s %s is over %u bytes: rejected", what, p8, INI_MAX_FILE_BYTES);
+        return v;
+    }
+    if (err != ERROR_SUCCESS) {
+        LOG_ERROR(lf, "cannot read %s %s: %s", what, p8, win_strerror(err, why, sizeof why));
+        return v;
+    }
+    v = server ? copylist_server_version(data, len) : copylist_local_version(data, len);
+    fileio_free(data);
+    if (v.status == CLV_FILE_ERROR) {
+        ini_error_format(&v.file_error, why, sizeof why);
+        LOG_ERROR(lf, "%s %s rejected: %s", what, p8, why);
+    } else if (v.status != CLV_OK) {
+        LOG_WARN(lf, "%s %s: CopyListVersion %s", what, p8, clv_status_text(v.status));
+    } else {
+        LOG_INFO(lf, "%s %s: CopyListVersion %lu", what, p8, (unsigned long)v.value);
+    }
+    return v;
+}
+
+static void job_forward(const climon_config *cfg, logfile *lf, agent_event *ev)
+{
+    uint32_t count = 0;
+
+    ev->type = AGENT_EV_FORWARDED;
+    if ((!cfg->invdata[0] || !cfg->inv_box[0]) && cfg->smsini_error[0]) {
+        ev->ok = false;
+        snprintf(ev->error, sizeof ev->error, "%s", cfg->smsini_error);
+        LOG_ERROR(lf, "cannot forward inventory: %s", cfg->smsini_error);
+        return;
+    }
+    ev->ok = forward_all(cfg->invdata, cfg->inv_box, cfg->unique_id, lf, &count, ev->error,
+                         sizeof ev->error);
+    ev->count = count;
+}
+
+static void job_versions(const climon_config *cfg, logfile *lf, agent_event *ev)
+{
+    wchar_t cl[CLIMON_PATH_MAX];
+    char explain[300];
+
+    ev->type = AGENT_EV_VERSIONS;
+    ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf);
+    cl[0] = 0;
+    if (cfg->share[0])
+        path_join(cl, CLIMON_PATH_MAX, cfg->share, L"" SHARE_COPYLIST_FILE);
+    ev->server = read_version(cl, TRUE, "CL_NT.TXT", lf);
+    clv_explain(&ev->local, &ev->server, explain, sizeof explain);
+    LOG_INFO(lf, "%s", explain);
+}
+
+static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev)
+{
+    wchar_t cmd[CLIMON_CMD_MAX];
+    DWORD code = 0;
+
+    if (!config_setup_command(cfg, cmd, CLIMON_CMD_MAX)) {
+        ev->type = AGENT_EV_SETUP_NOT_STARTED;
+        snprintf(ev->error, sizeof ev->error, "no setup command: the logon server share is unknown");
+        LOG_ERROR(lf, "%s", ev->error);
+        return;
+    }
+    switch (setupexec_run(cmd, cfg->setup_timeout_s, cancel, lf, &code, ev->error,
+                          sizeof ev->error)) {
+    case SETUP_EXITED:
+        ev->type = AGENT_EV_SETUP_EXITED;
+        ev->exit_code = (int32_t)code;
+        break;
+    case SETUP_TIMED_OUT:
+        ev->type = AGENT_EV_SETUP_TIMED_OUT;
+        break;
+    case SETUP_NOT_STARTED:
+        ev->type = AGENT_EV_SETUP_NOT_STARTED;
+        break;
+    }
+}
+
+void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel,
+             agent_event *ev)
+{
+    switch (kind) {
+    case JOB_FORWARD:
+        job_forward(cfg, lf, ev);
+        break;
+    case JOB_VERSIONS:
+        job_versions(cfg, lf, ev);
+        break;
+    case JOB_SETUP:
+        job_setup(cfg, lf, cancel, ev);
+        break;
+    case JOB_REPORT:
+        ev->type = AGENT_EV_REPORT;
+        report_read(cfg->ccr_box, cfg->unique_id, lf, &ev->report);
+        break;
+    }
+}

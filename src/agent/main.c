@@ -1,0 +1,105 @@
+/*
+ * main.c: climon.exe's entry point. Locks the process down first, reads
+ * the command line, and hands over to the command asked for: the tray
+ * agent (the default), /check, /install, /install:machine, /uninstall,
+ * /quit. The tray agent runs once per session: a second start asks the
+ * first to show its status window and exits.
+ */
+#include "climon.h"
+
+#include <shellapi.h>
+#include <stdio.h>
+
+#include "climon-rc.h"
+#include "secure.h"
+#include "winstr.h"
+
+int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, PWSTR cmdline, int show);
+
+static void usage(BOOL error)
+{
+    wchar_t w[1024];
+    char u[2048];
+    res_string(IDS_USAGE, w, 1024);
+    winstr_to_utf8(w, u, sizeof u);
+    if (error)
+        console_eprintf("%s\n", u);
+    else
+        console_printf("%s\n", u);
+}
+
+/* One agent per session. Another one running: ask it to show its status
+ * and say so. Returns FALSE when this process should exit. */
+static BOOL first_instance(HANDLE *mutex)
+{
+    HWND other;
+
+    *mutex = CreateMutexW(NULL, FALSE, CLIMON_MUTEX);
+    if (*mutex && GetLastError() != ERROR_ALREADY_EXISTS)
+        return TRUE;
+    other = FindWindowW(CLIMON_WNDCLASS, NULL);
+    if (other) {
+        DWORD pid = 0;
+        GetWindowThreadProcessId(other, &pid);
+        /* Let it take the foreground for the window it opens. */
+        AllowSetForegroundWindow(pid);
+        PostMessageW(other, RegisterWindowMessageW(CLIMON_MSG_SHOW_STATUS), 0, 0);
+    }
+    return FALSE;
+}
+
+int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, PWSTR cmdline, int show)
+{
+    cmd_line *cl;
+    wchar_t **argv;
+    int argc = 0, rc;
+    HANDLE mutex = NULL;
+    (void)prev;
+    (void)cmdline;
+
+    secure_process_init();
+    g_app.hinst = hinst;
+    cl = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cl);
+    argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+    if (!cl || !argv)
+        return CLIMON_EXIT_USAGE;
+    if (!cmdline_parse(argc - 1, (const wchar_t *const *)(argv + 1), cl)) {
+        console_init();
+        console_eprintf("climon: %s\n", cl->error);
+        usage(TRUE);
+        rc = CLIMON_EXIT_USAGE;
+        goto out;
+    }
+    switch (cl->verb) {
+    case VERB_HELP:
+        console_init();
+        usage(FALSE);
+        rc = CLIMON_EXIT_OK;
+        break;
+    case VERB_CHECK:
+        console_init();
+        rc = checkcmd_run(cl);
+        break;
+    case VERB_INSTALL:
+    case VERB_INSTALL_MACHINE:
+    case VERB_UNINSTALL:
+    case VERB_QUIT:
+        console_init();
+        rc = install_run(cl);
+        break;
+    case VERB_RUN:
+    default:
+        if (!first_instance(&mutex)) {
+            rc = CLIMON_EXIT_OK;
+            break;
+        }
+        rc = window_run(hinst, cl, show);
+        break;
+    }
+out:
+    LocalFree(argv);
+    HeapFree(GetProcessHeap(), 0, cl);
+    if (mutex)
+        CloseHandle(mutex);
+    return rc;
+}

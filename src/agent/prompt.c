@@ -1,0 +1,277 @@
+/*
+ * prompt.c: asks the user to restart (or log off) for a change the
+ * manager made, and carries out the answer.
+ *
+ * Only on AGENT_ACT_PROMPT: the core decides when. While the user is
+ * presenting or in a full-screen program the prompt waits (1 min,
+ * doubling, at most 15 min between looks). Then a balloon, and a few
+ * seconds later (or when the balloon is clicked) a Task Dialog with
+ * "Restart now" / "Log off now" and "Later" with the deferrals the core
+ * allows. "Later" is the default button: Enter or a stray click never
+ * restarts anyone's computer. The dialog never takes the focus from
+ * another program: it comes up behind, without activation, and flashes.
+ *
+ * With /restart-hook:<file> (labs, tests) the restart or logoff is a line
+ * appended to that file instead.
+ */
+#include "climon.h"
+
+#include <commctrl.h>
+#include <shellapi.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon-rc.h"
+#include "winstr.h"
+
+#define QUIET_FIRST_MS (60u * 1000u)
+#define QUIET_MAX_MS (15u * 60u * 1000u)
+#define DIALOG_AFTER_BALLOON_MS 3000u
+
+enum { ID_PROMPT_ACT = 100, ID_PROMPT_LATER = 101 };
+enum { ID_RADIO_1H = 201, ID_RADIO_4H = 202, ID_RADIO_TOMORROW = 203 };
+
+BOOL prompt_user_busy(void)
+{
+    QUERY_USER_NOTIFICATION_STATE s;
+    if (FAILED(SHQueryUserNotificationState(&s)))
+        return FALSE;
+    return s == QUNS_BUSY || s == QUNS_RUNNING_D3D_FULL_SCREEN || s == QUNS_PRESENTATION_MODE;
+}
+
+typedef struct dialog_ctx {
+    climon_app *a;
+    HWND foreground; /* another program's window that had the focus, or NULL */
+} dialog_ctx;
+
+static HRESULT CALLBACK PromptDialogProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp, LONG_PTR ref)
+{
+    dialog_ctx *ctx = (dialog_ctx *)ref;
+    (void)wp;
+    (void)lp;
+    switch (msg) {
+    case TDN_CREATED:
+        ctx->a->prompt_hwnd = hwnd;
+        if (ctx->foreground) {
+            FLASHWINFO fi = {sizeof fi, hwnd, FLASHW_ALL | FLASHW_TIMERNOFG, 0, 0};
+            /* Behind the user's program, not over it, and not active. */
+            SetWindowPos(hwnd, ctx->foreground, 0, 0, 0, 0,
+                         SWP_NOMOVE | SWP_NOSIZE | SWP_NOACTIVATE | SWP_SHOWWINDOW);
+            if (GetForegroundWindow() == hwnd && IsWindow(ctx->foreground))
+                SetForegroundWindow(ctx->foreground);
+            FlashWindowEx(&fi);
+        }
+        break;
+    case TDN_DESTROYED:
+        ctx->a->prompt_hwnd = NULL;
+        break;
+    }
+    return S_OK;
+}
+
+static HWND other_foreground(void)
+{
+    HWND fg = GetForegroundWindow();
+    DWORD pid = 0;
+    if (!fg)
+        return NULL;
+    GetWindowThreadProcessId(fg, &pid);
+    return pid != GetCurrentProcessId() ? fg : NULL;
+}
+
+static void show_dialog(climon_app *a)
+{
+    engine *e = &a->eng;
+    BOOL logoff = e->prompt_pending == AGENT_PENDING_LOGOFF;
+    wchar_t title[128], main_text[256], fmt[512], comps[AGENT_TEXT_MAX + 1], content[1024];
+    wchar_t act[64], later[64], r1[64], r4[64], rt[64];
+    TASKDIALOG_BUTTON buttons[2];
+    TASKDIALOG_BUTTON radios[3];
+    TASKDIALOGCONFIG tdc;
+    dialog_ctx ctx;
+    UINT nradio = 0;
+    int button = 0, radio = 0;
+    agent_event ev;
+    HRESULT hr;
+
+    res_string(IDS_PROMPT_TITLE, title, 128);
+    res_string(logoff ? IDS_PROMPT_MAIN_LOGOFF : IDS_PROMPT_MAIN_RESTART, main_text, 256);
+    res_string(logoff ? IDS_PROMPT_CONTENT_LOGOFF : IDS_PROMPT_CONTENT_RESTART, fmt, 512);
+    if (!winstr_from_utf8(e->prompt_text, comps, AGENT_TEXT_MAX + 1) || !comps[0])
+        res_string(IDS_PROMPT_NO_COMPONENTS, comps, AGENT_TEXT_MAX + 1);
+    _snwprintf(content, 1024, fmt, comps);
+    content[1023] = 0;
+    res_string(logoff ? IDS_PROMPT_LOGOFF_NOW : IDS_PROMPT_RESTART_NOW, act, 64);
+    res_string(IDS_PROMPT_LATER, later, 64);
+    buttons[0].nButtonID = ID_PROMPT_ACT;
+    buttons[0].pszButtonText = act;
+    buttons[1].nButtonID = ID_PROMPT_LATER;
+    buttons[1].pszButtonText = later;
+    if (e->prompt_choices & AGENT_CHOICE_1H) {
+        radios[nradio].nButtonID = ID_RADIO_1H;
+        radios[nradio++].pszButtonText = res_string(IDS_PROMPT_1H, r1, 64);
+    }
+    if (e->prompt_choices & AGENT_CHOICE_4H) {
+        radios[nradio].nButtonID = ID_RADIO_4H;
+        radios[nradio++].pszButtonText = res_string(IDS_PROMPT_4H, r4, 64);
+    }
+    if (e->prompt_choices & AGENT_CHOICE_TOMORROW) {
+        radios[nradio].nButtonID = ID_RADIO_TOMORROW;
+        radios[nradio++].pszButtonText = res_string(IDS_PROMPT_TOMORROW, rt, 64);
+    }
+
+    memset(&tdc, 0, sizeof tdc);
+    tdc.cbSize = sizeof tdc;
+    tdc.hInstance = a->hinst;
+    tdc.dwFlags = TDF_ALLOW_DIALOG_CANCELLATION | TDF_POSITION_RELATIVE_TO_WINDOW;
+    tdc.pszWindowTitle = title;
+    tdc.pszMainIcon = TD_WARNING_ICON;
+    tdc.pszMainInstruction = main_text;
+    tdc.pszContent = content;
+    tdc.cButtons = 2;
+    tdc.pButtons = buttons;
+    tdc.nDefaultButton = ID_PROMPT_LATER; /* the safe one */
+    tdc.cRadioButtons = nradio;
+    tdc.pRadioButtons = nradio ? radios : NULL;
+    tdc.nDefaultRadioButton = nradio ? radios[0].nButtonID : 0;
+    tdc.pfCallback = PromptDialogProc;
+    ctx.a = a;
+    ctx.foreground = other_foreground();
+    tdc.lpCallbackData = (LONG_PTR)&ctx;
+
+    LOG_INFO(&a->log, "showing the %s prompt (deferrals 0x%x)%s", logoff ? "logoff" : "restart",
+             e->prompt_choices, ctx.foreground ? " behind the active program" : "");
+    a->prompt_open = TRUE;
+    hr = TaskDialogIndirect(&tdc, &button, &radio, NULL);
+    a->prompt_open = FALSE;
+    a->prompt_hwnd = NULL;
+
+    engine_event_init(&ev, AGENT_EV_USER_CHOICE);
+    if (FAILED(hr)) {
+        LOG_ERROR(&a->log, "the prompt could not be shown (0x%08lx): as Later (1 hour)",
+                  (unsigned long)hr);
+        ev.choice = AGENT_USER_DISMISSED;
+    } else if (button == ID_PROMPT_ACT) {
+        ev.choice = logoff ? AGENT_USER_LOGOFF_NOW : AGENT_USER_RESTART_NOW;
+    } else if (button == ID_PROMPT_LATER) {
+        ev.choice = radio == ID_RADIO_4H         ? AGENT_USER_LATER_4H
+                    : radio == ID_RADIO_TOMORROW ? AGENT_USER_LATER_TOMORROW
+                                                 : AGENT_USER_LATER_1H;
+    } else {
+        ev.choice = AGENT_USER_DISMISSED;
+    }
+    LOG_INFO(&a->log, "prompt answered: button %d, radio %d", button, radio);
+    engine_feed(e, &ev);
+}
+
+void prompt_begin(climon_app *a)
+{
+    engine *e = &a->eng;
+    UINT balloon;
+    wchar_t text[256];
+    unsigned delay;
+
+    if (a->prompt_open) {
+        LOG_INFO(&a->log, "a prompt is already open");
+        return;
+    }
+    KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
+    if (prompt_user_busy()) {
+        a->quiet_retries++;
+        delay = a->quiet_retries >= 5 ? QUIET_MAX_MS : QUIET_FIRST_MS << (a->quiet_retries - 1);
+        if (delay > QUIET_MAX_MS)
+            delay = QUIET_MAX_MS;
+        LOG_INFO(&a->log, "the user is busy (presentation or full screen): prompt in %u min",
+                 delay / 60000u);
+        SetTimer(a->hwnd, TIMER_PROMPT_QUIET, delay, NULL);
+        return;
+    }
+    a->quiet_retries = 0;
+    balloon = e->prompt_pending == AGENT_PENDING_LOGOFF ? IDS_BALLOON_PROMPT_LOGOFF
+                                                         : IDS_BALLOON_PROMPT_RESTART;
+    if (tray_balloon(a, IDS_BALLOON_PROMPT_TITLE, res_string(balloon, text, 256)))
+        SetTimer(a->hwnd, TIMER_PROMPT_DIALOG, DIALOG_AFTER_BALLOON_MS, NULL);
+    else
+        prompt_on_dialog_timer(a);
+}
+
+void prompt_on_quiet_timer(climon_app *a)
+{
+    KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
+    /* Still wanted? The change may have been done or cleared meanwhile. */
+    if (a->eng.st.pending != AGENT_PENDING_NONE)
+        prompt_begin(a);
+}
+
+void prompt_on_dialog_timer(climon_app *a)
+{
+    KillTimer(a->hwnd, TIMER_PROMPT_DIALOG);
+    if (a->prompt_open || a->eng.st.pending == AGENT_PENDING_NONE)
+        return;
+    show_dialog(a);
+}
+
+static BOOL enable_shutdown_privilege(void)
+{
+    HANDLE tok = NULL;
+    TOKEN_PRIVILEGES tp;
+    BOOL ok = FALSE;
+
+    if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &tok))
+        return FALSE;
+    tp.PrivilegeCount = 1;
+    tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+    if (!LookupPrivilegeValueW(NULL, SE_SHUTDOWN_NAME, &tp.Privileges[0].Luid))
+        goto out;
+    AdjustTokenPrivileges(tok, FALSE, &tp, 0, NULL, NULL);
+    ok = GetLastError() == ERROR_SUCCESS;
+out:
+    CloseHandle(tok);
+    return ok;
+}
+
+static void append_hook(const wchar_t *path, const char *line, logfile *lf)
+{
+    HANDLE h = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
+                           OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    char why[200], p8[512];
+    DWORD put;
+
+    winstr_to_utf8(path, p8, sizeof p8);
+    if (h == INVALID_HANDLE_VALUE) {
+        LOG_ERROR(lf, "cannot write the restart hook %s: %s", p8,
+                  win_strerror(GetLastError(), why, sizeof why));
+        return;
+    }
+    WriteFile(h, line, (DWORD)strlen(line), &put, NULL);
+    WriteFile(h, "\r\n", 2, &put, NULL);
+    CloseHandle(h);
+    LOG_INFO(lf, "restart hook: wrote \"%s\" to %s instead of asking Windows", line, p8);
+}
+
+void prompt_do_restart(const climon_config *cfg, logfile *lf, BOOL logoff)
+{
+    const DWORD reason = SHTDN_REASON_MAJOR_APPLICATION | SHTDN_REASON_MINOR_INSTALLATION |
+                         SHTDN_REASON_FLAG_PLANNED;
+    char why[200];
+
+    if (cfg->restart_hook[0]) {
+        append_hook(cfg->restart_hook, logoff ? "logoff" : "restart", lf);
+        return;
+    }
+    if (logoff) {
+        /* No EWX_FORCE: programs get to ask about unsaved work. */
+        LOG_INFO(lf, "logging off as the user chose");
+        if (!ExitWindowsEx(EWX_LOGOFF, reason))
+            LOG_ERROR(lf, "log off refused: %s", win_strerror(GetLastError(), why, sizeof why));
+        return;
+    }
+    LOG_INFO(lf, "restarting as the user chose");
+    if (!enable_shutdown_privilege())
+        LOG_WARN(lf, "could not enable the shutdown privilege");
+    if (InitiateShutdownW(NULL, NULL, 0, SHUTDOWN_RESTART, reason) == ERROR_SUCCESS)
+        return;
+    if (!ExitWindowsEx(EWX_REBOOT, reason))
+        LOG_ERROR(lf, "restart refused: %s", win_strerror(GetLastError(), why, sizeof why));
+}

@@ -1,0 +1,109 @@
+/*
+ * report.c: what the Client Configuration Manager says it changed, read
+ * from HKLM\SOFTWARE\Microsoft\SMS\Client Services, and whether our
+ * request is still waiting in CCR.BOX.
+ *
+ * On doubt nothing is pending: a value of the wrong type is logged and
+ * read as absent, so a damaged key can never start a prompt.
+ */
+#include "climon.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon/protocol.h"
+#include "fileio.h"
+#include "winstr.h"
+
+static BOOL read_dword(HKEY k, const wchar_t *name, DWORD *out, BOOL *wrong_type, logfile *lf)
+{
+    DWORD v = 0, bytes = sizeof v, type = 0;
+    LSTATUS rc = RegQueryValueExW(k, name, NULL, &type, (BYTE *)&v, &bytes);
+    char n8[64];
+
+    if (rc == ERROR_FILE_NOT_FOUND)
+        return FALSE;
+    if (rc != ERROR_SUCCESS || type != REG_DWORD || bytes != sizeof v) {
+        winstr_to_utf8(name, n8, sizeof n8);
+        LOG_WARN(lf, "Client Services value \"%s\" is not a DWORD; taken as absent", n8);
+        if (wrong_type)
+            *wrong_type = TRUE;
+        return FALSE;
+    }
+    *out = v;
+    return TRUE;
+}
+
+/* Cuts UTF-8 text to cap - 1 bytes without splitting a character. */
+static void copy_utf8_cut(char *out, size_t cap, const char *in)
+{
+    size_t n = strlen(in);
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)in[n] & 0xC0) == 0x80)
+            n--;
+    }
+    memcpy(out, in, n);
+    out[n] = 0;
+}
+
+static void read_components(HKEY k, agent_report *r, logfile *lf)
+{
+    wchar_t w[1024];
+    char u[4096];
+    DWORD bytes = sizeof w - sizeof w[0], type = 0;
+    LSTATUS rc;
+
+    rc = RegQueryValueExW(k, REGV_CHANGED_COMPONENTS, NULL, &type, (BYTE *)w, &bytes);
+    if (rc == ERROR_FILE_NOT_FOUND)
+        return;
+    if (rc != ERROR_SUCCESS || type != REG_SZ) {
+        LOG_WARN(lf, "Client Services \"Changed Components\" unreadable or not a string");
+        return;
+    }
+    w[bytes / sizeof w[0]] = 0; /* registry strings need not be terminated */
+    if (!winstr_to_utf8(w, u, sizeof u))
+        return;
+    copy_utf8_cut(r->components, sizeof r->components, u);
+}
+
+void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, agent_report *r)
+{
+    HKEY k = NULL;
+    LSTATUS rc;
+    DWORD v;
+
+    memset(r, 0, sizeof *r);
+    r->prompt_allowed = TRUE;
+    rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, REG_CLIENT_SERVICES, 0,
+                       KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k);
+    if (rc == ERROR_SUCCESS) {
+        if (read_dword(k, REGV_REBOOT_REQUIRED, &v, NULL, lf))
+            r->restart = v == 1;
+        if (read_dword(k, REGV_LOGOFF_REQUIRED, &v, NULL, lf))
+            r->logoff = v == 1;
+        if (read_dword(k, REGV_PROMPT_FOR_RESTART, &v, NULL, lf))
+            r->prompt_allowed = v != 0;
+        if (read_dword(k, REGV_CHANGE_ID, &v, NULL, lf))
+            r->change_id = v;
+        read_components(k, r, lf);
+        RegCloseKey(k);
+    } else if (rc != ERROR_FILE_NOT_FOUND) {
+        char why[200];
+        LOG_WARN(lf, "cannot open Client Services: %s", win_strerror((DWORD)rc, why, sizeof why));
+    }
+
+    if (ccr_box[0] && unique_id[0]) {
+        wchar_t id[48], name[64], path[CLIMON_PATH_MAX];
+        if (winstr_from_utf8(unique_id, id, 48)) {
+            _snwprintf(name, 64, L"%ls.CCR", id);
+            name[63] = 0;
+            if (path_join(path, CLIMON_PATH_MAX, ccr_box, name))
+                r->request_queued = fileio_exists(path);
+        }
+    }
+    LOG_INFO(lf, "report: restart=%d logoff=%d change_id=%lu prompt_allowed=%d queued=%d components=\"%s\"",
+             r->restart, r->logoff, (unsigned long)r->change_id, r->prompt_allowed,
+             r->request_queued, r->components);
+}

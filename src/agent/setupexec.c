@@ -1,0 +1,119 @@
+/*
+ * setupexec.c: runs Client Setup (CLI_NT.EXE) as a child process.
+ *
+ * No shell, ever: CreateProcessW gets the full path of the program as the
+ * application name, so a space in the share path or a planted
+ * "C:\Program.exe" cannot change what runs, and the command line is
+ * passed quoted as built. No console window flashes up in the user's
+ * session (CREATE_NO_WINDOW). A child that hangs is killed when the
+ * timeout expires; the agent then treats the run as failed and backs off.
+ */
+#include "climon.h"
+
+#include <shlwapi.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "winstr.h"
+
+#define DEFAULT_TIMEOUT_S 600u
+
+BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap)
+{
+    const wchar_t *p = cmd, *end;
+    size_t n;
+
+    app[0] = 0;
+    while (*p == L' ' || *p == L'\t')
+        p++;
+    if (*p == L'"') {
+        p++;
+        end = wcschr(p, L'"');
+        if (!end)
+            return FALSE;
+    } else {
+        end = p + wcscspn(p, L" \t");
+    }
+    n = (size_t)(end - p);
+    if (n == 0 || n + 1 > cap)
+        return FALSE;
+    wmemcpy(app, p, n);
+    app[n] = 0;
+    /* A relative name would be searched for along the path: refuse it. */
+    return !PathIsRelativeW(app);
+}
+
+setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
+                            DWORD *exit_code, char *err, size_t cap)
+{
+    wchar_t app[CLIMON_PATH_MAX], line[CLIMON_CMD_MAX];
+    char c8[CLIMON_CMD_MAX], why[200];
+    STARTUPINFOW si;
+    PROCESS_INFORMATION pi;
+    setup_outcome res = SETUP_NOT_STARTED;
+    HANDLE waits[2];
+    DWORD w, nwait, e;
+    size_t n;
+
+    *exit_code = 0;
+    err[0] = 0;
+    winstr_to_utf8(cmd, c8, sizeof c8);
+    if (!setupexec_app_of(cmd, app, CLIMON_PATH_MAX)) {
+        snprintf(err, cap, "setup command does not start with a full path: %s", c8);
+        LOG_ERROR(lf, "%s", err);
+        return SETUP_NOT_STARTED;
+    }
+    /* CreateProcessW may write into the command line: give it a copy. */
+    n = wcslen(cmd);
+    if (n + 1 > CLIMON_CMD_MAX) {
+        snprintf(err, cap, "setup command too long");
+        return SETUP_NOT_STARTED;
+    }
+    wmemcpy(line, cmd, n + 1);
+
+    memset(&si, 0, sizeof si);
+    si.cb = sizeof si;
+    memset(&pi, 0, sizeof pi);
+    if (!CreateProcessW(app, line, NULL, NULL, FALSE, CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT,
+                        NULL, NULL, &si, &pi)) {
+        e = GetLastError();
+        snprintf(err, cap, "Client Setup did not start: %s", win_strerror(e, why, sizeof why));
+        LOG_ERROR(lf, "cannot start %s: %s", c8, why);
+        return SETUP_NOT_STARTED;
+    }
+    CloseHandle(pi.hThread);
+    LOG_INFO(lf, "started Client Setup (process %lu): %s", (unsigned long)pi.dwProcessId, c8);
+
+    if (timeout_s == 0)
+        timeout_s = DEFAULT_TIMEOUT_S;
+    waits[0] = pi.hProcess;
+    waits[1] = cancel;
+    nwait = cancel ? 2 : 1;
+    w = WaitForMultipleObjects(nwait, waits, FALSE, timeout_s * 1000u);
+    if (w == WAIT_OBJECT_0) {
+        DWORD code = 0;
+        GetExitCodeProcess(pi.hProcess, &code);
+        *exit_code = code;
+        res = SETUP_EXITED;
+        LOG_INFO(lf, "Client Setup exited with code %lu", (unsigned long)code);
+    } else if (w == WAIT_OBJECT_0 + 1) {
+        /* The agent is leaving; Client Setup may be rewriting SMS.INI, so
+         * it is left to finish on its own. */
+        snprintf(err, cap, "agent stopped while Client Setup ran");
+        LOG_WARN(lf, "agent stopping; Client Setup (process %lu) left running",
+                 (unsigned long)pi.dwProcessId);
+        res = SETUP_TIMED_OUT;
+    } else {
+        if (!TerminateProcess(pi.hProcess, ERROR_TIMEOUT))
+            LOG_ERROR(lf, "could not stop Client Setup: %s",
+                      win_strerror(GetLastError(), why, sizeof why));
+        WaitForSingleObject(pi.hProcess, 5000);
+        snprintf(err, cap, "Client Setup ran longer than %lu s and was stopped",
+                 (unsigned long)timeout_s);
+        LOG_ERROR(lf, "%s", err);
+        res = SETUP_TIMED_OUT;
+    }
+    CloseHandle(pi.hProcess);
+    return res;
+}

@@ -1,0 +1,285 @@
+/*
+ * statuswnd.c: the status window: what the agent knows, in words.
+ *
+ * A plain window with static controls in two columns, laid out from the
+ * system's message font at the window's DPI (SystemParametersInfoForDpi),
+ * and laid out again on WM_DPICHANGED. It reads the engine's state on
+ * every AGENT_ACT_STATUS, so it updates while open. Esc closes it (the
+ * message loop runs IsDialogMessage for it, which turns Esc into IDCANCEL).
+ */
+#include "climon.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon-rc.h"
+#include "winstr.h"
+
+#define ID_VALUE_FIRST 300
+#define ID_LABEL_FIRST 400
+#define LABEL_W 170 /* at 96 DPI */
+#define VALUE_W 440
+#define MARGIN 12
+
+static HFONT g_font;
+
+static UINT window_dpi(HWND hwnd)
+{
+    UINT dpi = hwnd ? GetDpiForWindow(hwnd) : 0;
+    return dpi ? dpi : 96;
+}
+
+static void make_font(UINT dpi)
+{
+    NONCLIENTMETRICSW ncm;
+    if (g_font)
+        DeleteObject(g_font);
+    g_font = NULL;
+    memset(&ncm, 0, sizeof ncm);
+    ncm.cbSize = sizeof ncm;
+    if (SystemParametersInfoForDpi(SPI_GETNONCLIENTMETRICS, sizeof ncm, &ncm, 0, dpi))
+        g_font = CreateFontIndirectW(&ncm.lfMessageFont);
+}
+
+static int font_height(HWND hwnd)
+{
+    HDC dc = GetDC(hwnd);
+    TEXTMETRICW tm;
+    HGDIOBJ old = SelectObject(dc, g_font ? (HGDIOBJ)g_font : GetStockObject(DEFAULT_GUI_FONT));
+    GetTextMetricsW(dc, &tm);
+    SelectObject(dc, old);
+    ReleaseDC(hwnd, dc);
+    return tm.tmHeight;
+}
+
+static void layout(HWND hwnd, BOOL resize)
+{
+    UINT dpi = window_dpi(hwnd);
+    int m = MulDiv(MARGIN, (int)dpi, 96), lw = MulDiv(LABEL_W, (int)dpi, 96);
+    int vw = MulDiv(VALUE_W, (int)dpi, 96), h = font_height(hwnd), row = h * 3 / 2;
+    int bw = MulDiv(88, (int)dpi, 96), bh = h * 2, y = m;
+    HWND close = GetDlgItem(hwnd, IDCANCEL);
+
+    for (int i = 0; i < IDS_ST_ROWS; i++, y += row) {
+        HWND l = GetDlgItem(hwnd, ID_LABEL_FIRST + i), v = GetDlgItem(hwnd, ID_VALUE_FIRST + i);
+        SendMessageW(l, WM_SETFONT, (WPARAM)g_font, FALSE);
+        SendMessageW(v, WM_SETFONT, (WPARAM)g_font, FALSE);
+        MoveWindow(l, m, y, lw, h + 2, FALSE);
+        MoveWindow(v, m + lw, y, vw, h + 2, FALSE);
+    }
+    y += m / 2;
+    SendMessageW(close, WM_SETFONT, (WPARAM)g_font, FALSE);
+    MoveWindow(close, m + lw + vw - bw, y, bw, bh, FALSE);
+    if (resize) {
+        RECT r = {0, 0, m * 2 + lw + vw, y + bh + m};
+        AdjustWindowRectExForDpi(&r, (DWORD)GetWindowLongPtrW(hwnd, GWL_STYLE), FALSE,
+                                 (DWORD)GetWindowLongPtrW(hwnd, GWL_EXSTYLE), dpi);
+        SetWindowPos(hwnd, NULL, 0, 0, r.right - r.left, r.bottom - r.top,
+                     SWP_NOMOVE | SWP_NOZORDER | SWP_NOACTIVATE);
+    }
+    InvalidateRect(hwnd, NULL, TRUE);
+}
+
+static void on_create(HWND hwnd)
+{
+    HINSTANCE hi = g_app.hinst;
+    wchar_t text[128];
+
+    make_font(window_dpi(hwnd));
+    for (int i = 0; i < IDS_ST_ROWS; i++) {
+        CreateWindowExW(0, L"STATIC", res_string(IDS_ST_FIRST_LABEL + (UINT)i, text, 128),
+                        WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX, 0, 0, 10, 10, hwnd,
+                        (HMENU)(INT_PTR)(ID_LABEL_FIRST + i), hi, NULL);
+        CreateWindowExW(0, L"STATIC", L"",
+                        WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX | SS_ENDELLIPSIS, 0, 0, 10, 10,
+                        hwnd, (HMENU)(INT_PTR)(ID_VALUE_FIRST + i), hi, NULL);
+    }
+    CreateWindowExW(0, L"BUTTON", res_string(IDS_CLOSE, text, 128),
+                    WS_CHILD | WS_VISIBLE | WS_TABSTOP | BS_DEFPUSHBUTTON, 0, 0, 10, 10, hwnd,
+                    (HMENU)(INT_PTR)IDCANCEL, hi, NULL);
+    layout(hwnd, TRUE);
+}
+
+static void on_dpichanged(HWND hwnd, UINT dpi, const RECT *suggested)
+{
+    make_font(dpi);
+    SetWindowPos(hwnd, NULL, suggested->left, suggested->top, suggested->right - suggested->left,
+                 suggested->bottom - suggested->top, SWP_NOZORDER | SWP_NOACTIVATE);
+    layout(hwnd, TRUE);
+}
+
+static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    switch (msg) {
+    case WM_CREATE:
+        on_create(hwnd);
+        return 0;
+    case WM_DPICHANGED:
+        on_dpichanged(hwnd, HIWORD(wp), (const RECT *)lp);
+        return 0;
+    case WM_COMMAND:
+        if (LOWORD(wp) == IDCANCEL || LOWORD(wp) == IDOK)
+            DestroyWindow(hwnd);
+        return 0;
+    case WM_KEYDOWN:
+        if (wp == VK_ESCAPE)
+            DestroyWindow(hwnd);
+        return 0;
+    case WM_CTLCOLORSTATIC:
+        SetBkMode((HDC)wp, TRANSPARENT);
+        return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
+    case WM_DESTROY:
+        if (g_app.status == hwnd)
+            g_app.status = NULL;
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+static void set_row(HWND hwnd, int row, const wchar_t *text)
+{
+    SetDlgItemTextW(hwnd, ID_VALUE_FIRST + row, text);
+}
+
+static void when_or(agent_time t, UINT none_id, wchar_t *out, size_t cap)
+{
+    if (t)
+        time_format_local(t, out, cap);
+    else
+        res_string(none_id, out, (int)cap);
+}
+
+static void u8(const char *s, UINT empty_id, wchar_t *out, size_t cap)
+{
+    if (!s[0] || !winstr_from_utf8(s, out, cap))
+        res_string(empty_id, out, (int)cap);
+}
+
+void statuswnd_update(climon_app *a)
+{
+    const agent_state *st = &a->eng.st;
+    const climon_config *cfg = &a->eng.cfg;
+    wchar_t v[1024], fmt[256], t1[128], t2[AGENT_TEXT_MAX + 1];
+    char c8[32], c9[32];
+    HWND w = a->status;
+    int row = 0;
+
+    if (!w)
+        return;
+    u8(cfg->site_code, IDS_UNKNOWN, v, 1024);
+    set_row(w, row++, v);
+    u8(cfg->unique_id, IDS_UNKNOWN, v, 1024);
+    set_row(w, row++, v);
+    u8(cfg->logon_server, IDS_UNKNOWN, t2, AGENT_TEXT_MAX + 1);
+    if (cfg->share[0])
+        _snwprintf(v, 1024, L"%ls (%ls)", t2, cfg->share);
+    else
+        _snwprintf(v, 1024, L"%ls", t2);
+    v[1023] = 0;
+    set_row(w, row++, v);
+
+    clv_format(&st->local, c8, sizeof c8);
+    clv_format(&st->server, c9, sizeof c9);
+    winstr_from_utf8(c8, t1, 128);
+    winstr_from_utf8(c9, t2, AGENT_TEXT_MAX + 1);
+    _snwprintf(v, 1024, res_string(IDS_VERSIONS_FMT, fmt, 256), t1, t2);
+    v[1023] = 0;
+    set_row(w, row++, v);
+
+    if (st->last_pass) {
+        time_format_local(st->last_pass, t1, 128);
+        _snwprintf(v, 1024, res_string(IDS_PASS_FMT, fmt, 256), t1,
+                   (unsigned long)st->last_forwarded);
+        v[1023] = 0;
+    } else {
+        res_string(IDS_NEVER, v, 1024);
+    }
+    set_row(w, row++, v);
+
+    if (st->has_result && st->last_check) {
+        time_format_local(st->last_check, t1, 128);
+        res_string(st->last_result == CLV_SAME      ? IDS_RESULT_SAME
+                   : st->last_result == CLV_DIFFERS ? IDS_RESULT_DIFFERS
+                                                    : IDS_RESULT_UNKNOWN,
+                   t2, AGENT_TEXT_MAX + 1);
+        _snwprintf(v, 1024, res_string(IDS_CHECK_FMT, fmt, 256), t1, t2);
+        v[1023] = 0;
+    } else {
+        res_string(IDS_NEVER, v, 1024);
+    }
+    set_row(w, row++, v);
+
+    when_or(st->request_since, IDS_NONE, v, 1024);
+    set_row(w, row++, v);
+
+    if (st->pending != AGENT_PENDING_NONE) {
+        time_format_local(st->pending_since, t1, 128);
+        u8(st->components, IDS_PROMPT_NO_COMPONENTS, t2, AGENT_TEXT_MAX + 1);
+        _snwprintf(v, 1024,
+                   res_string(st->pending == AGENT_PENDING_LOGOFF ? IDS_CHANGE_LOGOFF
+                                                                  : IDS_CHANGE_RESTART,
+                              fmt, 256),
+                   t1, t2);
+        v[1023] = 0;
+    } else {
+        res_string(IDS_NONE, v, 1024);
+    }
+    set_row(w, row++, v);
+
+    when_or(st->pending != AGENT_PENDING_NONE ? st->deferred_until : 0, IDS_NOT_DEFERRED, v, 1024);
+    set_row(w, row++, v);
+
+    u8(st->last_error[0] ? st->last_error : cfg->smsini_error, IDS_NO_ERROR, v, 1024);
+    set_row(w, row++, v);
+
+    if (cfg->log_path[0])
+        set_row(w, row++, cfg->log_path);
+    else
+        set_row(w, row++, res_string(IDS_NO_LOG, v, 1024));
+}
+
+void statuswnd_open(climon_app *a)
+{
+    static BOOL registered;
+    wchar_t title[128];
+
+    if (a->status) {
+        ShowWindow(a->status, SW_SHOWNORMAL);
+        SetForegroundWindow(a->status);
+        return;
+    }
+    if (!registered) {
+        WNDCLASSEXW wc;
+        memset(&wc, 0, sizeof wc);
+        wc.cbSize = sizeof wc;
+        wc.lpfnWndProc = StatusWndProc;
+        wc.hInstance = a->hinst;
+        wc.hIcon = LoadIconW(a->hinst, MAKEINTRESOURCEW(IDI_CLIMON));
+        wc.hCursor = LoadCursorW(NULL, (LPCWSTR)IDC_ARROW);
+        wc.hbrBackground = GetSysColorBrush(COLOR_WINDOW);
+        wc.lpszClassName = CLIMON_STATUS_WNDCLASS;
+        registered = RegisterClassExW(&wc) != 0;
+        if (!registered)
+            return;
+    }
+    a->status = CreateWindowExW(WS_EX_CONTROLPARENT, CLIMON_STATUS_WNDCLASS,
+                                res_string(IDS_ST_TITLE, title, 128),
+                                WS_OVERLAPPED | WS_CAPTION | WS_SYSMENU | WS_MINIMIZEBOX,
+                                CW_USEDEFAULT, CW_USEDEFAULT, 400, 300, NULL, NULL, a->hinst, NULL);
+    if (!a->status) {
+        LOG_ERROR(&a->log, "cannot open the status window");
+        return;
+    }
+    statuswnd_update(a);
+    ShowWindow(a->status, SW_SHOWNORMAL);
+    SetForegroundWindow(a->status);
+    LOG_INFO(&a->log, "status window opened");
+}
+
+void statuswnd_close(climon_app *a)
+{
+    if (a->status)
+        DestroyWindow(a->status);
+    a->status = NULL;
+}

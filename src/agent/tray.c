@@ -1,0 +1,216 @@
+/*
+ * tray.c: the notification icon, its tooltip, balloons and menu.
+ *
+ * NOTIFYICON_VERSION_4: clicks arrive as NIN_SELECT / NIN_KEYSELECT /
+ * WM_CONTEXTMENU with the position in wParam. A click is posted back to
+ * the window so the menu or the status window runs outside the shell's
+ * notification callback. At logon the agent may start before Explorer's
+ * taskbar is ready: NIM_ADD is retried on a doubling timer (1 s up to
+ * 60 s, at most TRAY_MAX_ATTEMPTS times), and TaskbarCreated adds it again
+ * whenever Explorer (re)starts.
+ */
+#include "climon.h"
+
+#include <commctrl.h>
+#include <shellapi.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon-rc.h"
+
+#define TRAY_UID 1
+#define TRAY_RETRY_MAX_S 60u
+#define TRAY_MAX_ATTEMPTS 20u
+
+const wchar_t *res_string(UINT id, wchar_t *buf, int cap)
+{
+    if (cap > 0 && LoadStringW(g_app.hinst ? g_app.hinst : GetModuleHandleW(NULL), id, buf, cap) <= 0)
+        buf[0] = 0;
+    return buf;
+}
+
+static UINT icon_id(agent_icon i)
+{
+    switch (i) {
+    case AGENT_ICON_UP_TO_DATE:
+        return IDI_UP_TO_DATE;
+    case AGENT_ICON_CHECKING:
+        return IDI_CHECKING;
+    case AGENT_ICON_REQUEST_PENDING:
+        return IDI_REQUEST_PENDING;
+    case AGENT_ICON_ACTION_NEEDED:
+        return IDI_ACTION_NEEDED;
+    case AGENT_ICON_ERROR:
+        return IDI_ERROR_STATE;
+    }
+    return IDI_CLIMON;
+}
+
+static UINT tip_id(const climon_app *a, agent_icon i)
+{
+    if (i == AGENT_ICON_ACTION_NEEDED && a->eng.st.pending == AGENT_PENDING_LOGOFF)
+        return IDS_TIP_ACTION_LOGOFF;
+    return IDS_TIP_FIRST + (UINT)i;
+}
+
+static void base(const climon_app *a, NOTIFYICONDATAW *nid)
+{
+    memset(nid, 0, sizeof *nid);
+    nid->cbSize = sizeof *nid;
+    nid->hWnd = a->hwnd;
+    nid->uID = TRAY_UID;
+}
+
+/* The icon and tooltip for the current state. The caller destroys *icon. */
+static void fill_state(const climon_app *a, NOTIFYICONDATAW *nid, HICON *icon)
+{
+    agent_icon i = agent_icon_of(&a->eng.st);
+
+    *icon = NULL;
+    /* LoadIconMetric picks the size the DPI wants from the .ico. */
+    if (FAILED(LoadIconMetric(a->hinst, MAKEINTRESOURCEW(icon_id(i)), LIM_SMALL, icon)))
+        *icon = NULL;
+    nid->uFlags |= NIF_TIP | NIF_SHOWTIP;
+    if (*icon) {
+        nid->uFlags |= NIF_ICON;
+        nid->hIcon = *icon;
+    }
+    res_string(tip_id(a, i), nid->szTip, (int)(sizeof nid->szTip / sizeof nid->szTip[0]));
+}
+
+void tray_add(climon_app *a)
+{
+    NOTIFYICONDATAW nid;
+    HICON icon;
+    unsigned delay;
+
+    KillTimer(a->hwnd, TIMER_TRAY_RETRY);
+    base(a, &nid);
+    nid.uFlags = NIF_MESSAGE;
+    nid.uCallbackMessage = WMAPP_NOTIFYCALLBACK;
+    fill_state(a, &nid, &icon);
+    if (Shell_NotifyIconW(NIM_ADD, &nid)) {
+        nid.uVersion = NOTIFYICON_VERSION_4;
+        Shell_NotifyIconW(NIM_SETVERSION, &nid);
+        a->icon_added = TRUE;
+        a->icon_adds++;
+        a->tray_attempts = 0;
+        a->icon_shown = agent_icon_of(&a->eng.st);
+        a->icon_valid = TRUE;
+        LOG_INFO(&a->log, "notification icon added (add %u): %s", a->icon_adds,
+                 agent_icon_name(a->icon_shown));
+    } else {
+        a->tray_attempts++;
+        if (a->tray_attempts > TRAY_MAX_ATTEMPTS) {
+            LOG_WARN(&a->log, "the shell took no icon after %u tries: waiting for TaskbarCreated",
+                     TRAY_MAX_ATTEMPTS);
+        } else {
+            delay = a->tray_attempts >= 7 ? TRAY_RETRY_MAX_S : 1u << (a->tray_attempts - 1);
+            if (delay > TRAY_RETRY_MAX_S)
+                delay = TRAY_RETRY_MAX_S;
+            LOG_INFO(&a->log, "the shell is not ready for the icon (try %u): again in %u s",
+                     a->tray_attempts, delay);
+            SetTimer(a->hwnd, TIMER_TRAY_RETRY, delay * 1000u, NULL);
+        }
+    }
+    if (icon)
+        DestroyIcon(icon);
+}
+
+void tray_on_retry_timer(climon_app *a)
+{
+    KillTimer(a->hwnd, TIMER_TRAY_RETRY);
+    if (!a->icon_added)
+        tray_add(a);
+}
+
+void tray_update(climon_app *a)
+{
+    NOTIFYICONDATAW nid;
+    HICON icon;
+
+    if (!a->icon_added)
+        return;
+    base(a, &nid);
+    fill_state(a, &nid, &icon);
+    if (Shell_NotifyIconW(NIM_MODIFY, &nid)) {
+        agent_icon now = agent_icon_of(&a->eng.st);
+        if (!a->icon_valid || now != a->icon_shown)
+            LOG_INFO(&a->log, "icon: %s", agent_icon_name(now));
+        a->icon_shown = now;
+        a->icon_valid = TRUE;
+    } else {
+        /* Explorer lost it without telling: add it again. */
+        a->icon_added = FALSE;
+        tray_add(a);
+    }
+    if (icon)
+        DestroyIcon(icon);
+}
+
+void tray_remove(climon_app *a)
+{
+    NOTIFYICONDATAW nid;
+    if (!a->icon_added)
+        return;
+    base(a, &nid);
+    Shell_NotifyIconW(NIM_DELETE, &nid);
+    a->icon_added = FALSE;
+}
+
+BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text)
+{
+    NOTIFYICONDATAW nid;
+
+    if (!a->icon_added)
+        return FALSE;
+    base(a, &nid);
+    nid.uFlags = NIF_INFO;
+    /* The shell holds the balloon while the user is in quiet time. */
+    nid.dwInfoFlags = NIIF_INFO | NIIF_RESPECT_QUIET_TIME;
+    res_string(title_id, nid.szInfoTitle, (int)(sizeof nid.szInfoTitle / sizeof nid.szInfoTitle[0]));
+    wcsncpy(nid.szInfo, text, sizeof nid.szInfo / sizeof nid.szInfo[0] - 1);
+    return Shell_NotifyIconW(NIM_MODIFY, &nid);
+}
+
+void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp)
+{
+    switch (LOWORD(lp)) {
+    case NIN_SELECT:
+    case NIN_KEYSELECT:
+        PostMessageW(a->hwnd, WMAPP_OPENSTATUS, 0, 0);
+        break;
+    case WM_CONTEXTMENU:
+        /* wParam holds the anchor point, in screen coordinates. */
+        PostMessageW(a->hwnd, WMAPP_SHOWMENU, wp, 0);
+        break;
+    case NIN_BALLOONUSERCLICK:
+        /* The user clicked the prompt's balloon: the dialog now. */
+        prompt_on_dialog_timer(a);
+        break;
+    }
+}
+
+void tray_show_menu(climon_app *a, int x, int y)
+{
+    HMENU bar = LoadMenuW(a->hinst, MAKEINTRESOURCEW(IDM_TRAY)), menu;
+    agent_pending p = a->eng.st.pending;
+    UINT flags = TPM_RIGHTBUTTON;
+
+    if (!bar)
+        return;
+    menu = GetSubMenu(bar, 0);
+    if (p != AGENT_PENDING_RESTART)
+        DeleteMenu(menu, IDM_RESTART_NOW, MF_BYCOMMAND);
+    if (p != AGENT_PENDING_LOGOFF)
+        DeleteMenu(menu, IDM_LOGOFF_NOW, MF_BYCOMMAND);
+    if (p == AGENT_PENDING_NONE)
+        DeleteMenu(menu, 2, MF_BYPOSITION); /* the separator before them */
+    SetMenuDefaultItem(menu, IDM_STATUS, FALSE);
+    flags |= GetSystemMetrics(SM_MENUDROPALIGNMENT) ? TPM_RIGHTALIGN : TPM_LEFTALIGN;
+    /* Without this the menu does not close when the user clicks away. */
+    SetForegroundWindow(a->hwnd);
+    TrackPopupMenuEx(menu, flags, x, y, a->hwnd, NULL);
+    PostMessageW(a->hwnd, WM_NULL, 0, 0);
+    DestroyMenu(bar);
+}

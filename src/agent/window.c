@@ -1,0 +1,315 @@
+/*
+ * window.c: the agent's hidden top-level window, its message loop and the
+ * one window procedure, which only dispatches to on_<message> handlers.
+ *
+ * Top-level, not message-only: only top-level windows hear the
+ * "TaskbarCreated" broadcast that tells us Explorer restarted and our
+ * notification icon is gone. The window is never shown.
+ */
+#include "climon.h"
+
+#include <commctrl.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon-rc.h"
+#include "fileio.h"
+#include "winstr.h"
+
+climon_app g_app;
+
+/* ---- what the engine asks of the window ---- */
+
+static void ui_status(engine *e)
+{
+    (void)e;
+    tray_update(&g_app);
+    statuswnd_update(&g_app);
+    /* The site cleared the change while the dialog was up: close it. */
+    if (g_app.prompt_hwnd && g_app.eng.st.pending == AGENT_PENDING_NONE)
+        PostMessageW(g_app.prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
+}
+
+static void ui_prompt(engine *e)
+{
+    (void)e;
+    /* Outside the action loop: the dialog runs a nested message loop, and
+     * agent_step must never run inside another agent_step. */
+    PostMessageW(g_app.hwnd, WMAPP_PROMPT, 0, 0);
+}
+
+static void ui_announce(engine *e, const char *text)
+{
+    wchar_t fmt[256], comps[AGENT_TEXT_MAX + 1], msg[512];
+    (void)e;
+    res_string(IDS_BALLOON_UPDATED_TEXT, fmt, 256);
+    if (!winstr_from_utf8(text, comps, AGENT_TEXT_MAX + 1) || !comps[0])
+        res_string(IDS_PROMPT_NO_COMPONENTS, comps, AGENT_TEXT_MAX + 1);
+    _snwprintf(msg, 512, fmt, comps);
+    msg[511] = 0;
+    tray_balloon(&g_app, IDS_BALLOON_UPDATED_TITLE, msg);
+    LOG_INFO(&g_app.log, "announced: components updated (%s)", text);
+}
+
+static void ui_schedule(engine *e, agent_time at)
+{
+    agent_time now = time_now();
+    ULONGLONG ms;
+    (void)e;
+    if (at == 0) {
+        KillTimer(g_app.hwnd, TIMER_AGENT);
+        return;
+    }
+    ms = at > now ? (at - now) * 1000ull : 0;
+    /* SetTimer's limit is about 24 days; a later wake re-schedules. */
+    if (ms > USER_TIMER_MAXIMUM - 1)
+        ms = USER_TIMER_MAXIMUM - 1;
+    if (ms < USER_TIMER_MINIMUM)
+        ms = USER_TIMER_MINIMUM;
+    SetTimer(g_app.hwnd, TIMER_AGENT, (UINT)ms, NULL);
+}
+
+static void feed_simple(climon_app *a, agent_event_type type)
+{
+    agent_event ev;
+    engine_event_init(&ev, type);
+    engine_feed(&a->eng, &ev);
+}
+
+static void feed_choice(climon_app *a, agent_choice c)
+{
+    agent_event ev;
+    engine_event_init(&ev, AGENT_EV_USER_CHOICE);
+    ev.choice = c;
+    engine_feed(&a->eng, &ev);
+}
+
+/* ---- handlers ---- */
+
+static void on_timer(climon_app *a, UINT_PTR id)
+{
+    switch (id) {
+    case TIMER_AGENT:
+        KillTimer(a->hwnd, TIMER_AGENT);
+        feed_simple(a, AGENT_EV_TIMER);
+        break;
+    case TIMER_TRAY_RETRY:
+        tray_on_retry_timer(a);
+        break;
+    case TIMER_PROMPT_QUIET:
+        prompt_on_quiet_timer(a);
+        break;
+    case TIMER_PROMPT_DIALOG:
+        prompt_on_dialog_timer(a);
+        break;
+    }
+}
+
+static void on_command(climon_app *a, UINT id)
+{
+    switch (id) {
+    case IDM_STATUS:
+        statuswnd_open(a);
+        break;
+    case IDM_CHECK_NOW:
+        feed_simple(a, AGENT_EV_CHECK_NOW);
+        break;
+    case IDM_RESTART_NOW:
+        feed_choice(a, AGENT_USER_RESTART_NOW);
+        break;
+    case IDM_LOGOFF_NOW:
+        feed_choice(a, AGENT_USER_LOGOFF_NOW);
+        break;
+    case IDM_EXIT:
+        DestroyWindow(a->hwnd);
+        break;
+    }
+}
+
+static void on_endsession(climon_app *a, BOOL ending)
+{
+    if (!ending)
+        return;
+    LOG_INFO(&a->log, "the session is ending: saving the state");
+    feed_simple(a, AGENT_EV_SESSION_ENDING);
+}
+
+static void on_destroy(climon_app *a)
+{
+    KillTimer(a->hwnd, TIMER_AGENT);
+    KillTimer(a->hwnd, TIMER_TRAY_RETRY);
+    KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
+    KillTimer(a->hwnd, TIMER_PROMPT_DIALOG);
+    statuswnd_close(a);
+    tray_remove(a);
+    PostQuitMessage(0);
+}
+
+static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    climon_app *a = &g_app;
+
+    /* Registered messages first: they are not constants. */
+    if (msg != 0 && msg == a->msg_taskbar_created) {
+        LOG_INFO(&a->log, "the taskbar was (re)created: adding the icon again");
+        a->icon_added = FALSE;
+        a->tray_attempts = 0;
+        tray_add(a);
+        return 0;
+    }
+    if (msg != 0 && msg == a->msg_show_status) {
+        statuswnd_open(a);
+        return 0;
+    }
+    if (msg != 0 && msg == a->msg_quit) {
+        LOG_INFO(&a->log, "asked to exit (/quit)");
+        DestroyWindow(hwnd);
+        return 0;
+    }
+    switch (msg) {
+    case WMAPP_NOTIFYCALLBACK:
+        tray_on_notify(a, wp, lp);
+        return 0;
+    case WMAPP_SHOWMENU:
+        tray_show_menu(a, (int)(short)LOWORD(wp), (int)(short)HIWORD(wp));
+        return 0;
+    case WMAPP_OPENSTATUS:
+        statuswnd_open(a);
+        return 0;
+    case WMAPP_EVENT:
+        engine_on_worker_event(&a->eng, (agent_event *)lp);
+        return 0;
+    case WMAPP_INVENTORY:
+        feed_simple(a, AGENT_EV_INVENTORY);
+        return 0;
+    case WMAPP_REGCHANGE:
+        engine_read_report(&a->eng);
+        return 0;
+    case WMAPP_PROMPT:
+        prompt_begin(a);
+        return 0;
+    case WM_TIMER:
+        on_timer(a, wp);
+        return 0;
+    case WM_COMMAND:
+        on_command(a, LOWORD(wp));
+        return 0;
+    case WM_QUERYENDSESSION:
+        return TRUE; /* never stand in the way of a logoff or shutdown */
+    case WM_ENDSESSION:
+        on_endsession(a, (BOOL)wp);
+        return 0;
+    case WM_DESTROY:
+        on_destroy(a);
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+void window_open_log(logfile *lf, const climon_config *cfg)
+{
+    wchar_t dir[CLIMON_PATH_MAX], *slash;
+
+    if (cfg->log_path[0]) {
+        wcscpy(dir, cfg->log_path);
+        slash = wcsrchr(dir, L'\\');
+        if (slash) {
+            *slash = 0;
+            fileio_mkdirs(dir);
+        }
+    }
+    logfile_open(lf, cfg->log_path, "climon", (uint64_t)cfg->log_max_kb * 1024u);
+}
+
+void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
+{
+    char a[CLIMON_PATH_MAX], b[CLIMON_PATH_MAX], c[CLIMON_PATH_MAX];
+
+    LOG_INFO(lf, "Climon %s %s starting (process %lu)", CLIMON_VERSION, mode,
+             (unsigned long)GetCurrentProcessId());
+    winstr_to_utf8(cfg->sms_ini, a, sizeof a);
+    winstr_to_utf8(cfg->share, b, sizeof b);
+    winstr_to_utf8(cfg->invdata, c, sizeof c);
+    LOG_INFO(lf, "SMS.INI %s; share %s; inventory folder %s; site %s, ID %s", a,
+             b[0] ? b : "(unknown)", c[0] ? c : "(unknown)", cfg->site_code[0] ? cfg->site_code : "?",
+             cfg->unique_id[0] ? cfg->unique_id : "?");
+    if (cfg->smsini_error[0])
+        LOG_ERROR(lf, "%s", cfg->smsini_error);
+}
+
+int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
+{
+    climon_config *cfg;
+    climon_app *a = &g_app;
+    WNDCLASSEXW wc;
+    agent_event ev;
+    MSG m;
+    INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_STANDARD_CLASSES | ICC_LINK_CLASS};
+    (void)show;
+
+    cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
+    if (!cfg)
+        return CLIMON_EXIT_DIFFERS;
+    memset(a, 0, sizeof *a);
+    a->hinst = hinst;
+    InitCommonControlsEx(&icc);
+    config_load(cl, cfg);
+    window_open_log(&a->log, cfg);
+    window_log_config(&a->log, cfg, "tray agent");
+
+    a->msg_taskbar_created = RegisterWindowMessageW(L"TaskbarCreated");
+    a->msg_show_status = RegisterWindowMessageW(CLIMON_MSG_SHOW_STATUS);
+    a->msg_quit = RegisterWindowMessageW(CLIMON_MSG_QUIT);
+
+    memset(&wc, 0, sizeof wc);
+    wc.cbSize = sizeof wc;
+    wc.lpfnWndProc = AgentWndProc;
+    wc.hInstance = hinst;
+    wc.hIcon = LoadIconW(hinst, MAKEINTRESOURCEW(IDI_CLIMON));
+    wc.lpszClassName = CLIMON_WNDCLASS;
+    if (!RegisterClassExW(&wc)) {
+        LOG_ERROR(&a->log, "cannot register the window class");
+        return CLIMON_EXIT_DIFFERS;
+    }
+    a->hwnd = CreateWindowExW(0, CLIMON_WNDCLASS, L"Climon", WS_OVERLAPPEDWINDOW, CW_USEDEFAULT,
+                              CW_USEDEFAULT, 100, 100, NULL, NULL, hinst, NULL);
+    if (!a->hwnd) {
+        LOG_ERROR(&a->log, "cannot create the agent window");
+        return CLIMON_EXIT_DIFFERS;
+    }
+
+    engine_init(&a->eng, cfg, &a->log, a->hwnd);
+    a->eng.ui.status = ui_status;
+    a->eng.ui.prompt = ui_prompt;
+    a->eng.ui.announce = ui_announce;
+    a->eng.ui.schedule = ui_schedule;
+    HeapFree(GetProcessHeap(), 0, cfg);
+
+    tray_add(a);
+    if (!dirwatch_start(&a->dir, a->eng.cfg.invdata, a->hwnd, WMAPP_INVENTORY, &a->log))
+        LOG_WARN(&a->log, "no inventory folder to watch: passes run at start, on Check now and on retries only");
+    if (!regwatch_start(&a->reg, a->hwnd, WMAPP_REGCHANGE, &a->log))
+        LOG_ERROR(&a->log, "cannot start the registry watch");
+
+    engine_event_init(&ev, AGENT_EV_START);
+    ev.boot_time = time_boot();
+    ev.logon_time = time_logon();
+    engine_feed(&a->eng, &ev);
+    if (cl->show_status)
+        statuswnd_open(a);
+
+    while (GetMessageW(&m, NULL, 0, 0) > 0) {
+        if (a->status && IsDialogMessageW(a->status, &m))
+            continue;
+        TranslateMessage(&m);
+        DispatchMessageW(&m);
+    }
+
+    watcher_stop(&a->dir);
+    watcher_stop(&a->reg);
+    engine_shutdown(&a->eng, 3000);
+    engine_save(&a->eng);
+    LOG_INFO(&a->log, "Climon exits");
+    return CLIMON_EXIT_OK;
+}

@@ -1,0 +1,1041 @@
+/*
+ * agent.c: Climon's decision machine (see agent.h for the rules).
+ *
+ * agent_step() dispatches each event to one handler. Handlers change the
+ * state and collect two kinds of output in a step: log lines and commands
+ * (FORWARD, RUN_SETUP, PROMPT...). finish() then puts them in the order the
+ * shell carries them out:
+ *
+ *   LOG..., SAVE_STATE (if a persisted field changed), STATUS (if anything
+ *   the icon or status window shows changed), commands..., SCHEDULE
+ *
+ * Saving before the commands means that a restart or logoff the user asked
+ * for, or a crash of the shell, never loses what was decided. Whether to
+ * save is found by comparing the persisted fields before and after the
+ * step, so no handler can forget it.
+ */
+#include "climon/agent.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define HOUR_S 3600u
+#define DAY_S 86400u
+
+/* Boot and logon times come from the shell's clocks and may jitter by a
+ * second or two between runs; a real restart or new logon moves them by
+ * far more than this. */
+#define AGENT_SAME_INSTANT_S 30u
+/* A pass whose answer never came (a lost event) would block every later
+ * pass; one this old is taken as lost. Client Setup's own time-out is the
+ * shell's and much shorter. */
+#define AGENT_PASS_STALE_S (4u * HOUR_S)
+/* No retry timer is ever shorter than this, whatever the configuration. */
+#define AGENT_MIN_RETRY_S 60u
+/* The farthest deferral the agent sets itself: tomorrow 09:00 local is at
+ * most 33 hours away. A saved deferral farther than this (plus the quiet
+ * time after logon) comes from a clock set backwards. */
+#define AGENT_DEFER_MAX_S (36u * HOUR_S)
+/* A saved time is only taken as wrong (the clock was set back) when it
+ * lies this far past the farthest the agent could have set it. */
+#define AGENT_CLOCK_SLACK_S HOUR_S
+/* Times are printed up to the end of year 9999. */
+#define AGENT_TIME_PRINT_MAX 253402300799ull
+
+#define STEP_LOGS 9
+#define STEP_CMDS 4 /* 9 + SAVE_STATE + STATUS + 4 + SCHEDULE = AGENT_MAX_ACTIONS */
+
+#if defined(__GNUC__)
+#define AGENT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define AGENT_PRINTF(f, a)
+#endif
+
+typedef struct step {
+    agent_state *st;
+    const agent_config *cfg;
+    const agent_event *ev;
+    agent_time now;
+    bool force_status;
+    unsigned nlogs, ncmds;
+    agent_action logs[STEP_LOGS];
+    agent_action cmds[STEP_CMDS];
+    agent_action spare;
+} step;
+
+/* ---- small helpers ---- */
+
+void agent_config_default(agent_config *cfg)
+{
+    if (cfg == NULL)
+        return;
+    memset(cfg, 0, sizeof *cfg);
+    cfg->setup_retry_base_s = 900;
+    cfg->setup_retry_max_s = 86400;
+    cfg->setup_max_failures = 5;
+    cfg->share_retry_base_s = 300;
+    cfg->share_retry_max_s = 14400;
+    cfg->prompts_enabled = true;
+    cfg->deadline_s = 0;
+    cfg->quiet_after_logon_s = 0;
+}
+
+void agent_state_init(agent_state *st)
+{
+    if (st == NULL)
+        return;
+    memset(st, 0, sizeof *st);
+    st->phase = AGENT_PHASE_IDLE;
+    st->pending = AGENT_PENDING_NONE;
+    st->local.status = CLV_MISSING;
+    st->server.status = CLV_MISSING;
+    st->last_result = CLV_UNKNOWN;
+}
+
+const char *agent_pending_name(agent_pending p)
+{
+    switch (p) {
+    case AGENT_PENDING_NONE:
+        return "none";
+    case AGENT_PENDING_LOGOFF:
+        return "logoff";
+    case AGENT_PENDING_RESTART:
+        return "restart";
+    }
+    return "invalid";
+}
+
+const char *agent_icon_name(agent_icon i)
+{
+    switch (i) {
+    case AGENT_ICON_UP_TO_DATE:
+        return "up-to-date";
+    case AGENT_ICON_CHECKING:
+        return "checking";
+    case AGENT_ICON_REQUEST_PENDING:
+        return "request-pending";
+    case AGENT_ICON_ACTION_NEEDED:
+        return "action-needed";
+    case AGENT_ICON_ERROR:
+        return "error";
+    }
+    return "invalid";
+}
+
+/* Most urgent first, in the enum's own order: an error means the agent
+ * cannot vouch for anything (not even that a pending change is current),
+ * so it outranks a pending action; the tooltip still names the action. */
+agent_icon agent_icon_of(const agent_state *st)
+{
+    if (st == NULL)
+        return AGENT_ICON_ERROR;
+    if (st->last_error[0] != '\0')
+        return AGENT_ICON_ERROR;
+    if (st->pending != AGENT_PENDING_NONE)
+        return AGENT_ICON_ACTION_NEEDED;
+    if (st->request_since != 0)
+        return AGENT_ICON_REQUEST_PENDING;
+    if (st->phase != AGENT_PHASE_IDLE)
+        return AGENT_ICON_CHECKING;
+    return AGENT_ICON_UP_TO_DATE;
+}
+
+static agent_time min_time(agent_time a, agent_time b)
+{
+    return a < b ? a : b;
+}
+
+static agent_time time_diff(agent_time a, agent_time b)
+{
+    return a > b ? a - b : b - a;
+}
+
+/* Both known and apart by more than the clocks' jitter. */
+static bool instant_changed(agent_time was, agent_time now_value)
+{
+    return was != 0 && now_value != 0 && time_diff(was, now_value) > AGENT_SAME_INSTANT_S;
+}
+
+/* min(base * 2^(n-1), max), n >= 1; never below AGENT_MIN_RETRY_S. */
+static agent_time backoff_s(uint32_t base, uint32_t max, uint32_t n)
+{
+    agent_time b = base < AGENT_MIN_RETRY_S ? AGENT_MIN_RETRY_S : base;
+    agent_time m = max < b ? b : max;
+    agent_time d = b;
+    for (uint32_t i = 1; i < n && d < m; i++)
+        d *= 2;
+    return d > m ? m : d;
+}
+
+static agent_time share_max_s(const agent_config *cfg)
+{
+    return backoff_s(cfg->share_retry_base_s, cfg->share_retry_max_s, UINT32_MAX);
+}
+
+static agent_time setup_max_s(const agent_config *cfg)
+{
+    return backoff_s(cfg->setup_retry_base_s, cfg->setup_retry_max_s, UINT32_MAX);
+}
+
+/* A cap of 0 would never let Client Setup run at all: at least one run. */
+static uint32_t setup_cap(const agent_config *cfg)
+{
+    return cfg->setup_max_failures == 0 ? 1 : cfg->setup_max_failures;
+}
+
+/* Copies at most cap-1 bytes of src (which may lack a NUL within its
+ * array of src_size bytes), control characters as spaces, trimmed. */
+static void copy_clean(char *dst, size_t cap, const char *src, size_t src_size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < src_size && src[i] != '\0' && n + 1 < cap; i++) {
+        unsigned char c = (unsigned char)src[i];
+        dst[n++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+    }
+    while (n > 0 && dst[n - 1] == ' ')
+        n--;
+    dst[n] = '\0';
+    size_t lead = 0;
+    while (dst[lead] == ' ')
+        lead++;
+    if (lead > 0)
+        memmove(dst, dst + lead, n - lead + 1);
+}
+
+/* "2026-11-24 14:04" in local time, or "never" for 0. */
+static void fmt_time(char *buf, size_t cap, agent_time t, int32_t offset)
+{
+    if (t == 0) {
+        snprintf(buf, cap, "never");
+        return;
+    }
+    if (t > AGENT_TIME_PRINT_MAX)
+        t = AGENT_TIME_PRINT_MAX;
+    long long lt = (long long)t + offset;
+    if (lt < 0)
+        lt = 0;
+    long long days = lt / (long long)DAY_S, secs = lt % (long long)DAY_S;
+    /* Civil date from days since 1970 (H. Hinnant's algorithm). */
+    long long z = days + 719468;
+    long long era = z / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    long long d = doy - (153 * mp + 2) / 5 + 1;
+    long long m = mp < 10 ? mp + 3 : mp - 9;
+    long long y = yoe + era * 400 + (m <= 2);
+    /* The result is checked so the compiler does not warn of truncation:
+     * callers pass 24 bytes, enough for any year up to 9999. */
+    if (snprintf(buf, cap, "%04lld-%02lld-%02lld %02lld:%02lld", y, m, d, secs / 3600,
+                 secs % 3600 / 60) < 0)
+        buf[0] = '\0';
+}
+
+/* ---- collecting output ---- */
+
+static void say(step *s, agent_level level, const char *fmt, ...) AGENT_PRINTF(3, 4);
+static void say(step *s, agent_level level, const char *fmt, ...)
+{
+    if (s->nlogs >= STEP_LOGS)
+        return; /* bounded: the decisions themselves are never dropped */
+    agent_action *a = &s->logs[s->nlogs++];
+    memset(a, 0, sizeof *a);
+    a->type = AGENT_ACT_LOG;
+    a->level = level;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->text, sizeof a->text, fmt, ap);
+    va_end(ap);
+}
+
+static agent_action *command(step *s, agent_action_type type)
+{
+    /* No handler issues more than STEP_CMDS; past it, the spare slot keeps
+     * the caller safe and the command is dropped. */
+    agent_action *a = s->ncmds < STEP_CMDS ? &s->cmds[s->ncmds++] : &s->spare;
+    memset(a, 0, sizeof *a);
+    a->type = type;
+    return a;
+}
+
+static void set_error(step *s, const char *fmt, ...) AGENT_PRINTF(2, 3);
+static void set_error(step *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->st->last_error, sizeof s->st->last_error, fmt, ap);
+    va_end(ap);
+}
+
+static void when(const step *s, agent_time t, char *buf, size_t cap)
+{
+    fmt_time(buf, cap, t, s->ev->local_offset_s);
+}
+
+/* ---- persisted fields: what SAVE_STATE is about ---- */
+
+static bool clv_eq(const clv *a, const clv *b)
+{
+    if (a->status != b->status)
+        return false;
+    if (a->status == CLV_OK && a->value != b->value)
+        return false;
+    if (a->status == CLV_FILE_ERROR &&
+        (a->file_error.status != b->file_error.status || a->file_error.line != b->file_error.line))
+        return false;
+    return true;
+}
+
+/* Every field state_format writes; keep in step with src/core/state.c. */
+static bool persisted_equal(const agent_state *a, const agent_state *b)
+{
+    return a->setup_ran == b->setup_ran && a->setup_version == b->setup_version &&
+           a->setup_ok == b->setup_ok && a->setup_failures == b->setup_failures &&
+           a->setup_retry_at == b->setup_retry_at && a->last_setup_exit == b->last_setup_exit &&
+           a->share_failures == b->share_failures && a->share_retry_at == b->share_retry_at &&
+           a->request_since == b->request_since && a->pending == b->pending &&
+           a->pending_since == b->pending_since && a->pending_boot == b->pending_boot &&
+           a->pending_logon == b->pending_logon && a->change_id == b->change_id &&
+           a->done_change_id == b->done_change_id && strcmp(a->components, b->components) == 0 &&
+           a->deferred_until == b->deferred_until && a->prompted_at == b->prompted_at &&
+           a->announce_updated == b->announce_updated && a->last_pass == b->last_pass &&
+           a->last_forwarded == b->last_forwarded && a->last_check == b->last_check &&
+           clv_eq(&a->local, &b->local) && clv_eq(&a->server, &b->server) &&
+           a->last_result == b->last_result && a->has_result == b->has_result &&
+           strcmp(a->last_error, b->last_error) == 0;
+}
+
+/* ---- the pending change ---- */
+
+static void clear_pending(agent_state *st)
+{
+    st->pending = AGENT_PENDING_NONE;
+    st->pending_since = 0;
+    st->pending_boot = 0;
+    st->pending_logon = 0;
+    st->deferred_until = 0;
+    st->prompted_at = 0;
+}
+
+/* 0: no deadline. */
+static agent_time deadline_of(const step *s)
+{
+    if (s->cfg->deadline_s == 0 || s->st->pending_since == 0)
+        return 0;
+    return s->st->pending_since + s->cfg->deadline_s;
+}
+
+/* 09:00 local time on the day after now. */
+static agent_time tomorrow_nine(const step *s)
+{
+    long long local = (long long)s->now + s->ev->local_offset_s;
+    long long day = local - (local % (long long)DAY_S + (long long)DAY_S) % (long long)DAY_S;
+    long long t = day + (long long)DAY_S + 9 * (long long)HOUR_S - s->ev->local_offset_s;
+    return t <= (long long)s->now ? s->now + HOUR_S : (agent_time)t;
+}
+
+static unsigned prompt_choices(const step *s)
+{
+    agent_time dl = deadline_of(s);
+    unsigned c = 0;
+    if (dl == 0 || s->now + HOUR_S < dl)
+        c |= AGENT_CHOICE_1H;
+    if (dl == 0 || s->now + 4 * HOUR_S < dl)
+        c |= AGENT_CHOICE_4H;
+    if (dl == 0 || tomorrow_nine(s) < dl)
+        c |= AGENT_CHOICE_TOMORROW;
+    return c;
+}
+
+static void prompt(step *s, const char *why)
+{
+    agent_state *st = s->st;
+    unsigned choices = prompt_choices(s);
+    st->prompted_at = s->now;
+    st->deferred_until = 0;
+    agent_action *a = command(s, AGENT_ACT_PROMPT);
+    a->pending = st->pending;
+    a->choices = choices;
+    snprintf(a->text, sizeof a->text, "%s", st->components);
+    char dl[24];
+    when(s, deadline_of(s), dl, sizeof dl);
+    say(s, AGENT_LOG_INFO,
+        "%s: prompting for a %s (change %lu: %s); deferrals offered 0x%x, deadline %s", why,
+        agent_pending_name(st->pending), (unsigned long)st->change_id,
+        st->components[0] ? st->components : "no components named", choices,
+        deadline_of(s) ? dl : "none");
+}
+
+/* Shows the prompt unless something says not now; prompt_allowed is the
+ * site's Prompt for Restart. */
+static void maybe_prompt(step *s, bool prompt_allowed)
+{
+    agent_state *st = s->st;
+    char t[24];
+    if (st->prompted_at != 0 && st->deferred_until == 0) {
+        when(s, st->prompted_at, t, sizeof t);
+        say(s, AGENT_LOG_INFO, "change %lu was already shown at %s and not deferred: no new prompt",
+            (unsigned long)st->change_id, t);
+        return;
+    }
+    if (st->deferred_until > s->now) {
+        when(s, st->deferred_until, t, sizeof t);
+        say(s, AGENT_LOG_INFO, "%s for change %lu is deferred until %s",
+            agent_pending_name(st->pending), (unsigned long)st->change_id, t);
+        return;
+    }
+    if (!prompt_allowed) {
+        say(s, AGENT_LOG_INFO,
+            "%s pending for change %lu; the site's Prompt for Restart is 0: status only",
+            agent_pending_name(st->pending), (unsigned long)st->change_id);
+        return;
+    }
+    if (!s->cfg->prompts_enabled) {
+        say(s, AGENT_LOG_INFO, "%s pending for change %lu; prompts are off by policy: status only",
+            agent_pending_name(st->pending), (unsigned long)st->change_id);
+        return;
+    }
+    agent_time quiet_end = st->logon_time + s->cfg->quiet_after_logon_s;
+    if (s->cfg->quiet_after_logon_s != 0 && st->logon_time != 0 && s->now < quiet_end) {
+        st->deferred_until = quiet_end;
+        when(s, quiet_end, t, sizeof t);
+        say(s, AGENT_LOG_INFO,
+            "%s pending for change %lu; too soon after logon (quiet %lu s): prompt at %s",
+            agent_pending_name(st->pending), (unsigned long)st->change_id,
+            (unsigned long)s->cfg->quiet_after_logon_s, t);
+        return;
+    }
+    prompt(s, "change reported");
+}
+
+/* The user (or Windows) did what the change needed. */
+static void satisfy(step *s, const char *how)
+{
+    agent_state *st = s->st;
+    say(s, AGENT_LOG_INFO,
+        "%s pending since change %lu is satisfied by %s: components updated (%s)",
+        agent_pending_name(st->pending), (unsigned long)st->change_id, how,
+        st->components[0] ? st->components : "none named");
+    st->done_change_id = st->change_id;
+    clear_pending(st);
+    st->announce_updated = true;
+}
+
+static void record_change(step *s, agent_pending want, uint32_t id, const char *comps)
+{
+    agent_state *st = s->st;
+    agent_pending was = st->pending;
+    if (was == AGENT_PENDING_NONE) {
+        st->pending_since = s->now;
+        st->pending_boot = st->boot_time;
+        st->pending_logon = st->logon_time;
+        st->deferred_until = 0;
+        st->prompted_at = 0;
+    }
+    if (want > st->pending)
+        st->pending = want;
+    if (was != AGENT_PENDING_NONE && id != st->change_id)
+        st->prompted_at = 0; /* another change: worth one prompt of its own */
+    if (was == AGENT_PENDING_LOGOFF && st->pending == AGENT_PENDING_RESTART)
+        st->prompted_at = 0; /* the user was asked to log off; now it is a restart */
+    st->change_id = id;
+    if (comps[0] != '\0' || was == AGENT_PENDING_NONE)
+        snprintf(st->components, sizeof st->components, "%s", comps);
+    st->request_since = 0;
+
+    char since[24];
+    when(s, st->pending_since, since, sizeof since);
+    if (want < st->pending)
+        say(s, AGENT_LOG_INFO,
+            "manager reports a %s for change %lu; a restart is pending and wins: still restart",
+            agent_pending_name(want), (unsigned long)id);
+    else
+        say(s, AGENT_LOG_INFO, "manager reports a %s for change %lu (%s): pending since %s",
+            agent_pending_name(st->pending), (unsigned long)id,
+            st->components[0] ? st->components : "no components named", since);
+}
+
+/* ---- passes: forward, read versions, maybe run setup ---- */
+
+static void share_failed(step *s, const char *detail)
+{
+    agent_state *st = s->st;
+    if (st->share_failures < UINT32_MAX)
+        st->share_failures++;
+    agent_time d =
+        backoff_s(s->cfg->share_retry_base_s, s->cfg->share_retry_max_s, st->share_failures);
+    st->share_retry_at = s->now + d;
+    set_error(s, "logon server share unreachable: %s", detail);
+    char t[24];
+    when(s, st->share_retry_at, t, sizeof t);
+    say(s, AGENT_LOG_WARNING,
+        "logon server share unreachable (%s), failure %lu: next try %s (in %llu s)", detail,
+        (unsigned long)st->share_failures, t, (unsigned long long)d);
+}
+
+static bool pass_stale(const step *s)
+{
+    return time_diff(s->now, s->st->pass_started) >= AGENT_PASS_STALE_S;
+}
+
+static void start_pass(step *s, bool by_user, const char *why)
+{
+    agent_state *st = s->st;
+    if (st->phase != AGENT_PHASE_IDLE) {
+        if (!pass_stale(s)) {
+            if (by_user && st->phase != AGENT_PHASE_SETUP) {
+                st->pass_by_user = true;
+                say(s, AGENT_LOG_INFO,
+                    "%s: a pass is already running; it counts as asked by the user", why);
+            } else if (by_user) {
+                say(s, AGENT_LOG_INFO, "%s: Client Setup is running; its result will be read", why);
+            } else {
+                st->pass_again = true;
+                say(s, AGENT_LOG_INFO, "%s: a pass is running; forwarding again when it ends", why);
+            }
+            return;
+        }
+        char t[24];
+        when(s, st->pass_started, t, sizeof t);
+        say(s, AGENT_LOG_WARNING, "the pass started %s never finished: starting anew", t);
+        st->phase = AGENT_PHASE_IDLE;
+    }
+    if (st->share_retry_at > s->now) {
+        char t[24];
+        when(s, st->share_retry_at, t, sizeof t);
+        say(s, AGENT_LOG_INFO, "%s: the share failed %lu time(s); waiting for the retry at %s", why,
+            (unsigned long)st->share_failures, t);
+        return;
+    }
+    st->share_retry_at = 0;
+    st->phase = AGENT_PHASE_FORWARDING;
+    st->pass_started = s->now;
+    st->pass_by_user = by_user;
+    st->pass_again = false;
+    say(s, AGENT_LOG_INFO, "%s: forwarding inventory files", why);
+    command(s, AGENT_ACT_FORWARD);
+}
+
+static void end_pass(step *s)
+{
+    agent_state *st = s->st;
+    bool again = st->pass_again;
+    st->phase = AGENT_PHASE_IDLE;
+    st->pass_by_user = false;
+    st->pass_again = false;
+    if (again)
+        start_pass(s, false, "inventory files came during the last pass");
+}
+
+static bool ignore_out_of_phase(step *s, agent_phase expected, const char *what)
+{
+    static const char *const names[] = {"idle", "forwarding", "checking", "setup"};
+    if (s->st->phase == expected)
+        return false;
+    unsigned p = (unsigned)s->st->phase;
+    say(s, AGENT_LOG_WARNING, "%s while %s: ignored", what,
+        p < 4 ? names[p] : "in an unknown phase");
+    return true;
+}
+
+static void run_or_skip_setup(step *s)
+{
+    agent_state *st = s->st;
+    uint32_t v = st->server.value;
+    bool same = st->setup_ran && st->setup_version == v;
+    uint32_t cap = setup_cap(s->cfg);
+    char t[24];
+
+    if (same && st->setup_ok) {
+        st->last_error[0] = '\0';
+        say(s, AGENT_LOG_INFO,
+            "local %lu, server %lu: Client Setup already ran for this version (exit %ld): not "
+            "again",
+            (unsigned long)st->local.value, (unsigned long)v, (long)st->last_setup_exit);
+        end_pass(s);
+        return;
+    }
+    if (same && st->setup_failures >= cap) {
+        set_error(s,
+                  "Client Setup failed %lu times for version %lu: waiting for a new server version",
+                  (unsigned long)st->setup_failures, (unsigned long)v);
+        say(s, AGENT_LOG_WARNING,
+            "local %lu, server %lu: Client Setup failed %lu of %lu times (last exit %ld): "
+            "no more runs until the server version changes",
+            (unsigned long)st->local.value, (unsigned long)v, (unsigned long)st->setup_failures,
+            (unsigned long)cap, (long)st->last_setup_exit);
+        end_pass(s);
+        return;
+    }
+    if (same && st->setup_retry_at > s->now) {
+        when(s, st->setup_retry_at, t, sizeof t);
+        if (!st->pass_by_user) {
+            set_error(s, "Client Setup failed (exit %ld); next try after %s",
+                      (long)st->last_setup_exit, t);
+            say(s, AGENT_LOG_INFO,
+                "local %lu, server %lu: Client Setup failed %lu of %lu times (last exit %ld): "
+                "next try not before %s",
+                (unsigned long)st->local.value, (unsigned long)v, (unsigned long)st->setup_failures,
+                (unsigned long)cap, (long)st->last_setup_exit, t);
+            end_pass(s);
+            return;
+        }
+        say(s, AGENT_LOG_INFO,
+            "check asked by the user: not waiting until %s after failure %lu of %lu", t,
+            (unsigned long)st->setup_failures, (unsigned long)cap);
+    }
+    if (!same) {
+        if (st->setup_ran && st->setup_failures != 0)
+            say(s, AGENT_LOG_INFO,
+                "server version %lu is new (last run for %lu): failure count reset",
+                (unsigned long)v, (unsigned long)st->setup_version);
+        st->setup_failures = 0;
+        st->setup_retry_at = 0;
+    }
+    /* Marked as run before it runs: if the agent dies meanwhile, the run
+     * is neither a success nor a failure and the next pass tries again. */
+    st->setup_ran = true;
+    st->setup_version = v;
+    st->setup_ok = false;
+    st->last_error[0] = '\0';
+    st->phase = AGENT_PHASE_SETUP;
+    say(s, AGENT_LOG_INFO,
+        "local %lu, server %lu differ: running Client Setup (failures so far %lu of %lu)",
+        (unsigned long)st->local.value, (unsigned long)v, (unsigned long)st->setup_failures,
+        (unsigned long)cap);
+    command(s, AGENT_ACT_RUN_SETUP)->version = v;
+}
+
+/* ---- one handler per event ---- */
+
+static void on_start(step *s)
+{
+    agent_state *st = s->st;
+    const agent_event *ev = s->ev;
+    char b[24], l[24];
+    st->boot_time = ev->boot_time;
+    st->logon_time = ev->logon_time;
+    st->phase = AGENT_PHASE_IDLE;
+    st->pass_by_user = false;
+    st->pass_again = false;
+    s->force_status = true; /* the shell's first icon */
+    when(s, st->boot_time, b, sizeof b);
+    when(s, st->logon_time, l, sizeof l);
+    say(s, AGENT_LOG_INFO, "start: boot %s, logon %s; pending %s (change %lu)", b, l,
+        agent_pending_name(st->pending), (unsigned long)st->change_id);
+
+    bool rebooted = instant_changed(st->pending_boot, st->boot_time);
+    bool new_logon = instant_changed(st->pending_logon, st->logon_time);
+    if (st->pending == AGENT_PENDING_RESTART && rebooted)
+        satisfy(s, "a restart");
+    else if (st->pending == AGENT_PENDING_LOGOFF && (rebooted || new_logon))
+        satisfy(s, rebooted ? "a restart" : "a new logon");
+
+    if (st->announce_updated) {
+        agent_action *a = command(s, AGENT_ACT_ANNOUNCE);
+        snprintf(a->text, sizeof a->text, "%s", st->components);
+        st->announce_updated = false;
+    }
+    start_pass(s, false, "start: files left from before");
+    say(s, AGENT_LOG_INFO, "reading the manager's report");
+    command(s, AGENT_ACT_READ_REPORT);
+}
+
+static void on_inventory(step *s, bool by_user)
+{
+    start_pass(s, by_user, by_user ? "check asked" : "inventory file appeared");
+}
+
+static void on_forwarded(step *s)
+{
+    agent_state *st = s->st;
+    if (ignore_out_of_phase(s, AGENT_PHASE_FORWARDING, "forward result"))
+        return;
+    if (!s->ev->ok) {
+        char detail[AGENT_TEXT_MAX + 1];
+        copy_clean(detail, sizeof detail, s->ev->error, sizeof s->ev->error);
+        share_failed(s, detail[0] ? detail : "no detail");
+        end_pass(s);
+        return;
+    }
+    st->share_failures = 0;
+    st->share_retry_at = 0;
+    st->last_pass = s->now;
+    st->last_forwarded = s->ev->count;
+    st->last_error[0] = '\0';
+    st->phase = AGENT_PHASE_CHECKING;
+    say(s, AGENT_LOG_INFO, "forwarded %lu inventory file(s): reading CopyListVersions",
+        (unsigned long)s->ev->count);
+    command(s, AGENT_ACT_READ_VERSIONS);
+}
+
+static void on_versions(step *s)
+{
+    agent_state *st = s->st;
+    if (ignore_out_of_phase(s, AGENT_PHASE_CHECKING, "versions"))
+        return;
+    st->local = s->ev->local;
+    st->server = s->ev->server;
+    st->last_check = s->now;
+    st->has_result = true;
+    if (st->server.status == CLV_UNREADABLE) {
+        st->last_result = CLV_UNKNOWN;
+        share_failed(s, "CL_NT.TXT could not be read");
+        end_pass(s);
+        return;
+    }
+    clv_result r = clv_compare(&st->local, &st->server);
+    st->last_result = r;
+    char lv[24], sv[24];
+    clv_format(&st->local, lv, sizeof lv);
+    clv_format(&st->server, sv, sizeof sv);
+    switch (r) {
+    case CLV_SAME:
+        st->last_error[0] = '\0';
+        say(s, AGENT_LOG_INFO, "local %s, server %s: up to date", lv, sv);
+        end_pass(s);
+        return;
+    case CLV_DIFFERS:
+        run_or_skip_setup(s);
+        return;
+    case CLV_UNKNOWN:
+    default:
+        break;
+    }
+    /* Unknown is never "different": explain which side, run nothing. */
+    char why[128];
+    bool lk = st->local.status == CLV_OK, sk = st->server.status == CLV_OK;
+    if (!lk && !sk)
+        snprintf(why, sizeof why, "local (%s) and server (%s)", clv_status_text(st->local.status),
+                 clv_status_text(st->server.status));
+    else if (!lk)
+        snprintf(why, sizeof why, "local (%s)", clv_status_text(st->local.status));
+    else
+        snprintf(why, sizeof why, "server (%s)", clv_status_text(st->server.status));
+    set_error(s, "CopyListVersion unknown: %s", why);
+    say(s, AGENT_LOG_WARNING,
+        "local %s, server %s: CopyListVersion unknown on the %s side: Client Setup not run", lv, sv,
+        why);
+    end_pass(s);
+}
+
+static bool setup_success(int32_t code)
+{
+    return code == 0 || code == 10 ||
+           code == 11; /* SETUP_EXIT_OK, _REQUEST_FILED, _LOGOFF_NEEDED */
+}
+
+static void on_setup_result(step *s)
+{
+    agent_state *st = s->st;
+    const agent_event *ev = s->ev;
+    if (ignore_out_of_phase(s, AGENT_PHASE_SETUP, "Client Setup result"))
+        return;
+    int32_t code = ev->type == AGENT_EV_SETUP_EXITED ? ev->exit_code : -1;
+    unsigned long v = (unsigned long)st->setup_version;
+    st->last_setup_exit = code;
+    if (ev->type == AGENT_EV_SETUP_EXITED && setup_success(code)) {
+        st->setup_ok = true;
+        st->setup_failures = 0;
+        st->setup_retry_at = 0;
+        st->last_error[0] = '\0';
+        if (code == 10)
+            st->request_since = s->now;
+        say(s, AGENT_LOG_INFO, "Client Setup for version %lu: exit %ld, %s", v, (long)code,
+            code == 10   ? "a request was filed with the manager"
+            : code == 11 ? "programs in use wait for a logoff"
+                         : "nothing for the manager");
+    } else {
+        char what[AGENT_TEXT_MAX + 1];
+        if (ev->type == AGENT_EV_SETUP_EXITED) {
+            snprintf(what, sizeof what, "exit %ld", (long)code);
+        } else if (ev->type == AGENT_EV_SETUP_TIMED_OUT) {
+            snprintf(what, sizeof what, "timed out");
+        } else {
+            char detail[AGENT_TEXT_MAX + 1];
+            copy_clean(detail, sizeof detail, ev->error, sizeof ev->error);
+            snprintf(what, sizeof what, "did not start: %.200s", detail[0] ? detail : "no detail");
+        }
+        st->setup_ok = false;
+        if (st->setup_failures < UINT32_MAX)
+            st->setup_failures++;
+        agent_time d =
+            backoff_s(s->cfg->setup_retry_base_s, s->cfg->setup_retry_max_s, st->setup_failures);
+        st->setup_retry_at = s->now + d;
+        char t[24];
+        when(s, st->setup_retry_at, t, sizeof t);
+        set_error(s, "Client Setup for version %lu failed (%.180s)", v, what);
+        if (st->setup_failures >= setup_cap(s->cfg))
+            say(s, AGENT_LOG_ERROR,
+                "Client Setup for version %lu failed (%s): failure %lu of %lu, no more runs for "
+                "this version",
+                v, what, (unsigned long)st->setup_failures, (unsigned long)setup_cap(s->cfg));
+        else
+            say(s, AGENT_LOG_WARNING,
+                "Client Setup for version %lu failed (%s): failure %lu of %lu, next try not before "
+                "%s (in %llu s)",
+                v, what, (unsigned long)st->setup_failures, (unsigned long)setup_cap(s->cfg), t,
+                (unsigned long long)d);
+    }
+    command(s, AGENT_ACT_READ_REPORT);
+    end_pass(s);
+}
+
+static void on_report(step *s)
+{
+    agent_state *st = s->st;
+    const agent_report *r = &s->ev->report;
+    agent_pending want = r->restart  ? AGENT_PENDING_RESTART
+                         : r->logoff ? AGENT_PENDING_LOGOFF
+                                     : AGENT_PENDING_NONE;
+    char comps[AGENT_COMPONENTS_MAX + 1];
+    copy_clean(comps, sizeof comps, r->components, sizeof r->components);
+
+    if (!r->request_queued && st->request_since != 0) {
+        say(s, AGENT_LOG_INFO, "the manager took the request: none queued");
+        st->request_since = 0;
+    } else if (r->request_queued && st->request_since == 0 && want == AGENT_PENDING_NONE) {
+        say(s, AGENT_LOG_INFO, "a request of this client is queued for the manager");
+        st->request_since = s->now;
+    }
+
+    if (want != AGENT_PENDING_NONE) {
+        if (r->change_id == st->done_change_id) {
+            say(s, AGENT_LOG_INFO, "manager reports a %s for change %lu, already done%s: ignored",
+                agent_pending_name(want), (unsigned long)r->change_id,
+                r->change_id == 0 ? " (no Change Id: cannot tell it from one done)" : "");
+            return;
+        }
+        record_change(s, want, r->change_id, comps);
+    } else if (st->pending != AGENT_PENDING_NONE) {
+        say(s, AGENT_LOG_INFO,
+            "manager no longer reports the %s for change %lu: the site cleared it",
+            agent_pending_name(st->pending), (unsigned long)st->change_id);
+        clear_pending(st);
+        return;
+    } else {
+        say(s, AGENT_LOG_INFO, "manager reports no restart or logoff");
+        return;
+    }
+    maybe_prompt(s, r->prompt_allowed);
+}
+
+static void defer(step *s, agent_time until, const char *choice)
+{
+    agent_state *st = s->st;
+    agent_time dl = deadline_of(s);
+    const char *note = "";
+    if (dl != 0 && s->now >= dl) {
+        until = s->now + HOUR_S; /* past the deadline: hourly reminders only */
+        note = " (past the deadline: reminder in 1 hour)";
+    } else if (dl != 0 && until > dl) {
+        until = dl;
+        note = " (the admin's deadline)";
+    }
+    st->deferred_until = until;
+    char t[24];
+    when(s, until, t, sizeof t);
+    say(s, AGENT_LOG_INFO, "user chose %s for the %s of change %lu: reminder at %s%s", choice,
+        agent_pending_name(st->pending), (unsigned long)st->change_id, t, note);
+}
+
+static void on_user_choice(step *s)
+{
+    agent_state *st = s->st;
+    agent_choice c = s->ev->choice;
+    if (st->pending == AGENT_PENDING_NONE) {
+        say(s, AGENT_LOG_WARNING, "user choice %d with nothing pending: ignored", (int)c);
+        return;
+    }
+    switch (c) {
+    case AGENT_USER_RESTART_NOW:
+        /* A reminder in case Windows does not restart (an application
+         * refused): a restart clears it at the next start. */
+        st->deferred_until = s->now + HOUR_S;
+        say(s, AGENT_LOG_INFO, "user chose to restart now for change %lu",
+            (unsigned long)st->change_id);
+        command(s, AGENT_ACT_RESTART);
+        return;
+    case AGENT_USER_LOGOFF_NOW:
+        if (st->pending != AGENT_PENDING_LOGOFF) {
+            say(s, AGENT_LOG_WARNING,
+                "user chose to log off, but change %lu needs a restart: a logoff would not apply "
+                "it; ignored",
+                (unsigned long)st->change_id);
+            return;
+        }
+        st->deferred_until = s->now + HOUR_S;
+        say(s, AGENT_LOG_INFO, "user chose to log off now for change %lu",
+            (unsigned long)st->change_id);
+        command(s, AGENT_ACT_LOGOFF);
+        return;
+    case AGENT_USER_LATER_1H:
+        defer(s, s->now + HOUR_S, "later (1 hour)");
+        return;
+    case AGENT_USER_LATER_4H:
+        defer(s, s->now + 4 * HOUR_S, "later (4 hours)");
+        return;
+    case AGENT_USER_LATER_TOMORROW:
+        defer(s, tomorrow_nine(s), "later (tomorrow 09:00)");
+        return;
+    case AGENT_USER_DISMISSED:
+        defer(s, s->now + HOUR_S, "to close the prompt");
+        return;
+    }
+    say(s, AGENT_LOG_WARNING, "unknown user choice %d: ignored", (int)c);
+}
+
+static void on_timer(step *s)
+{
+    agent_state *st = s->st;
+    bool due = false;
+    if (st->pending != AGENT_PENDING_NONE && st->deferred_until != 0 &&
+        st->deferred_until <= s->now) {
+        due = true;
+        if (s->cfg->prompts_enabled)
+            prompt(s, "deferral ended");
+        else
+            say(s, AGENT_LOG_INFO, "deferral ended; prompts are off by policy: status only");
+    }
+    if (st->share_retry_at != 0 && st->share_retry_at <= s->now) {
+        due = true;
+        start_pass(s, false, "share retry due");
+    }
+    if (!due)
+        say(s, AGENT_LOG_INFO, "timer: nothing due");
+}
+
+/* Sets *t to limit when it lies more than the slack past it. The slack
+ * keeps a clock corrected by seconds from rewriting the state each step. */
+static bool bound_time(agent_time *t, agent_time limit)
+{
+    if (*t <= limit + AGENT_CLOCK_SLACK_S)
+        return false;
+    *t = limit;
+    return true;
+}
+
+/* A clock set backwards leaves saved times far ahead: bound each one by the
+ * farthest the agent itself could have set, so nothing waits for years. */
+static void clamp_clock(step *s)
+{
+    agent_state *st = s->st;
+    agent_time now = s->now;
+    bool clamped = false;
+
+    clamped |=
+        bound_time(&st->deferred_until, now + AGENT_DEFER_MAX_S + s->cfg->quiet_after_logon_s);
+    clamped |= bound_time(&st->share_retry_at, now + share_max_s(s->cfg));
+    clamped |= bound_time(&st->setup_retry_at, now + setup_max_s(s->cfg));
+    clamped |= bound_time(&st->pending_since, now);
+    clamped |= bound_time(&st->request_since, now);
+    if (clamped)
+        say(s, AGENT_LOG_WARNING,
+            "saved times lie far ahead (clock set backwards?): bounded from now");
+}
+
+/* The earliest future time something is due; 0 when nothing is. */
+static agent_time next_wake(const agent_state *st, agent_time now)
+{
+    agent_time t = 0;
+    if (st->pending != AGENT_PENDING_NONE && st->deferred_until > now)
+        t = st->deferred_until;
+    if (st->share_retry_at > now)
+        t = t == 0 ? st->share_retry_at : min_time(t, st->share_retry_at);
+    return t;
+}
+
+static void push(agent_actions *out, const agent_action *a)
+{
+    if (out->n < AGENT_MAX_ACTIONS)
+        out->a[out->n++] = *a;
+}
+
+static void push_type(agent_actions *out, agent_action_type type, agent_time at)
+{
+    agent_action a;
+    memset(&a, 0, sizeof a);
+    a.type = type;
+    a.at = at;
+    push(out, &a);
+}
+
+static void finish(const step *s, const agent_state *before, agent_icon icon_before,
+                   agent_actions *out)
+{
+    const agent_state *st = s->st;
+    for (unsigned i = 0; i < s->nlogs; i++)
+        push(out, &s->logs[i]);
+    if (!persisted_equal(before, st))
+        push_type(out, AGENT_ACT_SAVE_STATE, 0);
+    if (s->force_status || !persisted_equal(before, st) || before->phase != st->phase ||
+        icon_before != agent_icon_of(st))
+        push_type(out, AGENT_ACT_STATUS, 0);
+    for (unsigned i = 0; i < s->ncmds; i++)
+        push(out, &s->cmds[i]);
+    push_type(out, AGENT_ACT_SCHEDULE, next_wake(st, s->now));
+}
+
+void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev, agent_actions *out)
+{
+    if (out == NULL)
+        return;
+    out->n = 0;
+    if (st == NULL || cfg == NULL || ev == NULL)
+        return;
+    if (ev->type == AGENT_EV_SESSION_ENDING) {
+        /* Windows is ending the session: save and never stand in its way. */
+        push_type(out, AGENT_ACT_SAVE_STATE, 0);
+        return;
+    }
+
+    step s;
+    memset(&s, 0, sizeof s);
+    s.st = st;
+    s.cfg = cfg;
+    s.ev = ev;
+    s.now = ev->now;
+    agent_state before = *st;
+    agent_icon icon_before = agent_icon_of(st);
+
+    clamp_clock(&s);
+    switch (ev->type) {
+    case AGENT_EV_START:
+        on_start(&s);
+        break;
+    case AGENT_EV_INVENTORY:
+        on_inventory(&s, false);
+        break;
+    case AGENT_EV_CHECK_NOW:
+        on_inventory(&s, true);
+        break;
+    case AGENT_EV_FORWARDED:
+        on_forwarded(&s);
+        break;
+    case AGENT_EV_VERSIONS:
+        on_versions(&s);
+        break;
+    case AGENT_EV_SETUP_EXITED:
+    case AGENT_EV_SETUP_NOT_STARTED:
+    case AGENT_EV_SETUP_TIMED_OUT:
+        on_setup_result(&s);
+        break;
+    case AGENT_EV_REPORT:
+        on_report(&s);
+        break;
+    case AGENT_EV_USER_CHOICE:
+        on_user_choice(&s);
+        break;
+    case AGENT_EV_TIMER:
+        on_timer(&s);
+        break;
+    case AGENT_EV_SESSION_ENDING:
+        break; /* handled above */
+    default:
+        say(&s, AGENT_LOG_WARNING, "unknown event %d: ignored", (int)ev->type);
+        break;
+    }
+    finish(&s, &before, icon_before, out);
+}

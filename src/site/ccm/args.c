@@ -1,0 +1,86 @@
+/*
+ * args.c: the manager's command line (ccm.h).
+ *
+ *   ccm --once <share>    one pass, then exit
+ *   ccm --watch <share>   a pass at start, then one whenever CCR.BOX changes
+ *                         (and every minute for due retries)
+ *   -v, --verbose         print each step on the console too
+ *   --now "MM/DD/YYYY H:MM"  the clock for this run (tests and labs replay
+ *                         retries without waiting for them)
+ *   --for <seconds>       stop watching after this long (tests, the lab)
+ */
+#include "ccm.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "winstr.h"
+
+void ccm_usage(FILE *to)
+{
+    fputs("usage: ccm --once <share> [-v] [--now \"MM/DD/YYYY H:MM\"]\n"
+          "       ccm --watch <share> [-v] [--for <seconds>]\n"
+          "  <share>  the logon server share holding CL_NT.TXT, X86.BIN, CCR.BOX, CLIENTS\n"
+          "exit: 0 pass done (see LOGS\\CLICFG.LOG), 64 usage, 65 CL_NT.TXT refused,\n"
+          "      74 share unreadable, 75 another manager is running on this share\n",
+          to);
+}
+
+bool ccm_parse_args(int argc, wchar_t **argv, ccm_opts *o, char *why, size_t cap)
+{
+    const wchar_t *share = NULL;
+
+    memset(o, 0, sizeof *o);
+    why[0] = 0;
+    for (int i = 1; i < argc; i++) {
+        const wchar_t *a = argv[i];
+        bool has_next = i + 1 < argc;
+        if (!wcscmp(a, L"--once") || !wcscmp(a, L"--watch")) {
+            if (o->once || o->watch || !has_next) {
+                snprintf(why, cap, "give one of --once <share> or --watch <share>");
+                return false;
+            }
+            o->once = a[2] == L'o';
+            o->watch = !o->once;
+            share = argv[++i];
+        } else if (!wcscmp(a, L"-v") || !wcscmp(a, L"--verbose")) {
+            o->verbose = true;
+        } else if (!wcscmp(a, L"-h") || !wcscmp(a, L"--help") || !wcscmp(a, L"/?")) {
+            o->help = true;
+            return true;
+        } else if (!wcscmp(a, L"--now") && has_next) {
+            char text[64];
+            if (!winstr_to_utf8(argv[++i], text, sizeof text) || !ccr_time_parse(text, &o->now)) {
+                snprintf(why, cap, "--now wants \"MM/DD/YYYY H:MM\"");
+                return false;
+            }
+            o->have_now = true;
+        } else if (!wcscmp(a, L"--for") && has_next) {
+            wchar_t *end = NULL;
+            unsigned long v = wcstoul(argv[++i], &end, 10);
+            if (!end || *end || v == 0 || v > 7ul * 24 * 3600) {
+                snprintf(why, cap, "--for wants a number of seconds (1 to 604800)");
+                return false;
+            }
+            o->watch_for_s = (uint32_t)v;
+        } else {
+            char a8[128];
+            snprintf(why, cap, "unknown argument: %s", site_u8(a, a8, sizeof a8));
+            return false;
+        }
+    }
+    if (!share) {
+        snprintf(why, cap, "give one of --once <share> or --watch <share>");
+        return false;
+    }
+    if (!site_full_path(share, o->share, SITE_PATH_MAX)) {
+        snprintf(why, cap, "the share must be a folder path");
+        return false;
+    }
+    if (o->have_now && o->watch) {
+        snprintf(why, cap, "--now is for --once");
+        return false;
+    }
+    return true;
+}

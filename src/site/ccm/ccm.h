@@ -1,0 +1,165 @@
+/*
+ * ccm.h: the Client Configuration Manager (ccm.exe). Private to
+ * src/site/ccm; shared by its files and its tests (tests/win32/test_ccm*.c).
+ *
+ * A pass takes every request in <share>\CCR.BOX and the due ones in
+ * CCR.BOX\RETRY, finds the client each names (a client record in
+ * <share>\CLIENTS), brings the client's services to the copy list, and
+ * deletes the request. A request it cannot carry out waits in RETRY with
+ * [Request Processing] filled in, with a doubling wait, until the site's
+ * retry duration is over; then it goes to CCR.BOX\BAD. Every decision is
+ * logged in <share>\LOGS\CLICFG.LOG.
+ */
+#ifndef CLIMON_CCM_H
+#define CLIMON_CCM_H
+
+#include <windows.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "climon/ccr.h"
+#include "climon/copylist.h"
+#include "site.h"
+
+#define CCM_BAD_DIR L"BAD"         /* CCR.BOX\BAD: requests given up on */
+#define CCM_CLIENTS_DIR L"CLIENTS" /* <share>\CLIENTS\<SMS Unique ID>.INI */
+#define CCM_SITE_FILE L"SITE.INI"  /* <share>\SITE.INI [Site] */
+#define CCM_LOGS_DIR L"LOGS"       /* <share>\LOGS */
+#define CCM_LOG_NAME L"CLICFG.LOG"
+#define CCM_LOCK_NAME L"CCM.LCK" /* in LOGS: one manager per share */
+#define CCM_CLAIM_EXT L".CCW"    /* a request the manager has taken */
+
+/* Exit codes (sysexits, as Client Setup's). */
+#define CCM_EXIT_OK 0
+#define CCM_EXIT_USAGE 64
+#define CCM_EXIT_BAD_INPUT 65 /* CL_NT.TXT refused: no request is touched */
+#define CCM_EXIT_IO 74        /* the share cannot be read */
+#define CCM_EXIT_BUSY 75      /* another manager holds the share */
+
+/* ---- siteconf.c: <share>\SITE.INI [Site] ---- */
+
+typedef struct ccm_site {
+    DWORD prompt_for_restart;    /* Prompt for Restart, 1 */
+    uint32_t retry_duration_min; /* Retry Duration Minutes, 1440 */
+    uint32_t retry_first_min;    /* Retry First Wait Minutes, 5 */
+    uint32_t retry_max_min;      /* Retry Max Wait Minutes, 240 */
+} ccm_site;
+
+void ccm_site_default(ccm_site *s);
+/* Reads SITE.INI's bytes into s (defaults for what is missing). A value
+ * that is present but not a number in range is reported in why (one line
+ * each, joined) and left at its default; returns false then. */
+bool ccm_site_parse(const unsigned char *data, size_t len, ccm_site *s, char *why, size_t cap);
+
+/* ---- retry.c: waits between attempts ---- */
+
+/* Minutes to wait after `attempts` failed attempts: first * 2^(attempts-1),
+ * capped at max (and never below 1). */
+uint32_t ccm_retry_wait(const ccm_site *s, uint32_t attempts);
+/* The next attempt is due at latest_attempt + wait. */
+bool ccm_retry_due(const ccm_site *s, const ccr_processing *p, int64_t now_min);
+/* The retry duration, counted from Retry Interval Start, is over. */
+bool ccm_retry_expired(const ccm_site *s, const ccr_processing *p, int64_t now_min);
+/* Records one more failed attempt at now. */
+void ccm_retry_note(ccr_processing *p, const ccr_time *now, DWORD err);
+
+/* ---- the pass ---- */
+
+typedef struct ccm_counts {
+    unsigned requests; /* taken up this pass (new and due retries) */
+    unsigned done;     /* carried out and deleted */
+    unsigned changed;  /* of those, clients whose services changed */
+    unsigned retry;    /* failed: waiting in RETRY */
+    unsigned bad;      /* moved to BAD */
+    unsigned waiting;  /* in RETRY and not yet due */
+} ccm_counts;
+
+typedef struct ccm_ctx {
+    wchar_t share[SITE_PATH_MAX];
+    wchar_t box[SITE_PATH_MAX];   /* CCR.BOX */
+    wchar_t retry[SITE_PATH_MAX]; /* CCR.BOX\RETRY */
+    wchar_t bad[SITE_PATH_MAX];   /* CCR.BOX\BAD */
+    sitelog log;
+    ccm_site site;
+    copylist *list; /* CL_NT.TXT, read once per pass (heap) */
+    ccr_time now;
+    int64_t now_min;
+    bool fixed_now; /* --now: tests and labs set the clock */
+    ccm_counts counts;
+} ccm_ctx;
+
+/* Sets up ctx for share (full path) and opens the log. */
+bool ccm_ctx_init(ccm_ctx *ctx, const wchar_t *share, bool verbose);
+void ccm_ctx_free(ccm_ctx *ctx);
+
+/* box.c: one pass over CCR.BOX and RETRY; returns a CCM_EXIT_* code. */
+int ccm_pass(ccm_ctx *ctx);
+
+/* ---- box.c: the request folders ---- */
+
+/* File names in dir that end in ext (".CCR"), case-insensitive, taken
+ * before any is moved so a pass never sees a file twice. */
+typedef struct ccm_names {
+    wchar_t (*name)[MAX_PATH];
+    unsigned n, cap;
+} ccm_names;
+
+DWORD ccm_box_list(const wchar_t *dir, const wchar_t *ext, ccm_names *out);
+void ccm_names_free(ccm_names *names);
+
+/* Moves a request aside into CCR.BOX\BAD as <stem>-<YYYYMMDDHHMM>.CCR
+ * (never over an earlier one). With bytes, those are written there
+ * (atomically) and src deleted; without, src is renamed. */
+DWORD ccm_box_to_bad(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, const void *bytes,
+                     size_t len, wchar_t *dst, size_t cap);
+
+/* ---- client.c: where a client is ---- */
+
+typedef struct ccm_client {
+    char id[CCR_ID_MAX + 1];
+    wchar_t smsini[SITE_PATH_MAX]; /* its SMS.INI */
+    wchar_t bin[SITE_PATH_MAX];    /* its SMSPath\BIN */
+    wchar_t regkey[256];           /* its Client Services key under HKLM */
+} ccm_client;
+
+/* Finds the client of a request from <share>\CLIENTS\<id>.INI and its
+ * SMS.INI. Errors: ERROR_NOT_FOUND (no record: an unknown client),
+ * ERROR_BAD_CONFIGURATION (a record that is not usable), the file error of
+ * an SMS.INI that cannot be read (the client is away), ERROR_INVALID_DATA
+ * (an SMS.INI of another client or without SMSPath). why says which. */
+DWORD ccm_client_find(ccm_ctx *ctx, const char *id, const ccr_request *req, ccm_client *c,
+                      char *why, size_t cap);
+
+/* ---- install.c: bringing a client's services to the copy list ---- */
+
+/* Installs, upgrades and removes the services that differ; when it
+ * changed something and the site allows prompts, sets Reboot Required,
+ * Changed Components and a new Change Id. Always copies Prompt for
+ * Restart. *changed is set when a service changed. */
+DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, size_t cap);
+
+/* ---- lock.c: one manager per share ---- */
+
+/* Opens <share>\LOGS\CCM.LCK exclusively (deleted on close). Returns
+ * INVALID_HANDLE_VALUE with *err = ERROR_SHARING_VIOLATION when another
+ * manager has it. */
+HANDLE ccm_lock(const wchar_t *share, DWORD *err);
+
+/* ---- args.c, watch.c, main.c ---- */
+
+typedef struct ccm_opts {
+    wchar_t share[SITE_PATH_MAX];
+    bool once, watch, verbose, help;
+    bool have_now;
+    ccr_time now;         /* --now "MM/DD/YYYY H:MM" */
+    uint32_t watch_for_s; /* --for N: stop watching after N seconds (0: never) */
+} ccm_opts;
+
+bool ccm_parse_args(int argc, wchar_t **argv, ccm_opts *o, char *why, size_t cap);
+void ccm_usage(FILE *to);
+
+/* Runs passes as requests arrive until stopped (Ctrl+C, --for). */
+int ccm_watch(ccm_ctx *ctx, const ccm_opts *o);
+
+#endif

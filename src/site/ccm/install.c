@@ -1,0 +1,264 @@
+/*
+ * install.c: bringing one client's services to the copy list (ccm.h).
+ *
+ * Only services are the manager's: programs run in the user's session and
+ * Client Setup replaces them there. The work is planned whole first (every
+ * file to copy or delete), then every target is checked for being in use
+ * and every new file staged beside its target; only then are files
+ * renamed into place, component by component, each followed by its
+ * Installed Version. A locked file therefore fails the request before
+ * anything changed, and the request is retried later.
+ *
+ * The restart report (Reboot Required, Changed Components, Change Id) is
+ * written only when a service really changed and the site allows prompts:
+ * a request that finds nothing to do must not make the client prompt
+ * (Q174961's last paragraph, Q270697).
+ */
+#include "ccm.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon/protocol.h"
+#include "fileio.h"
+#include "winstr.h"
+
+typedef struct step {
+    unsigned item; /* index into the delta */
+    bool remove;
+    wchar_t src[SITE_PATH_MAX];
+    wchar_t dst[SITE_PATH_MAX];
+    wchar_t tmp[SITE_PATH_MAX];
+} step;
+
+typedef struct plan {
+    copylist_delta delta;
+    copylist_installed installed[2 * COPYLIST_MAX_COMPONENTS];
+    step steps[COPYLIST_MAX_COMPONENTS * COPYLIST_MAX_FILES];
+    unsigned nsteps;
+} plan;
+
+static void drop_staged(plan *p)
+{
+    for (unsigned i = 0; i < p->nsteps; i++)
+        if (p->steps[i].tmp[0]) {
+            DeleteFileW(p->steps[i].tmp);
+            p->steps[i].tmp[0] = 0;
+        }
+}
+
+static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg, plan *p, char *why,
+                        size_t cap)
+{
+    wchar_t from[SITE_PATH_MAX];
+
+    if (!path_join(from, SITE_PATH_MAX, ctx->share, SITE_W(SHARE_COMPONENT_DIR)))
+        return ERROR_FILENAME_EXCED_RANGE;
+    for (unsigned i = 0; i < p->delta.n; i++) {
+        const copylist_delta_item *it = &p->delta.item[i];
+        char files[COPYLIST_MAX_FILES][COPYLIST_FILE_MAX + 1];
+        unsigned n = 0;
+
+        if (it->kind != COPYLIST_SERVICE)
+            continue;
+        if (it->change == COPYLIST_REMOVE) {
+            DWORD err = clientreg_get_files(reg, it->name, files, &n);
+            if (err != ERROR_SUCCESS) {
+                snprintf(why, cap, "service %s: its recorded file list is damaged", it->name);
+                return ERROR_INVALID_DATA;
+            }
+        } else {
+            const copylist_component *comp = &ctx->list->comp[it->index];
+            n = comp->nfiles;
+            memcpy(files, comp->files, sizeof files);
+        }
+        for (unsigned f = 0; f < n; f++) {
+            step *s = &p->steps[p->nsteps];
+            /* Names were checked by the parser (or by clientreg_get_files);
+             * checked again where they become paths. */
+            if (p->nsteps >= sizeof p->steps / sizeof p->steps[0] ||
+                !copylist_file_name_ok(files[f]) ||
+                !site_join_u8(s->dst, SITE_PATH_MAX, c->bin, files[f]) ||
+                (it->change != COPYLIST_REMOVE &&
+                 !site_join_u8(s->src, SITE_PATH_MAX, from, files[f]))) {
+                snprintf(why, cap, "service %s: file %s cannot be used", it->name, files[f]);
+                return ERROR_INVALID_NAME;
+            }
+            s->item = i;
+            s->remove = it->change == COPYLIST_REMOVE;
+            s->tmp[0] = 0;
+            p->nsteps++;
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+static DWORD stage_all(plan *p, char *why, size_t cap)
+{
+    char p8[SITE_PATH_MAX * 3], e[160];
+    DWORD err;
+
+    for (unsigned i = 0; i < p->nsteps; i++) {
+        if (sitecopy_in_use(p->steps[i].dst)) {
+            snprintf(why, cap, "%s is in use", site_u8(p->steps[i].dst, p8, sizeof p8));
+            return ERROR_SHARING_VIOLATION;
+        }
+    }
+    for (unsigned i = 0; i < p->nsteps; i++) {
+        step *s = &p->steps[i];
+        if (s->remove)
+            continue;
+        err = sitecopy_stage(s->src, s->dst, s->tmp, SITE_PATH_MAX);
+        if (err != ERROR_SUCCESS) {
+            snprintf(why, cap, "cannot copy %s: %s", site_u8(s->src, p8, sizeof p8),
+                     win_strerror(err, e, sizeof e));
+            return err;
+        }
+    }
+    return ERROR_SUCCESS;
+}
+
+/* Files then registry, one component at a time, in the delta's order. */
+static DWORD commit_all(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg, plan *p,
+                        char *changed, size_t changed_cap, char *why, size_t cap)
+{
+    char p8[SITE_PATH_MAX * 3], e[160], text[COPYLIST_DISPLAY_MAX + COPYLIST_VERSION_MAX + 16];
+    unsigned s = 0;
+    DWORD err = ERROR_SUCCESS;
+
+    for (unsigned i = 0; i < p->delta.n; i++) {
+        const copylist_delta_item *it = &p->delta.item[i];
+        char display[COPYLIST_DISPLAY_MAX + 1];
+
+        if (it->kind != COPYLIST_SERVICE)
+            continue;
+        if (it->change == COPYLIST_REMOVE)
+            clientreg_get_display(reg, it->name, display, sizeof display);
+        else
+            snprintf(display, sizeof display, "%s", ctx->list->comp[it->index].display);
+        for (; s < p->nsteps && p->steps[s].item == i; s++) {
+            step *st = &p->steps[s];
+            if (st->remove) {
+                if (!DeleteFileW(st->dst) && GetLastError() != ERROR_FILE_NOT_FOUND)
+                    err = GetLastError();
+            } else {
+                err = sitecopy_commit(st->tmp, st->dst);
+                st->tmp[0] = 0;
+            }
+            if (err != ERROR_SUCCESS) {
+                snprintf(why, cap, "cannot %s %s: %s", st->remove ? "delete" : "replace",
+                         site_u8(st->dst, p8, sizeof p8), win_strerror(err, e, sizeof e));
+                return err;
+            }
+        }
+        if (it->change == COPYLIST_REMOVE)
+            err = clientreg_delete_component(reg, it->name);
+        else
+            err = clientreg_set_installed(reg, &ctx->list->comp[it->index]);
+        if (err != ERROR_SUCCESS) {
+            snprintf(why, cap, "service %s: files in place but the registry refused: %s", it->name,
+                     win_strerror(err, e, sizeof e));
+            return err;
+        }
+        site_change_text(it, display, text, sizeof text);
+        SLOG_INFO(&ctx->log, "client %s: service %s %s (%s)", c->id, it->name,
+                  it->change == COPYLIST_ADD       ? "installed"
+                  : it->change == COPYLIST_UPGRADE ? "upgraded"
+                                                   : "removed",
+                  text);
+        if (!site_list_add(changed, changed_cap, text))
+            SLOG_WARN(&ctx->log, "Changed Components is full; %s not listed", text);
+    }
+    return ERROR_SUCCESS;
+}
+
+DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, size_t cap)
+{
+    clientreg reg = {NULL, NULL};
+    plan *p = NULL;
+    char list[SITE_CHANGED_MAX + 1] = "", p8[SITE_PATH_MAX * 3], e[160];
+    unsigned ninstalled = 0, skipped = 0, nservices = 0;
+    DWORD err, report, id = 0;
+
+    *changed = false;
+    why[0] = 0;
+    err = clientreg_open(HKEY_LOCAL_MACHINE, c->regkey, &reg);
+    if (err != ERROR_SUCCESS) {
+        snprintf(why, cap, "cannot open the client's Client Services key: %s",
+                 win_strerror(err, e, sizeof e));
+        goto out;
+    }
+    /* The site's setting travels with every request, change or not. */
+    err = clientreg_set_dword(reg.services, REGV_PROMPT_FOR_RESTART, ctx->site.prompt_for_restart);
+    if (err != ERROR_SUCCESS) {
+        snprintf(why, cap, "cannot write Prompt for Restart: %s", win_strerror(err, e, sizeof e));
+        goto out;
+    }
+    p = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *p);
+    if (!p) {
+        err = ERROR_NOT_ENOUGH_MEMORY;
+        snprintf(why, cap, "out of memory");
+        goto out;
+    }
+    err = clientreg_read_installed(&reg, p->installed, 2 * COPYLIST_MAX_COMPONENTS, &ninstalled,
+                                   &skipped);
+    if (err != ERROR_SUCCESS) {
+        snprintf(why, cap, "cannot read the client's components: %s",
+                 win_strerror(err, e, sizeof e));
+        goto out;
+    }
+    if (skipped)
+        SLOG_WARN(&ctx->log, "client %s: %u damaged component entr%s ignored", c->id, skipped,
+                  skipped == 1 ? "y" : "ies");
+    copylist_diff(ctx->list, p->installed, ninstalled, &p->delta);
+    for (unsigned i = 0; i < p->delta.n; i++)
+        nservices += p->delta.item[i].kind == COPYLIST_SERVICE;
+    if (nservices == 0) {
+        SLOG_INFO(&ctx->log, "client %s: its services already match the copy list; nothing to do",
+                  c->id);
+        goto out;
+    }
+    err = plan_files(ctx, c, &reg, p, why, cap);
+    if (err != ERROR_SUCCESS)
+        goto out;
+    err = fileio_mkdirs(c->bin);
+    if (err != ERROR_SUCCESS) {
+        snprintf(why, cap, "cannot create %s: %s", site_u8(c->bin, p8, sizeof p8),
+                 win_strerror(err, e, sizeof e));
+        goto out;
+    }
+    err = stage_all(p, why, cap);
+    if (err != ERROR_SUCCESS)
+        goto out;
+    err = commit_all(ctx, c, &reg, p, list, sizeof list, why, cap);
+    /* What did change is reported even when a later component failed: the
+     * retry will only see, and list, what is still missing. */
+    if (!list[0])
+        goto out;
+    *changed = true;
+    if (ctx->site.prompt_for_restart == 0) {
+        SLOG_INFO(&ctx->log,
+                  "client %s: changed %s; the site's Prompt for Restart is 0, no restart requested",
+                  c->id, list);
+        goto out;
+    }
+    report = clientreg_report_change(&reg, REGV_REBOOT_REQUIRED, list, &id);
+    if (report != ERROR_SUCCESS) {
+        if (err == ERROR_SUCCESS) {
+            err = report;
+            snprintf(why, cap, "services changed but Reboot Required could not be set: %s",
+                     win_strerror(report, e, sizeof e));
+        }
+        goto out;
+    }
+    SLOG_INFO(&ctx->log, "client %s: Reboot Required, Change Id %lu: %s", c->id, (unsigned long)id,
+              list);
+out:
+    if (p) {
+        drop_staged(p);
+        HeapFree(GetProcessHeap(), 0, p);
+    }
+    clientreg_close(&reg);
+    return err;
+}

@@ -1,0 +1,430 @@
+/*
+ * pass.c: one pass of the manager over the request box (ccm.h).
+ *
+ * A new request is first claimed by renaming it to <id>.CCW, so that a
+ * request Client Setup files while the manager works on the client is a
+ * new file, processed next, and never lost in a delete. The copy list and
+ * the site settings are read once per pass; a copy list that is missing or
+ * refused stops the pass before any request is touched.
+ */
+#include "ccm.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon/protocol.h"
+#include "fileio.h"
+#include "winstr.h"
+
+bool ccm_ctx_init(ccm_ctx *ctx, const wchar_t *share, bool verbose)
+{
+    wchar_t logs[SITE_PATH_MAX], log[SITE_PATH_MAX];
+
+    memset(ctx, 0, sizeof *ctx);
+    ccm_site_default(&ctx->site);
+    if (wcslen(share) >= SITE_PATH_MAX)
+        return false;
+    wcscpy(ctx->share, share);
+    if (!path_join(ctx->box, SITE_PATH_MAX, share, SITE_W(SHARE_CCR_BOX)) ||
+        !path_join(ctx->retry, SITE_PATH_MAX, ctx->box, SITE_W(SHARE_CCR_RETRY)) ||
+        !path_join(ctx->bad, SITE_PATH_MAX, ctx->box, CCM_BAD_DIR) ||
+        !path_join(logs, SITE_PATH_MAX, share, CCM_LOGS_DIR) ||
+        !path_join(log, SITE_PATH_MAX, logs, CCM_LOG_NAME))
+        return false;
+    sitelog_open(&ctx->log, NULL, "ccm", verbose);
+    sitelog_move(&ctx->log, log);
+    ctx->list = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ctx->list);
+    return ctx->list != NULL;
+}
+
+void ccm_ctx_free(ccm_ctx *ctx)
+{
+    if (ctx->list)
+        HeapFree(GetProcessHeap(), 0, ctx->list);
+    ctx->list = NULL;
+    sitelog_close(&ctx->log);
+}
+
+static void load_site(ccm_ctx *ctx)
+{
+    wchar_t path[SITE_PATH_MAX];
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char why[300], e[160];
+    DWORD err;
+
+    ccm_site_default(&ctx->site);
+    if (!path_join(path, SITE_PATH_MAX, ctx->share, CCM_SITE_FILE))
+        return;
+    err = fileio_read(path, INI_MAX_FILE_BYTES, &data, &len);
+    if (err == ERROR_FILE_NOT_FOUND)
+        return;
+    if (err != ERROR_SUCCESS) {
+        SLOG_WARN(&ctx->log, "SITE.INI cannot be read (%s): the defaults apply",
+                  win_strerror(err, e, sizeof e));
+        return;
+    }
+    if (!ccm_site_parse(data, len, &ctx->site, why, sizeof why))
+        SLOG_WARN(&ctx->log, "SITE.INI: %s; the default is used instead", why);
+    fileio_free(data);
+}
+
+static int load_copylist(ccm_ctx *ctx)
+{
+    wchar_t path[SITE_PATH_MAX];
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char p8[SITE_PATH_MAX * 3], e[160], line[200];
+    copylist_error ce;
+    DWORD err;
+    int rc = CCM_EXIT_OK;
+
+    if (!path_join(path, SITE_PATH_MAX, ctx->share, SITE_W(SHARE_COPYLIST_FILE)))
+        return CCM_EXIT_USAGE;
+    err = fileio_read(path, INI_MAX_FILE_BYTES, &data, &len);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot read the copy list %s: %s; requests left waiting",
+                   site_u8(path, p8, sizeof p8), win_strerror(err, e, sizeof e));
+        return err == ERROR_FILE_TOO_LARGE ? CCM_EXIT_BAD_INPUT : CCM_EXIT_IO;
+    }
+    if (copylist_parse(data, len, ctx->list, &ce) != COPYLIST_OK) {
+        copylist_error_format(&ce, line, sizeof line);
+        SLOG_ERROR(&ctx->log, "copy list %s refused: %s; requests left waiting",
+                   site_u8(path, p8, sizeof p8), line);
+        rc = CCM_EXIT_BAD_INPUT;
+    }
+    fileio_free(data);
+    return rc;
+}
+
+/* Reads and validates a request file. ERROR_INVALID_DATA: damaged. */
+static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len, ccr_request *req,
+                          ccr_processing *proc, char *why, size_t cap)
+{
+    ccr_error ce;
+    DWORD err;
+
+    why[0] = 0;
+    err = fileio_read(path, CCR_MAX_BYTES, data, len);
+    if (err == ERROR_FILE_TOO_LARGE) {
+        snprintf(why, cap, "larger than %u bytes", CCR_MAX_BYTES);
+        return ERROR_INVALID_DATA;
+    }
+    if (err != ERROR_SUCCESS) {
+        win_strerror(err, why, cap);
+        return err;
+    }
+    if (ccr_read(*data, *len, req, proc, &ce) != CCR_OK) {
+        ccr_error_format(&ce, why, cap);
+        return ERROR_INVALID_DATA;
+    }
+    return ERROR_SUCCESS;
+}
+
+static void set_aside(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, const void *bytes,
+                      size_t len, const char *reason)
+{
+    wchar_t dst[SITE_PATH_MAX];
+    char s8[SITE_PATH_MAX * 3], d8[SITE_PATH_MAX * 3], e[160];
+    DWORD err = ccm_box_to_bad(ctx, src, stem, bytes, len, dst, SITE_PATH_MAX);
+
+    if (err == ERROR_SUCCESS) {
+        ctx->counts.bad++;
+        SLOG_ERROR(&ctx->log, "request %s moved to %s: %s", site_u8(src, s8, sizeof s8),
+                   site_u8(dst, d8, sizeof d8), reason);
+    } else {
+        SLOG_ERROR(&ctx->log, "request %s should go to BAD (%s) but cannot be moved: %s",
+                   site_u8(src, s8, sizeof s8), reason, win_strerror(err, e, sizeof e));
+    }
+}
+
+/* A failed attempt: the request, with [Request Processing] brought up to
+ * date, waits in RETRY, or goes to BAD when the retry duration is over. */
+static void fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, const wchar_t *from,
+                         const unsigned char *bytes, size_t len, ccr_processing *proc, DWORD err,
+                         const char *why)
+{
+    wchar_t dst[SITE_PATH_MAX];
+    char name[CCR_ID_MAX + 8], line[200], e[160], at[CCR_DATE_MAX + 1];
+    unsigned char *out = NULL;
+    size_t cap = ccr_output_bound(len), out_len = 0;
+    ccr_error ce;
+    ccr_time next;
+    DWORD werr;
+
+    ccm_retry_note(proc, &ctx->now, err);
+    out = HeapAlloc(GetProcessHeap(), 0, cap);
+    if (!out) {
+        SLOG_ERROR(&ctx->log,
+                   "request of %s failed (%s) and could not be rescheduled: out of memory", id,
+                   why);
+        return;
+    }
+    if (ccr_set_processing(bytes, len, proc, (char *)out, cap, &out_len, &ce) != CCR_OK) {
+        ccr_error_format(&ce, line, sizeof line);
+        set_aside(ctx, from, stem, NULL, 0, line);
+        goto out;
+    }
+    if (ccm_retry_expired(&ctx->site, proc, ctx->now_min)) {
+        snprintf(line, sizeof line, "gave up after %lu attempts over %lu minutes; last error: %s",
+                 (unsigned long)proc->attempts, (unsigned long)ctx->site.retry_duration_min, why);
+        set_aside(ctx, from, stem, out, out_len, line);
+        goto out;
+    }
+    snprintf(name, sizeof name, "%s.CCR", id);
+    if (!site_join_u8(dst, SITE_PATH_MAX, ctx->retry, name)) {
+        SLOG_ERROR(&ctx->log, "request of %s: retry path too long", id);
+        goto out;
+    }
+    werr = fileio_write_atomic(dst, out, out_len);
+    if (werr != ERROR_SUCCESS) {
+        /* The request stays where it is and is taken up again next pass. */
+        SLOG_ERROR(&ctx->log, "request of %s failed (%s) and cannot be written to RETRY: %s", id,
+                   why, win_strerror(werr, e, sizeof e));
+        goto out;
+    }
+    if (_wcsicmp(from, dst) != 0)
+        DeleteFileW(from);
+    ctx->counts.retry++;
+    siteclock_from_minutes(siteclock_minutes(&proc->latest_attempt) +
+                               ccm_retry_wait(&ctx->site, proc->attempts),
+                           &next);
+    ccr_time_format(&next, at, sizeof at);
+    SLOG_WARN(&ctx->log, "request of %s failed (attempt %lu, error %lu): %s; next attempt after %s",
+              id, (unsigned long)proc->attempts, (unsigned long)err, why, at);
+out:
+    HeapFree(GetProcessHeap(), 0, out);
+}
+
+/* Finds the client and brings its services to the copy list. */
+static DWORD carry_out(ccm_ctx *ctx, const char *id, const ccr_request *req, char *why, size_t cap)
+{
+    ccm_client client;
+    bool changed = false;
+    DWORD err;
+
+    err = ccm_client_find(ctx, id, req, &client, why, cap);
+    if (err != ERROR_SUCCESS)
+        return err;
+    err = ccm_install(ctx, &client, &changed, why, cap);
+    if (changed)
+        ctx->counts.changed++;
+    return err;
+}
+
+static bool stem_of(const wchar_t *file, wchar_t *stem, char *id, size_t idcap)
+{
+    size_t n = wcslen(file);
+
+    if (n < 5 || n - 4 >= MAX_PATH)
+        return false;
+    wmemcpy(stem, file, n - 4);
+    stem[n - 4] = 0;
+    return winstr_to_utf8(stem, id, idcap) && ccr_id_ok(id);
+}
+
+static void process_new(ccm_ctx *ctx, const wchar_t *file)
+{
+    wchar_t stem[MAX_PATH], src[SITE_PATH_MAX], work[SITE_PATH_MAX], retry[SITE_PATH_MAX];
+    char id[CCR_ID_MAX + 1], why[400], p8[SITE_PATH_MAX * 3], e[160];
+    unsigned char *data = NULL, *old = NULL;
+    size_t len = 0, old_len = 0;
+    ccr_request req, old_req;
+    ccr_processing proc, old_proc;
+    DWORD err;
+
+    memset(&proc, 0, sizeof proc);
+    if (!path_join(src, SITE_PATH_MAX, ctx->box, file))
+        return;
+    if (!stem_of(file, stem, id, sizeof id)) {
+        wchar_t plain[MAX_PATH];
+        size_t n = wcslen(file);
+        wcscpy(plain, file);
+        if (n > 4)
+            plain[n - 4] = 0;
+        ctx->counts.requests++;
+        set_aside(ctx, src, plain, NULL, 0, "its name is not an SMS Unique ID");
+        return;
+    }
+    if (!path_join(work, SITE_PATH_MAX, ctx->box, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
+        return;
+    wcscat(work, CCM_CLAIM_EXT);
+    if (!MoveFileExW(src, work, 0)) {
+        err = GetLastError();
+        if (err != ERROR_FILE_NOT_FOUND)
+            SLOG_WARN(&ctx->log, "request %s cannot be taken now (%s); next pass",
+                      site_u8(src, p8, sizeof p8), win_strerror(err, e, sizeof e));
+        return;
+    }
+    ctx->counts.requests++;
+    err = read_request(work, &data, &len, &req, NULL, why, sizeof why);
+    if (err == ERROR_INVALID_DATA) {
+        set_aside(ctx, work, stem, NULL, 0, why);
+        goto out;
+    }
+    if (err != ERROR_SUCCESS) {
+        MoveFileExW(work, src, 0); /* back in the box for the next pass */
+        SLOG_ERROR(&ctx->log, "request %s cannot be read: %s", id, why);
+        goto out;
+    }
+    /* An older request of this client waiting in RETRY: this one
+     * supersedes it, and carries on its attempt count and dates. */
+    path_join(retry, SITE_PATH_MAX, ctx->retry, file);
+    if (fileio_exists(retry) &&
+        read_request(retry, &old, &old_len, &old_req, &old_proc, why, sizeof why) == ERROR_SUCCESS)
+        proc = old_proc;
+    SLOG_INFO(&ctx->log, "request of %s (%s, %lu request(s) since %02u/%02u/%04u %u:%02u)", id,
+              req.machine, (unsigned long)req.count, req.initial.month, req.initial.day,
+              req.initial.year, req.initial.hour, req.initial.minute);
+    err = carry_out(ctx, id, &req, why, sizeof why);
+    if (err == ERROR_SUCCESS) {
+        DeleteFileW(work);
+        if (fileio_exists(retry))
+            DeleteFileW(retry);
+        ctx->counts.done++;
+        SLOG_INFO(&ctx->log, "request of %s done and deleted", id);
+    } else {
+        fail_request(ctx, id, stem, work, data, len, &proc, err, why);
+    }
+out:
+    fileio_free(data);
+    fileio_free(old);
+}
+
+static void process_retry(ccm_ctx *ctx, const wchar_t *file)
+{
+    wchar_t stem[MAX_PATH], path[SITE_PATH_MAX];
+    char id[CCR_ID_MAX + 1], why[400];
+    unsigned char *data = NULL;
+    size_t len = 0;
+    ccr_request req;
+    ccr_processing proc;
+    DWORD err;
+
+    if (!path_join(path, SITE_PATH_MAX, ctx->retry, file))
+        return;
+    if (!stem_of(file, stem, id, sizeof id)) {
+        wchar_t plain[MAX_PATH];
+        size_t n = wcslen(file);
+        wcscpy(plain, file);
+        if (n > 4)
+            plain[n - 4] = 0;
+        set_aside(ctx, path, plain, NULL, 0, "its name is not an SMS Unique ID");
+        return;
+    }
+    memset(&proc, 0, sizeof proc);
+    err = read_request(path, &data, &len, &req, &proc, why, sizeof why);
+    if (err == ERROR_INVALID_DATA) {
+        set_aside(ctx, path, stem, NULL, 0, why);
+        goto out;
+    }
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "request %s in RETRY cannot be read: %s", id, why);
+        goto out;
+    }
+    if (ccm_retry_expired(&ctx->site, &proc, ctx->now_min)) {
+        snprintf(why, sizeof why, "gave up after %lu attempts over %lu minutes; last error %lu",
+                 (unsigned long)proc.attempts, (unsigned long)ctx->site.retry_duration_min,
+                 (unsigned long)proc.last_error);
+        set_aside(ctx, path, stem, NULL, 0, why);
+        goto out;
+    }
+    if (!ccm_retry_due(&ctx->site, &proc, ctx->now_min)) {
+        ctx->counts.waiting++;
+        goto out;
+    }
+    ctx->counts.requests++;
+    SLOG_INFO(&ctx->log, "request of %s: attempt %lu (retry)", id,
+              (unsigned long)proc.attempts + 1);
+    err = carry_out(ctx, id, &req, why, sizeof why);
+    if (err == ERROR_SUCCESS) {
+        DeleteFileW(path);
+        ctx->counts.done++;
+        SLOG_INFO(&ctx->log, "request of %s done on retry and deleted", id);
+    } else {
+        fail_request(ctx, id, stem, path, data, len, &proc, err, why);
+    }
+out:
+    fileio_free(data);
+}
+
+/* A .CCW left by a manager that stopped half-way goes back in the box,
+ * unless the client has filed a newer request meanwhile. */
+static void recover_claims(ccm_ctx *ctx)
+{
+    ccm_names names;
+    wchar_t work[SITE_PATH_MAX], src[SITE_PATH_MAX];
+    char p8[SITE_PATH_MAX * 3];
+
+    if (ccm_box_list(ctx->box, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
+        return;
+    for (unsigned i = 0; i < names.n; i++) {
+        if (!path_join(work, SITE_PATH_MAX, ctx->box, names.name[i]) ||
+            !path_join(src, SITE_PATH_MAX, ctx->box, names.name[i]))
+            continue;
+        wcscpy(src + wcslen(src) - 4, L".CCR");
+        if (fileio_exists(src)) {
+            DeleteFileW(work);
+            SLOG_WARN(&ctx->log, "unfinished %s dropped: a newer request is waiting",
+                      site_u8(work, p8, sizeof p8));
+        } else if (MoveFileExW(work, src, 0)) {
+            SLOG_WARN(&ctx->log, "unfinished %s put back in the box", site_u8(src, p8, sizeof p8));
+        }
+    }
+    ccm_names_free(&names);
+}
+
+int ccm_pass(ccm_ctx *ctx)
+{
+    ccm_names fresh = {NULL, 0, 0}, retry = {NULL, 0, 0};
+    char p8[SITE_PATH_MAX * 3], e[160];
+    DWORD err, attrs;
+    int rc;
+
+    memset(&ctx->counts, 0, sizeof ctx->counts);
+    if (!ctx->fixed_now)
+        siteclock_now(&ctx->now);
+    ctx->now_min = siteclock_minutes(&ctx->now);
+    attrs = GetFileAttributesW(ctx->box);
+    if (attrs == INVALID_FILE_ATTRIBUTES || !(attrs & FILE_ATTRIBUTE_DIRECTORY)) {
+        err = attrs == INVALID_FILE_ATTRIBUTES ? GetLastError() : ERROR_DIRECTORY;
+        SLOG_ERROR(&ctx->log, "request box %s is not there: %s", site_u8(ctx->box, p8, sizeof p8),
+                   win_strerror(err, e, sizeof e));
+        return CCM_EXIT_IO;
+    }
+    load_site(ctx);
+    rc = load_copylist(ctx);
+    if (rc != CCM_EXIT_OK)
+        return rc;
+    if ((err = fileio_mkdirs(ctx->retry)) != ERROR_SUCCESS ||
+        (err = fileio_mkdirs(ctx->bad)) != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot create RETRY or BAD under %s: %s",
+                   site_u8(ctx->box, p8, sizeof p8), win_strerror(err, e, sizeof e));
+        return CCM_EXIT_IO;
+    }
+    recover_claims(ctx);
+    err = ccm_box_list(ctx->box, L".CCR", &fresh);
+    if (err == ERROR_SUCCESS) {
+        for (unsigned i = 0; i < fresh.n; i++)
+            process_new(ctx, fresh.name[i]);
+        /* After the new ones: a retry they superseded is gone by now. */
+        err = ccm_box_list(ctx->retry, L".CCR", &retry);
+    }
+    if (err == ERROR_SUCCESS)
+        for (unsigned i = 0; i < retry.n; i++)
+            process_retry(ctx, retry.name[i]);
+    ccm_names_free(&fresh);
+    ccm_names_free(&retry);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot list the request box: %s", win_strerror(err, e, sizeof e));
+        return CCM_EXIT_IO;
+    }
+    if (ctx->counts.requests || ctx->counts.bad)
+        SLOG_INFO(&ctx->log,
+                  "pass: %u request(s), %u done (%u changed a client), %u to retry, %u to BAD, "
+                  "%u waiting",
+                  ctx->counts.requests, ctx->counts.done, ctx->counts.changed, ctx->counts.retry,
+                  ctx->counts.bad, ctx->counts.waiting);
+    return CCM_EXIT_OK;
+}

@@ -1,0 +1,220 @@
+/*
+ * setup.c: one run of Client Setup, start to exit code (clisetup.h).
+ *
+ * Everything is read and checked before anything is written: a copy list
+ * that names a file outside its folder, or an SMS.INI without an SMS
+ * Unique ID, stops the run with the client exactly as it was. Writes then
+ * go from the least to the most committing: the registry record of intent,
+ * the programs, the request for the manager, and CopyListVersion in
+ * SMS.INI last, so that any failure before it leaves the old version there
+ * and the agent runs Client Setup again.
+ */
+#include "clisetup.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon/protocol.h"
+#include "fileio.h"
+#include "winstr.h"
+
+static int read_copylist(clisetup_run_ctx *ctx)
+{
+    wchar_t path[SITE_PATH_MAX];
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char p8[SITE_PATH_MAX * 3], e[160], line[200];
+    copylist_error ce;
+    copylist_status st;
+    DWORD err;
+    int rc = SETUP_EXIT_OK;
+
+    if (!path_join(path, SITE_PATH_MAX, ctx->opts->share, SITE_W(SHARE_COPYLIST_FILE)))
+        return SETUP_EXIT_USAGE;
+    err = fileio_read(path, INI_MAX_FILE_BYTES, &data, &len);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot read the copy list %s: %s", site_u8(path, p8, sizeof p8),
+                   win_strerror(err, e, sizeof e));
+        return err == ERROR_FILE_TOO_LARGE ? SETUP_EXIT_BAD_INPUT : SETUP_EXIT_IO;
+    }
+    st = copylist_parse(data, len, ctx->list, &ce);
+    if (st != COPYLIST_OK) {
+        copylist_error_format(&ce, line, sizeof line);
+        SLOG_ERROR(&ctx->log, "copy list %s refused, nothing changed: %s",
+                   site_u8(path, p8, sizeof p8), line);
+        rc = SETUP_EXIT_BAD_INPUT;
+    } else if (ctx->list->version.status != CLV_OK) {
+        SLOG_ERROR(&ctx->log, "copy list %s has no usable CopyListVersion (%s), nothing changed",
+                   site_u8(path, p8, sizeof p8), clv_status_text(ctx->list->version.status));
+        rc = SETUP_EXIT_BAD_INPUT;
+    }
+    fileio_free(data);
+    return rc;
+}
+
+/* Desired Version for everything listed; removed components lose theirs. */
+static DWORD record_intent(clisetup_run_ctx *ctx)
+{
+    DWORD err;
+
+    for (unsigned i = 0; i < ctx->list->ncomponents; i++) {
+        err = clientreg_set_desired(&ctx->reg, &ctx->list->comp[i]);
+        if (err != ERROR_SUCCESS)
+            return err;
+    }
+    for (unsigned i = 0; i < ctx->delta.n; i++) {
+        if (ctx->delta.item[i].change != COPYLIST_REMOVE)
+            continue;
+        err = clientreg_clear_desired(&ctx->reg, ctx->delta.item[i].name);
+        if (err != ERROR_SUCCESS)
+            return err;
+    }
+    return ERROR_SUCCESS;
+}
+
+static void log_delta(clisetup_run_ctx *ctx)
+{
+    static const char *const what[] = {"add", "upgrade", "remove"};
+
+    if (ctx->delta.n == 0)
+        SLOG_INFO(&ctx->log, "the client already has every component the copy list names");
+    for (unsigned i = 0; i < ctx->delta.n; i++) {
+        const copylist_delta_item *it = &ctx->delta.item[i];
+        SLOG_INFO(&ctx->log, "%s %s %s: %s -> %s", what[it->change],
+                  it->kind == COPYLIST_SERVICE ? "service" : "program", it->name,
+                  it->from[0] ? it->from : "(none)", it->to[0] ? it->to : "(none)");
+    }
+}
+
+int clisetup_run(const clisetup_opts *o)
+{
+    clisetup_run_ctx *ctx;
+    copylist_installed *installed = NULL;
+    unsigned char *ini = NULL;
+    size_t ini_len = 0;
+    unsigned ninstalled = 0, skipped = 0;
+    char p8[SITE_PATH_MAX * 3], s8[SITE_PATH_MAX * 3], e[160], why[300];
+    DWORD err;
+    int rc = SETUP_EXIT_OK;
+
+    ctx = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ctx);
+    if (!ctx) {
+        fputs("error: out of memory\n", stderr);
+        return SETUP_EXIT_IO;
+    }
+    ctx->opts = o;
+    sitelog_open(&ctx->log, NULL, "clisetup", o->verbose);
+    ctx->list = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ctx->list);
+    installed = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY,
+                          2 * COPYLIST_MAX_COMPONENTS * sizeof *installed);
+    if (!ctx->list || !installed) {
+        SLOG_ERROR(&ctx->log, "out of memory");
+        rc = SETUP_EXIT_IO;
+        goto out;
+    }
+
+    /* 1. The client: until SMSPath is known the log is the console only. */
+    err = fileio_read(o->smsini, INI_MAX_FILE_BYTES, &ini, &ini_len);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot read %s: %s", site_u8(o->smsini, p8, sizeof p8),
+                   win_strerror(err, e, sizeof e));
+        rc = err == ERROR_FILE_TOO_LARGE ? SETUP_EXIT_BAD_INPUT : SETUP_EXIT_IO;
+        goto out;
+    }
+    if (!clisetup_read_client(ini, ini_len, &ctx->client, why, sizeof why)) {
+        SLOG_ERROR(&ctx->log, "%s: %s", site_u8(o->smsini, p8, sizeof p8), why);
+        rc = SETUP_EXIT_BAD_INPUT;
+        goto out;
+    }
+    sitelog_move(&ctx->log, ctx->client.log);
+    SLOG_INFO(&ctx->log, "Client Setup %s for %s (%s) from %s, SMS.INI %s", CLIMON_VERSION,
+              ctx->client.id, ctx->client.machine, site_u8(o->share, s8, sizeof s8),
+              site_u8(o->smsini, p8, sizeof p8));
+
+    /* 2. The site's copy list, whole and valid, before anything changes. */
+    rc = read_copylist(ctx);
+    if (rc != SETUP_EXIT_OK)
+        goto out;
+    {
+        char lv[16], sv[16];
+        clv_format(&ctx->client.version, lv, sizeof lv);
+        clv_format(&ctx->list->version, sv, sizeof sv);
+        SLOG_INFO(&ctx->log, "CopyListVersion: SMS.INI %s, server %s, %u component(s) listed", lv,
+                  sv, ctx->list->ncomponents);
+    }
+
+    /* 3. What the client has. */
+    err = clientreg_open(o->reg_root, o->reg_key, &ctx->reg);
+    if (err == ERROR_SUCCESS)
+        err = clientreg_read_installed(&ctx->reg, installed, 2 * COPYLIST_MAX_COMPONENTS,
+                                       &ninstalled, &skipped);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot read the Client Services registry key: %s",
+                   win_strerror(err, e, sizeof e));
+        rc = SETUP_EXIT_IO;
+        goto out;
+    }
+    if (skipped)
+        SLOG_WARN(&ctx->log, "%u damaged entr%s under Client Services\\Components ignored", skipped,
+                  skipped == 1 ? "y" : "ies");
+    copylist_diff(ctx->list, installed, ninstalled, &ctx->delta);
+    log_delta(ctx);
+
+    /* 4. Intent, programs, request. */
+    err = record_intent(ctx);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot record the desired components: %s",
+                   win_strerror(err, e, sizeof e));
+        rc = SETUP_EXIT_IO;
+        goto out;
+    }
+    if (clisetup_install_programs(ctx) != ERROR_SUCCESS) {
+        rc = SETUP_EXIT_IO;
+        goto out;
+    }
+    if (copylist_delta_has(&ctx->delta, COPYLIST_SERVICE)) {
+        if (clisetup_file_request(ctx) != ERROR_SUCCESS) {
+            rc = SETUP_EXIT_IO;
+            goto out;
+        }
+    } else {
+        SLOG_INFO(&ctx->log, "no service to add, upgrade or remove: no request for the manager");
+    }
+    if (ctx->logoff_changed[0]) {
+        DWORD id = 0;
+        err = clientreg_report_change(&ctx->reg, REGV_LOGOFF_REQUIRED, ctx->logoff_changed, &id);
+        if (err != ERROR_SUCCESS) {
+            SLOG_ERROR(&ctx->log, "cannot record the logoff needed: %s",
+                       win_strerror(err, e, sizeof e));
+            rc = SETUP_EXIT_IO;
+            goto out;
+        }
+        SLOG_INFO(&ctx->log, "logoff needed for: %s (Change Id %lu)", ctx->logoff_changed,
+                  (unsigned long)id);
+    }
+
+    /* 5. Last, the version: from now on the agent takes this one as done. */
+    err = clisetup_update_smsini(o->smsini, ini, ini_len, ctx->list->version.value, o->share, why,
+                                 sizeof why);
+    if (err != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "%s", why);
+        rc = err == ERROR_INVALID_DATA ? SETUP_EXIT_BAD_INPUT : SETUP_EXIT_IO;
+        goto out;
+    }
+    SLOG_INFO(&ctx->log, "SMS.INI CopyListVersion is %lu", (unsigned long)ctx->list->version.value);
+    rc = ctx->request_filed       ? SETUP_EXIT_REQUEST_FILED
+         : ctx->logoff_changed[0] ? SETUP_EXIT_LOGOFF_NEEDED
+                                  : SETUP_EXIT_OK;
+out:
+    SLOG_INFO(&ctx->log, "Client Setup exits with %d", rc);
+    clientreg_close(&ctx->reg);
+    fileio_free(ini);
+    if (installed)
+        HeapFree(GetProcessHeap(), 0, installed);
+    if (ctx->list)
+        HeapFree(GetProcessHeap(), 0, ctx->list);
+    sitelog_close(&ctx->log);
+    HeapFree(GetProcessHeap(), 0, ctx);
+    return rc;
+}

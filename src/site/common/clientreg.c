@@ -1,0 +1,369 @@
+/*
+ * clientreg.c: a client's Client Services key (site.h, climon/protocol.h).
+ *
+ * Client Setup writes here what the client should run (Desired Version)
+ * and, for programs it installs itself, what it has; the manager writes
+ * what it installed and, when that needs a restart, Reboot Required with
+ * the list of what changed. The agent reads the same key, so every value
+ * read back is checked as if hostile: a component name must be one the
+ * copy list could have named, a version dotted numbers, a file a plain
+ * file name.
+ */
+#include "site.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "climon/protocol.h"
+#include "winstr.h"
+
+#define REG_ACCESS (KEY_READ | KEY_WRITE | KEY_WOW64_64KEY)
+
+DWORD clientreg_open(HKEY root, const wchar_t *key, clientreg *reg)
+{
+    LSTATUS rc;
+
+    reg->services = NULL;
+    reg->components = NULL;
+    rc = RegCreateKeyExW(root, key, 0, NULL, 0, REG_ACCESS, NULL, &reg->services, NULL);
+    if (rc != ERROR_SUCCESS)
+        return (DWORD)rc;
+    rc = RegCreateKeyExW(reg->services, REG_COMPONENTS_SUBKEY, 0, NULL, 0, REG_ACCESS, NULL,
+                         &reg->components, NULL);
+    if (rc != ERROR_SUCCESS) {
+        RegCloseKey(reg->services);
+        reg->services = NULL;
+    }
+    return (DWORD)rc;
+}
+
+void clientreg_close(clientreg *reg)
+{
+    if (reg->components)
+        RegCloseKey(reg->components);
+    if (reg->services)
+        RegCloseKey(reg->services);
+    reg->components = NULL;
+    reg->services = NULL;
+}
+
+DWORD clientreg_get_dword(HKEY key, const wchar_t *value, DWORD *out)
+{
+    DWORD cb = sizeof *out;
+
+    return (DWORD)RegGetValueW(key, NULL, value, RRF_RT_REG_DWORD, NULL, out, &cb);
+}
+
+DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v)
+{
+    return (DWORD)RegSetValueExW(key, value, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+}
+
+DWORD clientreg_get_sz(HKEY key, const wchar_t *value, char *out, size_t cap)
+{
+    wchar_t buf[1024];
+    DWORD cb = sizeof buf;
+    LSTATUS rc;
+
+    if (cap)
+        out[0] = 0;
+    rc = RegGetValueW(key, NULL, value, RRF_RT_REG_SZ, NULL, buf, &cb);
+    if (rc != ERROR_SUCCESS)
+        return rc == ERROR_MORE_DATA ? ERROR_INVALID_DATA : (DWORD)rc;
+    if (!winstr_to_utf8(buf, out, cap))
+        return ERROR_INVALID_DATA;
+    return ERROR_SUCCESS;
+}
+
+DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8)
+{
+    wchar_t buf[1024];
+
+    if (!winstr_from_utf8(utf8, buf, sizeof buf / sizeof buf[0]))
+        return ERROR_INVALID_DATA;
+    return (DWORD)RegSetValueExW(key, value, 0, REG_SZ, (const BYTE *)buf,
+                                 (DWORD)((wcslen(buf) + 1) * sizeof(wchar_t)));
+}
+
+/* Dotted numbers, as copylist_parse accepts them. */
+static bool version_ok(const char *v)
+{
+    size_t n = strlen(v);
+    bool digit = false;
+
+    if (n == 0 || n > COPYLIST_VERSION_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] >= '0' && v[i] <= '9') {
+            digit = true;
+        } else if (v[i] == '.' && digit) {
+            digit = false;
+        } else {
+            return false;
+        }
+    }
+    return digit;
+}
+
+static DWORD open_component(const clientreg *reg, const char *name, bool create, HKEY *out)
+{
+    wchar_t wname[COPYLIST_NAME_MAX + 1];
+
+    *out = NULL;
+    if (!copylist_name_ok(name) || !winstr_from_utf8(name, wname, COPYLIST_NAME_MAX + 1))
+        return ERROR_INVALID_NAME;
+    if (create)
+        return (DWORD)RegCreateKeyExW(reg->components, wname, 0, NULL, 0, REG_ACCESS, NULL, out,
+                                      NULL);
+    return (DWORD)RegOpenKeyExW(reg->components, wname, 0, REG_ACCESS, out);
+}
+
+DWORD clientreg_read_installed(const clientreg *reg, copylist_installed *out, unsigned cap,
+                               unsigned *n, unsigned *skipped)
+{
+    unsigned bad = 0;
+
+    *n = 0;
+    for (DWORD i = 0;; i++) {
+        wchar_t wname[256];
+        DWORD len = 256;
+        copylist_installed one;
+        char kind[16];
+        HKEY k;
+        LSTATUS rc;
+
+        rc = RegEnumKeyExW(reg->components, i, wname, &len, NULL, NULL, NULL, NULL);
+        if (rc == ERROR_NO_MORE_ITEMS)
+            break;
+        if (rc == ERROR_MORE_DATA) {
+            bad++;
+            continue;
+        }
+        if (rc != ERROR_SUCCESS)
+            return (DWORD)rc;
+        memset(&one, 0, sizeof one);
+        if (!winstr_to_utf8(wname, one.name, sizeof one.name) || !copylist_name_ok(one.name)) {
+            bad++;
+            continue;
+        }
+        if (RegOpenKeyExW(reg->components, wname, 0, KEY_READ | KEY_WOW64_64KEY, &k) !=
+            ERROR_SUCCESS) {
+            bad++;
+            continue;
+        }
+        rc = (LSTATUS)clientreg_get_sz(k, REGV_INSTALLED_VERSION, one.version, sizeof one.version);
+        if (rc == ERROR_SUCCESS &&
+            clientreg_get_sz(k, REGV_KIND, kind, sizeof kind) == ERROR_SUCCESS)
+            one.kind = strcmp(kind, "program") == 0 ? COPYLIST_PROGRAM : COPYLIST_SERVICE;
+        else
+            one.kind = COPYLIST_SERVICE; /* no Kind: the cautious guess, a restart */
+        RegCloseKey(k);
+        if (rc == ERROR_FILE_NOT_FOUND)
+            continue; /* desired only: not installed */
+        if (rc != ERROR_SUCCESS || !version_ok(one.version)) {
+            bad++;
+            continue;
+        }
+        if (*n >= cap) {
+            bad++;
+            continue;
+        }
+        out[(*n)++] = one;
+    }
+    if (skipped)
+        *skipped = bad;
+    return ERROR_SUCCESS;
+}
+
+static const char *kind_text(copylist_kind k)
+{
+    return k == COPYLIST_PROGRAM ? "program" : "service";
+}
+
+DWORD clientreg_set_desired(const clientreg *reg, const copylist_component *c)
+{
+    HKEY k;
+    DWORD err = open_component(reg, c->name, true, &k);
+
+    if (err != ERROR_SUCCESS)
+        return err;
+    err = clientreg_set_sz(k, REGV_DESIRED_VERSION, c->version);
+    if (err == ERROR_SUCCESS)
+        err = clientreg_set_sz(k, REGV_KIND, kind_text(c->kind));
+    if (err == ERROR_SUCCESS)
+        err = clientreg_set_sz(k, REGV_DISPLAY_NAME, c->display[0] ? c->display : c->name);
+    RegCloseKey(k);
+    return err;
+}
+
+DWORD clientreg_clear_desired(const clientreg *reg, const char *name)
+{
+    HKEY k;
+    DWORD err = open_component(reg, name, false, &k);
+
+    if (err == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS;
+    if (err != ERROR_SUCCESS)
+        return err;
+    err = (DWORD)RegDeleteValueW(k, REGV_DESIRED_VERSION);
+    RegCloseKey(k);
+    return err == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : err;
+}
+
+DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c)
+{
+    wchar_t files[COPYLIST_MAX_FILES * (COPYLIST_FILE_MAX + 1) + 1];
+    size_t pos = 0;
+    HKEY k;
+    DWORD err;
+
+    for (unsigned i = 0; i < c->nfiles; i++) {
+        if (!winstr_from_utf8(c->files[i], files + pos, COPYLIST_FILE_MAX + 1))
+            return ERROR_INVALID_DATA;
+        pos += wcslen(files + pos) + 1;
+    }
+    files[pos++] = 0;
+    err = open_component(reg, c->name, true, &k);
+    if (err != ERROR_SUCCESS)
+        return err;
+    err = (DWORD)RegSetValueExW(k, SITE_REGV_FILES, 0, REG_MULTI_SZ, (const BYTE *)files,
+                                (DWORD)(pos * sizeof(wchar_t)));
+    if (err == ERROR_SUCCESS)
+        err = clientreg_set_sz(k, REGV_KIND, kind_text(c->kind));
+    if (err == ERROR_SUCCESS)
+        err = clientreg_set_sz(k, REGV_DISPLAY_NAME, c->display[0] ? c->display : c->name);
+    /* Installed Version last: it is what says the component is there. */
+    if (err == ERROR_SUCCESS)
+        err = clientreg_set_sz(k, REGV_INSTALLED_VERSION, c->version);
+    RegCloseKey(k);
+    return err;
+}
+
+DWORD clientreg_delete_component(const clientreg *reg, const char *name)
+{
+    wchar_t wname[COPYLIST_NAME_MAX + 1];
+    LSTATUS rc;
+
+    if (!copylist_name_ok(name) || !winstr_from_utf8(name, wname, COPYLIST_NAME_MAX + 1))
+        return ERROR_INVALID_NAME;
+    rc = RegDeleteKeyW(reg->components, wname);
+    return rc == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : (DWORD)rc;
+}
+
+DWORD clientreg_get_files(const clientreg *reg, const char *name,
+                          char files[COPYLIST_MAX_FILES][COPYLIST_FILE_MAX + 1], unsigned *n)
+{
+    wchar_t buf[COPYLIST_MAX_FILES * (COPYLIST_FILE_MAX + 1) + 2];
+    DWORD cb = sizeof buf - 2 * sizeof(wchar_t);
+    HKEY k;
+    DWORD err;
+
+    *n = 0;
+    err = open_component(reg, name, false, &k);
+    if (err != ERROR_SUCCESS)
+        return err;
+    memset(buf, 0, sizeof buf);
+    err = (DWORD)RegGetValueW(k, NULL, SITE_REGV_FILES, RRF_RT_REG_MULTI_SZ, NULL, buf, &cb);
+    RegCloseKey(k);
+    if (err == ERROR_FILE_NOT_FOUND)
+        return ERROR_SUCCESS; /* nothing recorded: nothing to delete */
+    if (err != ERROR_SUCCESS)
+        return err == ERROR_MORE_DATA ? ERROR_INVALID_DATA : err;
+    for (const wchar_t *p = buf; *p; p += wcslen(p) + 1) {
+        if (*n >= COPYLIST_MAX_FILES || !winstr_to_utf8(p, files[*n], COPYLIST_FILE_MAX + 1) ||
+            !copylist_file_name_ok(files[*n]))
+            return ERROR_INVALID_DATA;
+        (*n)++;
+    }
+    return ERROR_SUCCESS;
+}
+
+void clientreg_get_display(const clientreg *reg, const char *name, char *out, size_t cap)
+{
+    HKEY k;
+
+    out[0] = 0;
+    if (open_component(reg, name, false, &k) == ERROR_SUCCESS) {
+        if (clientreg_get_sz(k, REGV_DISPLAY_NAME, out, cap) != ERROR_SUCCESS || !ini_value_ok(out))
+            out[0] = 0;
+        RegCloseKey(k);
+    }
+    if (!out[0])
+        snprintf(out, cap, "%s", name);
+}
+
+bool site_list_add(char *buf, size_t cap, const char *item)
+{
+    size_t have = strlen(buf), len = strlen(item);
+    const char *p = buf;
+
+    if (len == 0)
+        return true;
+    while (*p) {
+        const char *end = strstr(p, ", ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == len && memcmp(p, item, len) == 0)
+            return true;
+        p += n;
+        if (end)
+            p += 2;
+    }
+    if (have + (have ? 2 : 0) + len + 1 > cap)
+        return false;
+    if (have) {
+        memcpy(buf + have, ", ", 2);
+        have += 2;
+    }
+    memcpy(buf + have, item, len + 1);
+    return true;
+}
+
+void site_change_text(const copylist_delta_item *it, const char *display, char *out, size_t cap)
+{
+    const char *name = display && display[0] ? display : it->name;
+
+    if (it->change == COPYLIST_REMOVE)
+        snprintf(out, cap, "%s (removed)", name);
+    else
+        snprintf(out, cap, "%s %s", name, it->to);
+}
+
+DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const char *changed,
+                              DWORD *change_id)
+{
+    char list[SITE_CHANGED_MAX + 1] = "";
+    DWORD was = 0, id = 0, err;
+    const char *p = changed;
+
+    /* Still pending from an earlier change: the user has not restarted or
+     * logged off yet, so the new prompt must name both. */
+    if (clientreg_get_dword(reg->services, flag, &was) == ERROR_SUCCESS && was == 1)
+        clientreg_get_sz(reg->services, REGV_CHANGED_COMPONENTS, list, sizeof list);
+    while (*p) {
+        char item[SITE_CHANGED_MAX + 1];
+        const char *end = strstr(p, ", ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n < sizeof item) {
+            memcpy(item, p, n);
+            item[n] = 0;
+            if (!site_list_add(list, sizeof list, item))
+                break; /* whole items only; the rest is in the logs */
+        }
+        p += n;
+        if (end)
+            p += 2;
+    }
+    err = clientreg_set_sz(reg->services, REGV_CHANGED_COMPONENTS, list);
+    if (err != ERROR_SUCCESS)
+        return err;
+    clientreg_get_dword(reg->services, REGV_CHANGE_ID, &id);
+    id = id + 1 == 0 ? 1 : id + 1;
+    err = clientreg_set_dword(reg->services, REGV_CHANGE_ID, id);
+    /* The flag last: whoever sees it set finds the rest already written. */
+    if (err == ERROR_SUCCESS)
+        err = clientreg_set_dword(reg->services, flag, 1);
+    if (err == ERROR_SUCCESS && change_id)
+        *change_id = id;
+    return err;
+}

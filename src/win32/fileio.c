@@ -1,0 +1,156 @@
+/*
+ * fileio.c: bounded whole-file reads and atomic replacement (fileio.h).
+ */
+#include "fileio.h"
+
+#include <wchar.h>
+
+void fileio_free(void *data)
+{
+    if (data)
+        HeapFree(GetProcessHeap(), 0, data);
+}
+
+DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t *len)
+{
+    DWORD err = ERROR_SUCCESS;
+    HANDLE h;
+    LARGE_INTEGER size;
+    unsigned char *buf = NULL;
+    size_t got = 0;
+
+    *data = NULL;
+    *len = 0;
+    h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    if (!GetFileSizeEx(h, &size)) {
+        err = GetLastError();
+        goto out;
+    }
+    if (size.QuadPart < 0 || (unsigned long long)size.QuadPart > max) {
+        err = ERROR_FILE_TOO_LARGE;
+        goto out;
+    }
+    buf = HeapAlloc(GetProcessHeap(), 0, (size_t)size.QuadPart + 1);
+    if (!buf) {
+        err = ERROR_NOT_ENOUGH_MEMORY;
+        goto out;
+    }
+    /* The file may shrink or grow while we read: read to EOF, up to max. */
+    while (got < (size_t)size.QuadPart) {
+        DWORD chunk = 0;
+        DWORD want = (DWORD)((size_t)size.QuadPart - got > 0x100000 ? 0x100000
+                                                                     : (size_t)size.QuadPart - got);
+        if (!ReadFile(h, buf + got, want, &chunk, NULL)) {
+            err = GetLastError();
+            goto out;
+        }
+        if (chunk == 0)
+            break;
+        got += chunk;
+    }
+    buf[got] = 0;
+    *data = buf;
+    *len = got;
+    buf = NULL;
+out:
+    fileio_free(buf);
+    CloseHandle(h);
+    return err;
+}
+
+DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len)
+{
+    wchar_t tmp[MAX_PATH * 2];
+    DWORD err = ERROR_SUCCESS;
+    const unsigned char *p = data;
+    size_t done = 0;
+    HANDLE h;
+    int n;
+
+    n = _snwprintf(tmp, sizeof tmp / sizeof tmp[0], L"%ls.%lu.tmp", path, GetCurrentProcessId());
+    if (n < 0 || (size_t)n >= sizeof tmp / sizeof tmp[0])
+        return ERROR_FILENAME_EXCED_RANGE;
+    h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    while (done < len) {
+        DWORD put = 0;
+        DWORD want = (DWORD)(len - done > 0x100000 ? 0x100000 : len - done);
+        if (!WriteFile(h, p + done, want, &put, NULL)) {
+            err = GetLastError();
+            break;
+        }
+        done += put;
+    }
+    /* Flush before the rename: the rename must never expose a file whose
+     * data is not on disk yet. */
+    if (err == ERROR_SUCCESS && !FlushFileBuffers(h))
+        err = GetLastError();
+    CloseHandle(h);
+    if (err == ERROR_SUCCESS &&
+        !MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
+        err = GetLastError();
+    if (err != ERROR_SUCCESS)
+        DeleteFileW(tmp);
+    return err;
+}
+
+DWORD fileio_mkdirs(const wchar_t *dir)
+{
+    wchar_t buf[MAX_PATH * 2];
+    size_t n = wcslen(dir);
+    DWORD attr;
+
+    if (n == 0 || n >= sizeof buf / sizeof buf[0])
+        return ERROR_BAD_PATHNAME;
+    wmemcpy(buf, dir, n + 1);
+    while (n > 0 && (buf[n - 1] == L'\\' || buf[n - 1] == L'/'))
+        buf[--n] = 0;
+    attr = GetFileAttributesW(buf);
+    if (attr != INVALID_FILE_ATTRIBUTES)
+        return (attr & FILE_ATTRIBUTE_DIRECTORY) ? ERROR_SUCCESS : ERROR_ALREADY_EXISTS;
+    for (size_t i = n; i > 0; i--) {
+        if (buf[i - 1] == L'\\' || buf[i - 1] == L'/') {
+            DWORD err;
+            wchar_t save = buf[i - 1];
+            if (i - 1 == 0 || buf[i - 2] == L':' || buf[i - 2] == L'\\')
+                break; /* root, drive or UNC prefix: it exists or cannot be made */
+            buf[i - 1] = 0;
+            err = fileio_mkdirs(buf);
+            buf[i - 1] = save;
+            if (err != ERROR_SUCCESS)
+                return err;
+            break;
+        }
+    }
+    if (!CreateDirectoryW(buf, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
+        return GetLastError();
+    return ERROR_SUCCESS;
+}
+
+BOOL path_join(wchar_t *out, size_t cap, const wchar_t *a, const wchar_t *b)
+{
+    size_t la = wcslen(a), lb = wcslen(b);
+    BOOL sep = la > 0 && a[la - 1] != L'\\' && a[la - 1] != L'/';
+
+    if (la + (sep ? 1 : 0) + lb + 1 > cap) {
+        if (cap)
+            out[0] = 0;
+        return FALSE;
+    }
+    wmemmove(out, a, la);
+    if (sep)
+        out[la++] = L'\\';
+    wmemmove(out + la, b, lb);
+    out[la + lb] = 0;
+    return TRUE;
+}
+
+BOOL fileio_exists(const wchar_t *path)
+{
+    DWORD attr = GetFileAttributesW(path);
+    return attr != INVALID_FILE_ATTRIBUTES && !(attr & FILE_ATTRIBUTE_DIRECTORY);
+}

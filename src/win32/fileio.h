@@ -1,0 +1,37 @@
+/*
+ * fileio.h: whole-file reads with a bound, and atomic replacement.
+ *
+ * Every file Climon, Client Setup or the manager owns is replaced through
+ * a temporary file in the same folder, flushed, then renamed over the old
+ * one (MoveFileExW with MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH),
+ * so a crash or a full disk leaves either the old file or the new one,
+ * never a mix (the SMS.INI corruption of Q161216).
+ * Functions return a Win32 error code (ERROR_SUCCESS on success).
+ */
+#ifndef CLIMON_WIN32_FILEIO_H
+#define CLIMON_WIN32_FILEIO_H
+
+#include <windows.h>
+#include <stddef.h>
+
+/* Reads all of path into a buffer from HeapAlloc (free with fileio_free),
+ * NUL-terminated for convenience (the NUL is not counted in *len). A file
+ * larger than max bytes is not read: ERROR_FILE_TOO_LARGE. Opens with
+ * full sharing so a reader never blocks the site's writers. */
+DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t *len);
+void fileio_free(void *data);
+
+/* Replaces path with data atomically (see above). The temporary file is
+ * "<path>.<pid>.tmp" and is removed on any failure. */
+DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len);
+
+/* Creates dir and its missing parents. An existing directory is success. */
+DWORD fileio_mkdirs(const wchar_t *dir);
+
+/* out = a "\" b, NUL-terminated; FALSE when it does not fit in cap chars. */
+BOOL path_join(wchar_t *out, size_t cap, const wchar_t *a, const wchar_t *b);
+
+/* TRUE when path names an existing file (not a directory). */
+BOOL fileio_exists(const wchar_t *path);
+
+#endif

@@ -1,0 +1,43 @@
+# Tests of climon.exe (src/agent), under Wine. Unit tests link the agent's
+# library; end-to-end tests run the built climon.exe (CLIMON_EXE) against a
+# lab client and share, with fake_cli_nt.exe standing in for Client Setup.
+# Tests that touch the session-wide agent (its mutex, its window) or the
+# Client Services key take a resource lock so ctest -j never overlaps them.
+if(TARGET climon)
+  add_executable(fake_cli_nt ${CMAKE_CURRENT_LIST_DIR}/fake_cli_nt.c)
+  climon_target(fake_cli_nt)
+  target_link_options(fake_cli_nt PRIVATE -municode)
+
+  set(CLIMON_AGENT_TEST_ENV "CLIMON_EXE=$<TARGET_FILE:climon>" "CLIMON_FAKE_CLI=$<TARGET_FILE:fake_cli_nt>")
+
+  function(climon_agent_test name)
+    cmake_parse_arguments(A "" "" "LOCKS" ${ARGN})
+    climon_add_test(agent.${name}
+      SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_agent_${name}.c ${CMAKE_CURRENT_LIST_DIR}/agent_fixture.c
+      LIBS climon_agent LABELS agent)
+    target_include_directories(test_agent.${name} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
+    add_dependencies(test_agent.${name} climon fake_cli_nt)
+    set_property(TEST ${CLIMON_TEST_PREFIX}.agent.${name} APPEND PROPERTY ENVIRONMENT ${CLIMON_AGENT_TEST_ENV})
+    if(A_LOCKS)
+      set_property(TEST ${CLIMON_TEST_PREFIX}.agent.${name} PROPERTY RESOURCE_LOCK ${A_LOCKS})
+    endif()
+  endfunction()
+
+  climon_agent_test(config)
+  climon_agent_test(forward)
+  climon_agent_test(setupexec)
+  climon_agent_test(check LOCKS climon_client_services)
+  climon_agent_test(tray LOCKS climon_session climon_client_services)
+  climon_agent_test(prompt LOCKS climon_session climon_client_services)
+  climon_agent_test(install LOCKS climon_session climon_run_keys)
+
+  # The console path of a GUI program under Wine: a pipe, a file, a tty.
+  add_test(NAME ${CLIMON_TEST_PREFIX}.agent.check-wine
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent-check-wine.sh $<TARGET_FILE:climon>)
+  set_tests_properties(${CLIMON_TEST_PREFIX}.agent.check-wine PROPERTIES LABELS agent TIMEOUT 300
+    ENVIRONMENT "${CLIMON_TEST_ENV};WINE=${CMAKE_CROSSCOMPILING_EMULATOR}"
+    RESOURCE_LOCK climon_client_services)
+  if(CLIMON_WINEPREFIX)
+    set_tests_properties(${CLIMON_TEST_PREFIX}.agent.check-wine PROPERTIES FIXTURES_REQUIRED wineprefix)
+  endif()
+endif()

@@ -1,0 +1,272 @@
+/*
+ * test_agent_config.c: where climon.exe finds things. A switch beats the
+ * admin's policy, which beats SMS.INI; a damaged SMS.INI is a clear error
+ * with no paths, never a guess. The policy key is a sandbox: HKLM is
+ * redirected with RegOverridePredefKey for this process.
+ */
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "agent_fixture.h"
+#include "climon.h"
+#include "climon/protocol.h"
+
+static fx_lab lab;
+static HKEY sandbox;
+static wchar_t sandbox_name[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    if (fx_lab_make(&lab, "config", "835643765", "835643765"))
+        return -1;
+    _snwprintf(sandbox_name, 64, L"Software\\ClimonTest\\HKLM-%lu", GetCurrentProcessId());
+    if (RegCreateKeyExW(HKEY_CURRENT_USER, sandbox_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &sandbox,
+                        NULL) != ERROR_SUCCESS)
+        return -1;
+    return RegOverridePredefKey(HKEY_LOCAL_MACHINE, sandbox) == ERROR_SUCCESS ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    RegOverridePredefKey(HKEY_LOCAL_MACHINE, NULL);
+    RegCloseKey(sandbox);
+    RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
+    fx_lab_remove(&lab);
+    return 0;
+}
+
+static void set_policy_sz(const wchar_t *name, const wchar_t *value)
+{
+    HKEY k;
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, 0, NULL, 0, KEY_ALL_ACCESS,
+                                     NULL, &k, NULL),
+                     ERROR_SUCCESS);
+    if (value)
+        RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)value,
+                       (DWORD)((wcslen(value) + 1) * sizeof(wchar_t)));
+    else
+        RegDeleteValueW(k, name);
+    RegCloseKey(k);
+}
+
+static void set_policy_dword(const wchar_t *name, DWORD v)
+{
+    HKEY k;
+    assert_int_equal(RegCreateKeyExW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, 0, NULL, 0, KEY_ALL_ACCESS,
+                                     NULL, &k, NULL),
+                     ERROR_SUCCESS);
+    RegSetValueExW(k, name, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+    RegCloseKey(k);
+}
+
+static void clear_policy(void)
+{
+    RegDeleteTreeW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY);
+}
+
+static climon_config *load(const wchar_t *share_switch)
+{
+    static cmd_line cl;
+    static climon_config cfg;
+    memset(&cl, 0, sizeof cl);
+    wcscpy(cl.smsini, lab.sms_ini);
+    if (share_switch)
+        wcscpy(cl.share, share_switch);
+    config_load(&cl, &cfg);
+    return &cfg;
+}
+
+static void test_config_reads_paths_and_identity_from_smsini(void **state)
+{
+    climon_config *cfg;
+    wchar_t want[FX_PATH];
+    (void)state;
+    clear_policy();
+    cfg = load(NULL);
+    assert_string_equal(cfg->smsini_error, "");
+    assert_true(wcscmp(cfg->share, lab.share) == 0);
+    assert_true(wcscmp(cfg->invdata, lab.invdata) == 0);
+    fx_join(want, lab.share, L"inventry.box");
+    assert_true(wcscmp(cfg->inv_box, want) == 0);
+    fx_join(want, lab.sms_path, L"LOGS\\CLIMON.LOG");
+    assert_true(wcscmp(cfg->log_path, want) == 0);
+    assert_string_equal(cfg->unique_id, "SKZ01000");
+    assert_string_equal(cfg->site_code, "SKZ");
+    assert_string_equal(cfg->logon_server, "STEVEPDC");
+    assert_int_equal(cfg->setup_timeout_s, 600);
+    assert_true(cfg->core.prompts_enabled);
+}
+
+static void test_config_switch_beats_policy_beats_smsini(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    set_policy_sz(L"LogonServerPath", L"P:\\POLICY_SHR");
+    cfg = load(NULL);
+    assert_true(wcscmp(cfg->share, L"P:\\POLICY_SHR") == 0);
+    assert_int_equal(cfg->src_share, SRC_POLICY);
+    cfg = load(L"S:\\SWITCH_SHR");
+    assert_true(wcscmp(cfg->share, L"S:\\SWITCH_SHR") == 0);
+    assert_int_equal(cfg->src_share, SRC_SWITCH);
+    assert_true(wcscmp(cfg->inv_box, L"S:\\SWITCH_SHR\\inventry.box") == 0);
+    set_policy_sz(L"LogonServerPath", NULL);
+    cfg = load(NULL);
+    assert_int_equal(cfg->src_share, SRC_SMSINI);
+    clear_policy();
+}
+
+static void test_config_policy_numbers_reach_the_core(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    set_policy_dword(L"PromptsEnabled", 0);
+    set_policy_dword(L"DeadlineHours", 8);
+    set_policy_dword(L"QuietAfterLogonMinutes", 15);
+    set_policy_dword(L"SetupTimeoutSeconds", 120);
+    set_policy_dword(L"LogMaxKB", 256);
+    set_policy_sz(L"SetupCommand", L"\"C:\\Tools\\setup.exe\" /x");
+    cfg = load(NULL);
+    assert_false(cfg->core.prompts_enabled);
+    assert_int_equal(cfg->core.deadline_s, 8 * 3600);
+    assert_int_equal(cfg->core.quiet_after_logon_s, 15 * 60);
+    assert_int_equal(cfg->setup_timeout_s, 120);
+    assert_int_equal(cfg->log_max_kb, 256);
+    assert_true(wcscmp(cfg->setup_cmd, L"\"C:\\Tools\\setup.exe\" /x") == 0);
+    /* Out of range: ignored, the default stays. */
+    set_policy_dword(L"SetupTimeoutSeconds", 0);
+    cfg = load(NULL);
+    assert_int_equal(cfg->setup_timeout_s, 600);
+    clear_policy();
+}
+
+static void test_config_binary_smsini_is_an_error_with_no_paths(void **state)
+{
+    static const char bin[] = "[SMS]\r\nCopyListVersion=1\r\n\0\0\x01\x02LastLogonServerPath=X:\\";
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    assert_int_equal(fx_write(lab.sms_ini, bin, sizeof bin - 1), 0);
+    cfg = load(NULL);
+    assert_non_null(strstr(cfg->smsini_error, "SMS.INI rejected"));
+    assert_true(cfg->share[0] == 0);
+    assert_true(cfg->invdata[0] == 0);
+    assert_true(cfg->inv_box[0] == 0);
+}
+
+static void test_config_10mb_line_smsini_is_refused_whole(void **state)
+{
+    size_t n = 10u * 1024u * 1024u;
+    char *big = malloc(n + 64);
+    climon_config *cfg;
+    (void)state;
+    assert_non_null(big);
+    strcpy(big, "[SMS]\r\nLastLogonServerPath=");
+    memset(big + strlen(big), 'A', n);
+    big[n] = 0;
+    assert_int_equal(fx_write(lab.sms_ini, big, n), 0);
+    free(big);
+    cfg = load(NULL);
+    assert_true(cfg->smsini_error[0] != 0);
+    assert_true(cfg->share[0] == 0);
+}
+
+static void test_config_utf16_smsini_is_read(void **state)
+{
+    static const wchar_t text[] = L"\xFEFF[SMS]\r\nSMS Unique ID=SKZ01000\r\nLastLogonServerPath=U:\\SMS_SHR\r\n";
+    climon_config *cfg;
+    (void)state;
+    assert_int_equal(fx_write(lab.sms_ini, text, sizeof text - sizeof(wchar_t)), 0);
+    cfg = load(NULL);
+    assert_string_equal(cfg->smsini_error, "");
+    assert_true(wcscmp(cfg->share, L"U:\\SMS_SHR") == 0);
+    assert_string_equal(cfg->unique_id, "SKZ01000");
+}
+
+static void test_config_missing_smsini_is_an_error_not_a_crash(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    DeleteFileW(lab.sms_ini);
+    cfg = load(NULL);
+    assert_non_null(strstr(cfg->smsini_error, "cannot read SMS.INI"));
+    assert_true(cfg->share[0] == 0);
+}
+
+static void test_config_hostile_names_are_refused(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    fx_write_text(lab.sms_ini, "[SMS]\r\nSMS Unique ID=..\\..\\evil\r\nLastLogonServerPath=S:\\SHR\r\n"
+                               "InventoryCollectionPoint=..\\..\\Windows\r\n");
+    cfg = load(NULL);
+    assert_string_equal(cfg->unique_id, "");
+    assert_true(wcscmp(cfg->inv_box, L"S:\\SHR\\INVENTRY.BOX") == 0);
+    assert_true(cfg->smsini_error[0] != 0);
+}
+
+static void test_cmdline_parses_switches_and_refuses_bad_ones(void **state)
+{
+    const wchar_t *ok[] = {L"/check", L"/smsini:C:\\SMS.INI", L"/SETUPTIMEOUT:30", L"/restart-hook:C:\\h.txt"};
+    const wchar_t *unknown[] = {L"/bogus"};
+    const wchar_t *two[] = {L"/check", L"/install"};
+    const wchar_t *zero[] = {L"/setuptimeout:0"};
+    const wchar_t *empty[] = {L"/share:"};
+    cmd_line cl;
+    (void)state;
+    assert_true(cmdline_parse(4, ok, &cl));
+    assert_int_equal(cl.verb, VERB_CHECK);
+    assert_true(wcscmp(cl.smsini, L"C:\\SMS.INI") == 0);
+    assert_int_equal(cl.setup_timeout_s, 30);
+    assert_true(wcscmp(cl.restart_hook, L"C:\\h.txt") == 0);
+    assert_false(cmdline_parse(1, unknown, &cl));
+    assert_non_null(strstr(cl.error, "/bogus"));
+    assert_false(cmdline_parse(2, two, &cl));
+    assert_false(cmdline_parse(1, zero, &cl));
+    assert_false(cmdline_parse(1, empty, &cl));
+}
+
+static void test_default_setup_command_is_quoted_full_path(void **state)
+{
+    climon_config cfg;
+    wchar_t cmd[CLIMON_CMD_MAX];
+    (void)state;
+    memset(&cfg, 0, sizeof cfg);
+    wcscpy(cfg.share, L"\\\\STEVEPDC\\SMS_SHR");
+    assert_true(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
+    assert_true(wcscmp(cmd, L"\"\\\\STEVEPDC\\SMS_SHR\\X86.BIN\\CLI_NT.EXE\" /p:\\\\STEVEPDC\\SMS_SHR") == 0);
+    wcscpy(cfg.share, L"C:\\Site Share");
+    assert_true(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
+    assert_true(wcscmp(cmd, L"\"C:\\Site Share\\X86.BIN\\CLI_NT.EXE\" /p:\"C:\\Site Share\"") == 0);
+    cfg.share[0] = 0;
+    assert_false(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_reads_paths_and_identity_from_smsini),
+        cmocka_unit_test(test_config_switch_beats_policy_beats_smsini),
+        cmocka_unit_test(test_config_policy_numbers_reach_the_core),
+        cmocka_unit_test(test_config_binary_smsini_is_an_error_with_no_paths),
+        cmocka_unit_test(test_config_10mb_line_smsini_is_refused_whole),
+        cmocka_unit_test(test_config_utf16_smsini_is_read),
+        cmocka_unit_test(test_config_missing_smsini_is_an_error_not_a_crash),
+        cmocka_unit_test(test_config_hostile_names_are_refused),
+        cmocka_unit_test(test_cmdline_parses_switches_and_refuses_bad_ones),
+        cmocka_unit_test(test_default_setup_command_is_quoted_full_path),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

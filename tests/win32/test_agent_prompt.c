@@ -1,0 +1,219 @@
+/*
+ * test_agent_prompt.c: the manager's report reaches the user. The tray
+ * agent runs under Wine with a restart hook; the test writes Reboot
+ * Required and a Change Id under HKLM\...\Client Services as the manager
+ * would, finds the Task Dialog the registry watch led to, and answers it
+ * with the dialog's own messages (TDM_CLICK_BUTTON / _RADIO_BUTTON).
+ * "Restart now" lands in the hook file; "Later (4 hours)" is remembered
+ * across an agent restart, so no new prompt comes up.
+ */
+#include <windows.h>
+#include <commctrl.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "agent_fixture.h"
+#include "climon.h"
+
+#define PROMPT_TITLE L"SMS Client Services Change Notification"
+#define ID_ACT 100   /* prompt.c's button ids */
+#define ID_LATER 101
+#define ID_RADIO_4H 202
+
+static fx_lab lab;
+static HANDLE agent;
+
+static int find_agent(void *arg)
+{
+    (void)arg;
+    return FindWindowW(CLIMON_WNDCLASS, NULL) != NULL;
+}
+
+typedef struct dlg_search {
+    DWORD pid;
+    HWND found;
+} dlg_search;
+
+static BOOL CALLBACK each_window(HWND w, LPARAM lp)
+{
+    dlg_search *s = (dlg_search *)lp;
+    wchar_t title[128];
+    DWORD pid = 0;
+    GetWindowThreadProcessId(w, &pid);
+    if (pid == s->pid && IsWindowVisible(w) && GetWindowTextW(w, title, 128) &&
+        wcscmp(title, PROMPT_TITLE) == 0) {
+        s->found = w;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static int find_prompt(void *arg)
+{
+    dlg_search *s = arg;
+    s->found = NULL;
+    EnumWindows(each_window, (LPARAM)s);
+    return s->found != NULL;
+}
+
+static int hook_says(const char *word)
+{
+    char *h = fx_read_text(lab.hook);
+    int yes = h && strstr(h, word);
+    free(h);
+    return yes;
+}
+
+static int hook_restart(void *arg)
+{
+    (void)arg;
+    return hook_says("restart");
+}
+
+static int hook_logoff(void *arg)
+{
+    (void)arg;
+    return hook_says("logoff");
+}
+
+static unsigned long long state_value(const char *key)
+{
+    wchar_t p[FX_PATH];
+    char *s, *at, k[64];
+    unsigned long long v = 0;
+    fx_join(p, lab.state_dir, L"state.ini");
+    s = fx_read_text(p);
+    if (!s)
+        return 0;
+    snprintf(k, sizeof k, "\n%s=", key);
+    at = strstr(s, k);
+    if (at)
+        v = strtoull(at + strlen(k), NULL, 10);
+    free(s);
+    return v;
+}
+
+static int deferred(void *arg)
+{
+    (void)arg;
+    return state_value("DeferredUntil") != 0;
+}
+
+static void start_agent(void)
+{
+    wchar_t sw[4096];
+    fx_lab_switches(&lab, sw, 4096);
+    agent = fx_start_climon(sw);
+    assert_non_null(agent);
+    assert_true(fx_wait_until(find_agent, NULL, 60000));
+}
+
+static void quit_agent(void)
+{
+    char *out;
+    DWORD code;
+    if (!agent)
+        return;
+    fx_run_climon(L"/quit", 30000, &out, &code);
+    free(out);
+    if (WaitForSingleObject(agent, 15000) != WAIT_OBJECT_0)
+        TerminateProcess(agent, 1);
+    CloseHandle(agent);
+    agent = NULL;
+}
+
+static int setup_one(void **state)
+{
+    (void)state;
+    fx_client_services_clear();
+    return fx_lab_make(&lab, "prompt", "835643765", "835643765");
+}
+
+static int teardown_one(void **state)
+{
+    (void)state;
+    quit_agent();
+    fx_client_services_clear();
+    fx_lab_remove(&lab);
+    return 0;
+}
+
+static void test_registry_change_prompts_and_restart_now_reaches_the_hook(void **state)
+{
+    dlg_search s;
+    (void)state;
+    start_agent();
+    s.pid = GetProcessId(agent);
+    /* Nothing reported: no prompt. */
+    Sleep(2000);
+    assert_false(find_prompt(&s));
+    fx_client_services_set(1, 0, 100, L"Inventory Agent 1.2.1, Remote Control 2.0");
+    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    assert_null(fx_read_text(lab.hook)); /* nothing happens until the user says so */
+    SendMessageW(s.found, TDM_CLICK_BUTTON, ID_ACT, 0);
+    assert_true(fx_wait_until(hook_restart, NULL, 15000));
+    assert_false(hook_says("logoff"));
+}
+
+static void test_logoff_only_change_offers_log_off(void **state)
+{
+    dlg_search s;
+    (void)state;
+    start_agent();
+    s.pid = GetProcessId(agent);
+    fx_client_services_set(0, 1, 200, L"Remote Control 2.0");
+    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    SendMessageW(s.found, TDM_CLICK_BUTTON, ID_ACT, 0);
+    assert_true(fx_wait_until(hook_logoff, NULL, 15000));
+}
+
+static void test_later_4h_survives_an_agent_restart(void **state)
+{
+    dlg_search s;
+    unsigned long long until, now;
+    FILETIME ft;
+    ULARGE_INTEGER u;
+    (void)state;
+    start_agent();
+    s.pid = GetProcessId(agent);
+    fx_client_services_set(1, 0, 300, L"Inventory Agent 1.2.1");
+    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    SendMessageW(s.found, TDM_CLICK_RADIO_BUTTON, ID_RADIO_4H, 0);
+    SendMessageW(s.found, TDM_CLICK_BUTTON, ID_LATER, 0);
+    assert_true(fx_wait_until(deferred, NULL, 15000));
+    GetSystemTimeAsFileTime(&ft);
+    u.LowPart = ft.dwLowDateTime;
+    u.HighPart = ft.dwHighDateTime;
+    now = u.QuadPart / 10000000ull - 11644473600ull;
+    until = state_value("DeferredUntil");
+    assert_true(until > now + 4 * 3600 - 120 && until <= now + 4 * 3600 + 5);
+    assert_null(fx_read_text(lab.hook));
+    quit_agent();
+
+    start_agent();
+    s.pid = GetProcessId(agent);
+    /* The report is read at start; give the prompt every chance to come. */
+    Sleep(8000);
+    assert_false(find_prompt(&s));
+    assert_int_equal(state_value("DeferredUntil"), until);
+    assert_null(fx_read_text(lab.hook));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_registry_change_prompts_and_restart_now_reaches_the_hook, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_logoff_only_change_offers_log_off, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_later_4h_survives_an_agent_restart, setup_one, teardown_one),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,136 @@
+/*
+ * test_agent_setupexec.c: Client Setup is started with its full path and
+ * the quoted command line, no shell, its exit code comes back, and a
+ * hung one is killed when the timeout expires. The child is
+ * fake_cli_nt.exe, copied to the lab share as X86.BIN\CLI_NT.EXE.
+ */
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "agent_fixture.h"
+#include "climon.h"
+
+static fx_lab lab;
+static logfile lf;
+
+static int setup_one(void **state)
+{
+    (void)state;
+    if (fx_lab_make(&lab, "setupexec", "1", "2"))
+        return -1;
+    logfile_open(&lf, lab.log, "test", 0);
+    return 0;
+}
+
+static int teardown_one(void **state)
+{
+    (void)state;
+    logfile_close(&lf);
+    fx_lab_remove(&lab);
+    return 0;
+}
+
+static void default_cmd(wchar_t *cmd)
+{
+    climon_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    wcscpy(cfg.share, lab.share);
+    assert_true(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
+}
+
+static void test_setup_gets_its_command_line_and_exit_code_comes_back(void **state)
+{
+    wchar_t cmd[CLIMON_CMD_MAX];
+    char err[256], want[4096], *rec;
+    DWORD code = 99;
+    (void)state;
+    default_cmd(cmd);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_EXIT", L"10");
+    assert_int_equal(setupexec_run(cmd, 30, NULL, &lf, &code, err, sizeof err), SETUP_EXITED);
+    assert_int_equal(code, 10);
+    rec = fx_read_text(lab.record);
+    assert_non_null(rec);
+    WideCharToMultiByte(CP_UTF8, 0, cmd, -1, want, sizeof want, NULL, NULL);
+    /* The child sees exactly the quoted command line we built. */
+    assert_non_null(strstr(rec, want));
+    assert_non_null(strstr(rec, "/p:"));
+    assert_non_null(strstr(rec, "done"));
+    free(rec);
+}
+
+static void test_hung_setup_is_killed_at_the_timeout(void **state)
+{
+    wchar_t cmd[CLIMON_CMD_MAX];
+    char err[256], *rec, *pid_at;
+    DWORD code = 0, pid;
+    ULONGLONG t0;
+    HANDLE child;
+    (void)state;
+    default_cmd(cmd);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", L"120000");
+    t0 = GetTickCount64();
+    assert_int_equal(setupexec_run(cmd, 2, NULL, &lf, &code, err, sizeof err), SETUP_TIMED_OUT);
+    assert_true(GetTickCount64() - t0 < 30000);
+    assert_non_null(strstr(err, "stopped"));
+    rec = fx_read_text(lab.record);
+    assert_non_null(rec);
+    pid_at = strstr(rec, "pid=");
+    assert_non_null(pid_at);
+    pid = (DWORD)strtoul(pid_at + 4, NULL, 10);
+    /* Gone: either it cannot be opened or it has exited. */
+    child = OpenProcess(SYNCHRONIZE, FALSE, pid);
+    if (child) {
+        assert_int_equal(WaitForSingleObject(child, 5000), WAIT_OBJECT_0);
+        CloseHandle(child);
+    }
+    assert_null(strstr(rec, "done"));
+    free(rec);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", NULL);
+}
+
+static void test_missing_setup_is_not_started(void **state)
+{
+    wchar_t cmd[CLIMON_CMD_MAX];
+    char err[256];
+    DWORD code;
+    (void)state;
+    DeleteFileW(lab.setup_exe);
+    default_cmd(cmd);
+    assert_int_equal(setupexec_run(cmd, 5, NULL, &lf, &code, err, sizeof err), SETUP_NOT_STARTED);
+    assert_non_null(strstr(err, "did not start"));
+}
+
+static void test_relative_setup_command_is_refused(void **state)
+{
+    char err[256];
+    DWORD code;
+    wchar_t app[64];
+    (void)state;
+    assert_int_equal(setupexec_run(L"CLI_NT.EXE /p:x", 5, NULL, &lf, &code, err, sizeof err),
+                     SETUP_NOT_STARTED);
+    assert_non_null(strstr(err, "full path"));
+    assert_true(setupexec_app_of(L"\"C:\\A B\\C.EXE\" /p:x", app, 64));
+    assert_true(wcscmp(app, L"C:\\A B\\C.EXE") == 0);
+    assert_false(setupexec_app_of(L"\"C:\\unterminated /p:x", app, 64));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_setup_gets_its_command_line_and_exit_code_comes_back, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_hung_setup_is_killed_at_the_timeout, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_missing_setup_is_not_started, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_relative_setup_command_is_refused, setup_one, teardown_one),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
