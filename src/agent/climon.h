@@ -166,6 +166,9 @@ uint32_t forward_fnv1a(uint32_t h, const void *data, size_t len);
 void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar_t *out,
                          size_t cap);
 
+/* TRUE when invdata holds a *.RAW file (a local look, no share). */
+BOOL forward_any(const wchar_t *invdata);
+
 /* Moves every *.RAW in invdata into inv_box (copy as .TMP, rename to the
  * unique .RAW, delete the local one). *count: files now in the box.
  * Returns FALSE with err set when any file could not be moved; the files
@@ -307,6 +310,9 @@ void window_log_config(logfile *lf, const climon_config *cfg, const char *mode);
 
 /* ---- tray.c ---- */
 
+/* Seconds before NIM_ADD try failures + 1: 1, 2, 4 ... 60; 0 after
+ * the last try (then only TaskbarCreated adds it). */
+unsigned tray_retry_delay_s(unsigned failures);
 void tray_add(climon_app *a);
 void tray_on_retry_timer(climon_app *a);
 void tray_update(climon_app *a);
@@ -323,6 +329,9 @@ const wchar_t *res_string(UINT id, wchar_t *buf, int cap);
 /* AGENT_ACT_PROMPT reached the window: balloon, then the dialog, unless
  * the user is presenting (then a bounded backoff timer retries). */
 void prompt_begin(climon_app *a);
+/* Wait before looking again after the n-th busy look: 1 min doubling, at
+ * most 15 min. */
+unsigned prompt_quiet_delay_ms(unsigned n);
 void prompt_on_quiet_timer(climon_app *a);
 void prompt_on_dialog_timer(climon_app *a);
 /* AGENT_ACT_RESTART / _LOGOFF: with a hook, a line in the hook file. */

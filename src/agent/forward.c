@@ -258,6 +258,25 @@ static BOOL is_raw(const wchar_t *name)
     return dot && _wcsicmp(dot, L".RAW") == 0;
 }
 
+BOOL forward_any(const wchar_t *invdata)
+{
+    wchar_t pattern[CLIMON_PATH_MAX];
+    WIN32_FIND_DATAW fd;
+    HANDLE find;
+    BOOL any = FALSE;
+
+    if (!invdata[0] || !path_join(pattern, CLIMON_PATH_MAX, invdata, L"*.RAW"))
+        return FALSE;
+    find = FindFirstFileW(pattern, &fd);
+    if (find == INVALID_HANDLE_VALUE)
+        return FALSE;
+    do
+        any = !(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && is_raw(fd.cFileName);
+    while (!any && FindNextFileW(find, &fd));
+    FindClose(find);
+    return any;
+}
+
 BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
                  logfile *lf, uint32_t *count, char *err, size_t cap)
 {

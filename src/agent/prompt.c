@@ -32,6 +32,14 @@
 enum { ID_PROMPT_ACT = 100, ID_PROMPT_LATER = 101 };
 enum { ID_RADIO_1H = 201, ID_RADIO_4H = 202, ID_RADIO_TOMORROW = 203 };
 
+unsigned prompt_quiet_delay_ms(unsigned n)
+{
+    unsigned d = QUIET_FIRST_MS;
+    for (unsigned i = 1; i < n && d < QUIET_MAX_MS; i++)
+        d *= 2;
+    return d > QUIET_MAX_MS ? QUIET_MAX_MS : d;
+}
+
 BOOL prompt_user_busy(void)
 {
     QUERY_USER_NOTIFICATION_STATE s;
@@ -178,10 +186,7 @@ void prompt_begin(climon_app *a)
     }
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
     if (prompt_user_busy()) {
-        a->quiet_retries++;
-        delay = a->quiet_retries >= 5 ? QUIET_MAX_MS : QUIET_FIRST_MS << (a->quiet_retries - 1);
-        if (delay > QUIET_MAX_MS)
-            delay = QUIET_MAX_MS;
+        delay = prompt_quiet_delay_ms(++a->quiet_retries);
         LOG_INFO(&a->log, "the user is busy (presentation or full screen): prompt in %u min",
                  delay / 60000u);
         SetTimer(a->hwnd, TIMER_PROMPT_QUIET, delay, NULL);

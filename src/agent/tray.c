@@ -78,6 +78,13 @@ static void fill_state(const climon_app *a, NOTIFYICONDATAW *nid, HICON *icon)
     res_string(tip_id(a, i), nid->szTip, (int)(sizeof nid->szTip / sizeof nid->szTip[0]));
 }
 
+unsigned tray_retry_delay_s(unsigned failures)
+{
+    if (failures == 0 || failures > TRAY_MAX_ATTEMPTS)
+        return 0;
+    return failures >= 7 ? TRAY_RETRY_MAX_S : 1u << (failures - 1);
+}
+
 void tray_add(climon_app *a)
 {
     NOTIFYICONDATAW nid;
@@ -101,13 +108,11 @@ void tray_add(climon_app *a)
                  agent_icon_name(a->icon_shown));
     } else {
         a->tray_attempts++;
-        if (a->tray_attempts > TRAY_MAX_ATTEMPTS) {
+        delay = tray_retry_delay_s(a->tray_attempts);
+        if (delay == 0) {
             LOG_WARN(&a->log, "the shell took no icon after %u tries: waiting for TaskbarCreated",
                      TRAY_MAX_ATTEMPTS);
         } else {
-            delay = a->tray_attempts >= 7 ? TRAY_RETRY_MAX_S : 1u << (a->tray_attempts - 1);
-            if (delay > TRAY_RETRY_MAX_S)
-                delay = TRAY_RETRY_MAX_S;
             LOG_INFO(&a->log, "the shell is not ready for the icon (try %u): again in %u s",
                      a->tray_attempts, delay);
             SetTimer(a->hwnd, TIMER_TRAY_RETRY, delay * 1000u, NULL);

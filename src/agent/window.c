@@ -181,7 +181,9 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         engine_on_worker_event(&a->eng, (agent_event *)lp);
         return 0;
     case WMAPP_INVENTORY:
-        feed_simple(a, AGENT_EV_INVENTORY);
+        /* Our own deletions wake the watch too: a pass only for files. */
+        if (forward_any(a->eng.cfg.invdata))
+            feed_simple(a, AGENT_EV_INVENTORY);
         return 0;
     case WMAPP_REGCHANGE:
         engine_read_report(&a->eng);

@@ -4,9 +4,10 @@
 # else, the all-users Run entry in the 64-bit registry, per-machine into
 # Program Files\Climon, the version CMake defines, and the Upgrade rows that
 # make a newer package replace an older one.
-#   msi-tables.sh <Climon-N.msi> <Climon-N+1.msi> <N> <climon.exe> <climon-check.exe>
+#   msi-tables.sh <Climon-N.msi> <Climon-N.msi rebuilt> <Climon-N+1.msi> <N>
+#                 <climon.exe> <climon-check.exe>
 set -u
-msi=$1 msi_next=$2 version=$3 climon=$4 checkexe=$5
+msi=$1 msi_again=$2 msi_next=$3 version=$4 climon=$5 checkexe=$6
 . "$(dirname "$0")/lib.sh"
 need msiinfo "Debian's msitools"
 
@@ -91,6 +92,16 @@ if [ -f "$msi_next" ]; then
         [ "$(msi_property "$msi_next" ProductCode)" != "$(msi_property "$msi" ProductCode)" ]
 else
     not_ok "the newer package exists" "$msi_next"
+fi
+# A rebuild of one version is the same product (build-msi derives the
+# ProductCode from the version), so it can never be installed beside itself.
+if [ -f "$msi_again" ]; then
+    check "a rebuild of $version has the same ProductCode" \
+        [ "$(msi_property "$msi_again" ProductCode)" = "$(msi_property "$msi" ProductCode)" ]
+    check "a rebuild of $version is a new package (its own revision UUID)" \
+        [ "$(msiinfo suminfo "$msi_again" | grep '^Revision')" != "$(msiinfo suminfo "$msi" | grep '^Revision')" ]
+else
+    not_ok "the rebuilt package exists" "$msi_again"
 fi
 
 finish

@@ -4,9 +4,10 @@
 # by msi-prefix.sh) so the Run entry it writes never reaches the prefix the
 # agent's own tests use.
 #   msi-wine.sh prefix                        make the prefix anew
-#   msi-wine.sh install <msi> <climon.exe> <climon-check.exe>
-#       msiexec /i /qn lays down both programs and the Run value; /x /qn
-#       removes them and leaves SMS.INI and CLIMON.LOG alone
+#   msi-wine.sh install <msi> <msi rebuilt> <climon.exe> <climon-check.exe>
+#       msiexec /i /qn lays down both programs and the Run value, a rebuild
+#       of the same version adds no second product; /x /qn removes them and
+#       leaves SMS.INI and CLIMON.LOG alone
 #   msi-wine.sh upgrade <msi N> <msi N+1>
 #       N+1 over N leaves one product, N+1; N over N+1 is refused
 set -u
@@ -53,7 +54,7 @@ want_run="REG_SZ	\"$pf_win\\Climon\\climon.exe\""
 
 case $mode in
 install)
-    msi=$1 climon=$2 checkexe=$3
+    msi=$1 msi_again=$2 climon=$3 checkexe=$4
     # What belongs to the SMS client, not to the package: uninstall must
     # leave it. Paths as docs/protocol.md gives them (C:\SMS.INI, the log
     # under SMSPath\LOGS).
@@ -79,6 +80,11 @@ install)
     version=$(msi_property "$msi" ProductVersion)
     products=$(products_named Climon)
     check "Add/Remove Programs lists Climon $version once" [ "$(cut -f2 <<<"$products")" = "$version" ]
+    # Windows answers 1638 (this product is installed) and Wine 0: either
+    # way there must be one product afterwards, not two.
+    msiexec /i "$msi_again" 2>/dev/null
+    products=$(products_named Climon)
+    check "installing a rebuild of $version leaves one product" [ "$(cut -f2 <<<"$products")" = "$version" ]
 
     check "msiexec /x /qn succeeds" msiexec /x "$msi"
     check "uninstall removes both programs and the Climon folder" [ ! -e "$installdir" ]
@@ -122,7 +128,7 @@ upgrade)
         "$installdir" "$(reg_value "$RUN_KEY" Climon)" "$(products_named Climon)"
     ;;
 *)
-    echo "usage: msi-wine.sh prefix | install MSI CLIMON CHECK | upgrade MSI_N MSI_N+1" >&2
+    echo "usage: msi-wine.sh prefix | install MSI MSI_REBUILT CLIMON CHECK | upgrade MSI_N MSI_N+1" >&2
     exit 64
     ;;
 esac

@@ -243,6 +243,22 @@ static void test_ccm_gives_up_after_the_retry_duration_and_keeps_the_request(voi
     assert_true(fx_log_has(fx->share, "LOGS\\CLICFG.LOG", "gave up"));
 }
 
+static void test_ccm_new_request_past_the_duration_goes_to_bad_once(void **state)
+{
+    site_fx *fx = *state;
+
+    fx_write_text(fx->share, "SITE.INI", "[Site]\r\nRetry Duration Minutes=60\r\n");
+    fx_publish(fx, 200, "1.2.0", NULL, NULL);
+    fx_request(fx, &fx->c, &t0);
+    assert_int_equal(pass_at(fx, 0), CCM_EXIT_OK);
+    fx_request(fx, &fx->c, &t0);
+    assert_int_equal(pass_at(fx, 61), CCM_EXIT_OK);
+    assert_int_equal(last.bad, 1);
+    assert_int_equal(fx_count(fx->retry, "*"), 0);
+    assert_int_equal(fx_count(fx->bad, "*"), 1);
+    box_is_empty(fx);
+}
+
 static void test_ccm_damaged_request_goes_to_bad_unchanged(void **state)
 {
     site_fx *fx = *state;
@@ -396,6 +412,7 @@ int main(void)
         T(test_ccm_client_that_vanished_waits_in_retry),
         T(test_ccm_locked_file_fails_untouched_then_the_retry_succeeds),
         T(test_ccm_gives_up_after_the_retry_duration_and_keeps_the_request),
+        T(test_ccm_new_request_past_the_duration_goes_to_bad_once),
         T(test_ccm_damaged_request_goes_to_bad_unchanged),
         T(test_ccm_removed_service_loses_its_files_and_key),
         T(test_ccm_refused_copylist_leaves_every_request_waiting),

@@ -174,6 +174,37 @@ static void test_clisetup_program_in_use_asks_for_logoff_and_keeps_it(void **sta
     assert_true(fx_payload_is(fx->c.bin, "SMSAPPS.EXE", "1.0.1"));
 }
 
+static void test_clisetup_logoff_while_a_restart_is_pending_names_both(void **state)
+{
+    site_fx *fx = *state;
+    wchar_t p[MAX_PATH];
+    char v[256];
+    HKEY k;
+    HANDLE running;
+    static const wchar_t pending[] = L"Inventory Agent 1.2.0";
+
+    client_has_current_services(fx);
+    client_has_apps(fx, "1.0.0");
+    fx_set_dword(&fx->c, "Reboot Required", 1);
+    fx_set_dword(&fx->c, "Change Id", 7);
+    assert_int_equal(
+        RegOpenKeyExW(HKEY_LOCAL_MACHINE, fx->c.regkey, 0, KEY_WRITE | KEY_WOW64_64KEY, &k),
+        ERROR_SUCCESS);
+    RegSetValueExW(k, L"Changed Components", 0, REG_SZ, (const BYTE *)pending, sizeof pending);
+    RegCloseKey(k);
+    fx_publish(fx, 300, "1.2.0", "1.2.0", "1.0.1");
+    path_join(p, MAX_PATH, fx->c.bin, L"SMSAPPS.EXE");
+    running = CreateFileW(p, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(running != INVALID_HANDLE_VALUE);
+    assert_int_equal(run(fx), SETUP_EXIT_LOGOFF_NEEDED);
+    CloseHandle(running);
+    assert_true(fx_sz(&fx->c, NULL, "Changed Components", v, sizeof v));
+    assert_string_equal(v, "Inventory Agent 1.2.0, SMS Client Applications 1.0.1");
+    assert_int_equal(fx_dword(&fx->c, NULL, "Change Id"), 8);
+    assert_int_equal(fx_dword(&fx->c, NULL, "Reboot Required"), 1);
+    assert_int_equal(fx_dword(&fx->c, NULL, "Logoff Required"), 1);
+}
+
 static void test_clisetup_second_request_is_merged_into_the_waiting_one(void **state)
 {
     site_fx *fx = *state;
@@ -408,6 +439,7 @@ int main(void)
         T(test_clisetup_nothing_to_do_exits_0_without_request),
         T(test_clisetup_only_a_program_changed_copies_it_without_request),
         T(test_clisetup_program_in_use_asks_for_logoff_and_keeps_it),
+        T(test_clisetup_logoff_while_a_restart_is_pending_names_both),
         T(test_clisetup_second_request_is_merged_into_the_waiting_one),
         T(test_clisetup_damaged_request_is_kept_as_bad_and_a_fresh_one_filed),
         T(test_clisetup_hostile_copylist_is_refused_and_nothing_changes),

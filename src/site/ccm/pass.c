@@ -140,8 +140,9 @@ static void set_aside(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, con
 }
 
 /* A failed attempt: the request, with [Request Processing] brought up to
- * date, waits in RETRY, or goes to BAD when the retry duration is over. */
-static void fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, const wchar_t *from,
+ * date, waits in RETRY, or goes to BAD when the retry duration is over.
+ * Returns true when it went to BAD. */
+static bool fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, const wchar_t *from,
                          const unsigned char *bytes, size_t len, ccr_processing *proc, DWORD err,
                          const char *why)
 {
@@ -152,6 +153,7 @@ static void fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, cons
     ccr_error ce;
     ccr_time next;
     DWORD werr;
+    bool to_bad = false;
 
     ccm_retry_note(proc, &ctx->now, err);
     out = HeapAlloc(GetProcessHeap(), 0, cap);
@@ -159,17 +161,19 @@ static void fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, cons
         SLOG_ERROR(&ctx->log,
                    "request of %s failed (%s) and could not be rescheduled: out of memory", id,
                    why);
-        return;
+        return false;
     }
     if (ccr_set_processing(bytes, len, proc, (char *)out, cap, &out_len, &ce) != CCR_OK) {
         ccr_error_format(&ce, line, sizeof line);
         set_aside(ctx, from, stem, NULL, 0, line);
+        to_bad = true;
         goto out;
     }
     if (ccm_retry_expired(&ctx->site, proc, ctx->now_min)) {
         snprintf(line, sizeof line, "gave up after %lu attempts over %lu minutes; last error: %s",
                  (unsigned long)proc->attempts, (unsigned long)ctx->site.retry_duration_min, why);
         set_aside(ctx, from, stem, out, out_len, line);
+        to_bad = true;
         goto out;
     }
     snprintf(name, sizeof name, "%s.CCR", id);
@@ -195,6 +199,7 @@ static void fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, cons
               id, (unsigned long)proc->attempts, (unsigned long)err, why, at);
 out:
     HeapFree(GetProcessHeap(), 0, out);
+    return to_bad;
 }
 
 /* Finds the client and brings its services to the copy list. */
@@ -285,7 +290,10 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
         ctx->counts.done++;
         SLOG_INFO(&ctx->log, "request of %s done and deleted", id);
     } else {
-        fail_request(ctx, id, stem, work, data, len, &proc, err, why);
+        /* Gone to BAD with the attempts it carried on: the RETRY copy it
+         * superseded goes too, or it would be given up on twice. */
+        if (fail_request(ctx, id, stem, work, data, len, &proc, err, why) && old)
+            DeleteFileW(retry);
     }
 out:
     fileio_free(data);
@@ -343,7 +351,7 @@ static void process_retry(ccm_ctx *ctx, const wchar_t *file)
         ctx->counts.done++;
         SLOG_INFO(&ctx->log, "request of %s done on retry and deleted", id);
     } else {
-        fail_request(ctx, id, stem, path, data, len, &proc, err, why);
+        (void)fail_request(ctx, id, stem, path, data, len, &proc, err, why);
     }
 out:
     fileio_free(data);

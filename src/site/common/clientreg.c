@@ -336,9 +336,13 @@ DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const c
     DWORD was = 0, id = 0, err;
     const char *p = changed;
 
-    /* Still pending from an earlier change: the user has not restarted or
-     * logged off yet, so the new prompt must name both. */
-    if (clientreg_get_dword(reg->services, flag, &was) == ERROR_SUCCESS && was == 1)
+    /* Still pending from an earlier change (a restart or a logoff: both
+     * share the one list): the user has not acted yet, so the new prompt
+     * must name both. */
+    if ((clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &was) == ERROR_SUCCESS &&
+         was == 1) ||
+        (clientreg_get_dword(reg->services, REGV_LOGOFF_REQUIRED, &was) == ERROR_SUCCESS &&
+         was == 1))
         clientreg_get_sz(reg->services, REGV_CHANGED_COMPONENTS, list, sizeof list);
     while (*p) {
         char item[SITE_CHANGED_MAX + 1];

@@ -138,7 +138,7 @@ DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8);
 
 /* Reports a change to the agent: flag (Reboot Required or Logoff Required)
  * = 1, `changed` added to Changed Components (appended to the list still
- * pending when the flag was already set, whole items only, at most
+ * pending when either flag was already set, whole items only, at most
  * SITE_CHANGED_MAX bytes), and a new Change Id. *change_id (may be NULL)
  * receives it. */
 DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const char *changed,
