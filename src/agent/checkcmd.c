@@ -27,8 +27,8 @@ static HANDLE std_or_console(DWORD which, BOOL attached)
 {
     HANDLE h = GetStdHandle(which);
     if ((h == NULL || h == INVALID_HANDLE_VALUE) && attached)
-        h = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                        NULL, OPEN_EXISTING, 0, NULL);
+        h = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
+                        FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
     return h;
 }
 
@@ -148,7 +148,9 @@ int checkcmd_run(const cmd_line *cl)
     LOG_INFO(&lf, "/check: result %s, pending %s", clv_result_name(r),
              agent_pending_name(e->st.pending));
     engine_save(e);
-    rc = r == CLV_SAME ? CLIMON_EXIT_OK : r == CLV_DIFFERS ? CLIMON_EXIT_DIFFERS : CLIMON_EXIT_UNKNOWN;
+    rc = r == CLV_SAME      ? CLIMON_EXIT_OK
+         : r == CLV_DIFFERS ? CLIMON_EXIT_DIFFERS
+                            : CLIMON_EXIT_UNKNOWN;
 out:
     if (cfg)
         HeapFree(GetProcessHeap(), 0, cfg);

@@ -54,18 +54,18 @@ enum {
 /* Messages the hidden window handles. */
 enum {
     WMAPP_NOTIFYCALLBACK = WM_APP + 1, /* the notification icon */
-    WMAPP_EVENT,         /* lParam: agent_event * from a worker (HeapAlloc; the window frees) */
-    WMAPP_INVENTORY,     /* dirwatch: the inventory folder changed */
-    WMAPP_REGCHANGE,     /* regwatch: Client Services changed */
-    WMAPP_SHOWMENU,      /* posted click: wParam x, lParam y */
-    WMAPP_OPENSTATUS,    /* posted click: open the status window */
-    WMAPP_PROMPT         /* run the prompt outside agent_step's action loop */
+    WMAPP_EVENT,      /* lParam: agent_event * from a worker (HeapAlloc; the window frees) */
+    WMAPP_INVENTORY,  /* dirwatch: the inventory folder changed */
+    WMAPP_REGCHANGE,  /* regwatch: Client Services changed */
+    WMAPP_SHOWMENU,   /* posted click: wParam x, lParam y */
+    WMAPP_OPENSTATUS, /* posted click: open the status window */
+    WMAPP_PROMPT      /* run the prompt outside agent_step's action loop */
 };
 
 /* Timer ids on the hidden window. */
 enum {
-    TIMER_AGENT = 1,      /* AGENT_ACT_SCHEDULE */
-    TIMER_TRAY_RETRY = 2, /* NIM_ADD failed: the shell is not ready */
+    TIMER_AGENT = 1,        /* AGENT_ACT_SCHEDULE */
+    TIMER_TRAY_RETRY = 2,   /* NIM_ADD failed: the shell is not ready */
     TIMER_PROMPT_QUIET = 3, /* the user is busy (presentation, full screen) */
     TIMER_PROMPT_DIALOG = 4 /* balloon shown; the dialog follows */
 };
@@ -173,16 +173,12 @@ BOOL forward_any(const wchar_t *invdata);
  * unique .RAW, delete the local one). *count: files now in the box.
  * Returns FALSE with err set when any file could not be moved; the files
  * that could not be moved stay where they are. */
-BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
-                 logfile *lf, uint32_t *count, char *err, size_t cap);
+BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id, logfile *lf,
+                 uint32_t *count, char *err, size_t cap);
 
 /* ---- setupexec.c ---- */
 
-typedef enum setup_outcome {
-    SETUP_EXITED = 0,
-    SETUP_TIMED_OUT,
-    SETUP_NOT_STARTED
-} setup_outcome;
+typedef enum setup_outcome { SETUP_EXITED = 0, SETUP_TIMED_OUT, SETUP_NOT_STARTED } setup_outcome;
 
 /* Splits a command line into the application (the first, maybe quoted,
  * token). FALSE when there is none or it is not a full path. */
@@ -222,8 +218,7 @@ void watcher_stop(watcher *w);
 typedef enum job_kind { JOB_FORWARD, JOB_VERSIONS, JOB_SETUP, JOB_REPORT } job_kind;
 
 /* Does the I/O of one action and fills ev (type, payload) for the core. */
-void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel,
-             agent_event *ev);
+void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev);
 
 /* ---- engine.c ---- */
 
@@ -232,19 +227,19 @@ typedef struct engine engine;
 /* What the tray agent does with the actions only a GUI has; all NULL in
  * /check, where they are logged and dropped. */
 typedef struct engine_ui {
-    void (*status)(engine *e);                      /* AGENT_ACT_STATUS */
-    void (*prompt)(engine *e);                      /* AGENT_ACT_PROMPT: e->prompt_* set */
-    void (*announce)(engine *e, const char *text);  /* AGENT_ACT_ANNOUNCE */
-    void (*schedule)(engine *e, agent_time at);     /* AGENT_ACT_SCHEDULE */
+    void (*status)(engine *e);                     /* AGENT_ACT_STATUS */
+    void (*prompt)(engine *e);                     /* AGENT_ACT_PROMPT: e->prompt_* set */
+    void (*announce)(engine *e, const char *text); /* AGENT_ACT_ANNOUNCE */
+    void (*schedule)(engine *e, agent_time at);    /* AGENT_ACT_SCHEDULE */
 } engine_ui;
 
 struct engine {
     agent_state st;
     climon_config cfg;
     logfile *lf;
-    HWND hwnd;       /* NULL: synchronous (/check), every job runs inline */
+    HWND hwnd; /* NULL: synchronous (/check), every job runs inline */
     engine_ui ui;
-    HANDLE cancel;   /* set at exit: workers stop waiting */
+    HANDLE cancel; /* set at exit: workers stop waiting */
     CRITICAL_SECTION jobs_lock;
     LONG jobs_running;
     HANDLE jobs_idle; /* set while no worker runs */
@@ -254,7 +249,7 @@ struct engine {
     /* What this run did, for /check. */
     BOOL setup_started;
     BOOL setup_finished;
-    int32_t setup_exit; /* -1: timed out or did not start */
+    int32_t setup_exit;         /* -1: timed out or did not start */
     agent_event_type setup_how; /* SETUP_EXITED, _TIMED_OUT or _NOT_STARTED */
     /* The prompt AGENT_ACT_PROMPT asked for. */
     agent_pending prompt_pending;
@@ -290,13 +285,14 @@ typedef struct climon_app {
     UINT msg_taskbar_created, msg_show_status, msg_quit;
     /* tray */
     BOOL icon_added;
-    unsigned icon_adds;      /* NIM_ADD successes, for the log and tests */
-    unsigned tray_attempts;  /* consecutive failed NIM_ADD */
+    unsigned icon_adds;     /* NIM_ADD successes, for the log and tests */
+    unsigned tray_attempts; /* consecutive failed NIM_ADD */
     agent_icon icon_shown;
     BOOL icon_valid;
     /* prompt */
     BOOL prompt_open;
-    HWND prompt_hwnd;        /* the Task Dialog while it is shown */
+    BOOL prompt_due;         /* balloon shown, the dialog follows */
+    HWND prompt_hwnd; /* the Task Dialog while it is shown */
     unsigned quiet_retries;
     UINT dpi;
 } climon_app;

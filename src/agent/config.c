@@ -87,9 +87,12 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
         const wchar_t *name;
         cmd_verb verb;
     } verbs[] = {
-        {L"check", VERB_CHECK},         {L"install", VERB_INSTALL},
-        {L"install:machine", VERB_INSTALL_MACHINE}, {L"uninstall", VERB_UNINSTALL},
-        {L"quit", VERB_QUIT},           {L"?", VERB_HELP},
+        {L"check", VERB_CHECK},
+        {L"install", VERB_INSTALL},
+        {L"install:machine", VERB_INSTALL_MACHINE},
+        {L"uninstall", VERB_UNINSTALL},
+        {L"quit", VERB_QUIT},
+        {L"?", VERB_HELP},
         {L"help", VERB_HELP},
     };
 
@@ -117,9 +120,8 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
             wchar_t *end;
             unsigned long s = wcstoul(v, &end, 10);
             if (!*v || *end || s < MIN_SETUP_TIMEOUT_S || s > MAX_SETUP_TIMEOUT_S) {
-                snprintf(cl->error, sizeof cl->error,
-                         "/setuptimeout: wants seconds from %u to %u", MIN_SETUP_TIMEOUT_S,
-                         MAX_SETUP_TIMEOUT_S);
+                snprintf(cl->error, sizeof cl->error, "/setuptimeout: wants seconds from %u to %u",
+                         MIN_SETUP_TIMEOUT_S, MAX_SETUP_TIMEOUT_S);
                 return FALSE;
             }
             cl->setup_timeout_s = (DWORD)s;
@@ -149,9 +151,9 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
 BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap)
 {
     DWORD bytes = (DWORD)(cap * sizeof(wchar_t));
-    LSTATUS rc = RegGetValueW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name,
-                              RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL, out,
-                              &bytes);
+    LSTATUS rc =
+        RegGetValueW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name,
+                     RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL, out, &bytes);
     if (rc != ERROR_SUCCESS || !out[0]) {
         out[0] = 0;
         return FALSE;
@@ -188,8 +190,7 @@ typedef struct smsini {
     size_t len;
 } smsini;
 
-static BOOL ini_value(const smsini *f, const char *section, const char *key, char *out,
-                      size_t cap)
+static BOOL ini_value(const smsini *f, const char *section, const char *key, char *out, size_t cap)
 {
     out[0] = 0;
     if (!f->data)
@@ -215,8 +216,8 @@ static BOOL plain_folder_name(const wchar_t *s)
     return wcspbrk(s, L"\\/:*?\"<>|") == NULL;
 }
 
-static void box_path(const smsini *f, const wchar_t *share, const char *key,
-                     const wchar_t *dflt, wchar_t *out, size_t cap, climon_config *cfg)
+static void box_path(const smsini *f, const wchar_t *share, const char *key, const wchar_t *dflt,
+                     wchar_t *out, size_t cap, climon_config *cfg)
 {
     wchar_t name[128];
     BOOL given;
@@ -329,8 +330,8 @@ void config_load(const cmd_line *cl, climon_config *cfg)
 
     box_path(&f, cfg->share, SMSINI_KEY_INVENTORY_BOX, L"" SHARE_INVENTORY_BOX, cfg->inv_box,
              CLIMON_PATH_MAX, cfg);
-    box_path(&f, cfg->share, SMSINI_KEY_CCR_BOX, L"" SHARE_CCR_BOX, cfg->ccr_box,
-             CLIMON_PATH_MAX, cfg);
+    box_path(&f, cfg->share, SMSINI_KEY_CCR_BOX, L"" SHARE_CCR_BOX, cfg->ccr_box, CLIMON_PATH_MAX,
+             cfg);
 
     if (cl->statedir[0])
         copy_w(cfg->state_dir, CLIMON_PATH_MAX, cl->statedir);
@@ -379,7 +380,8 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         cfg->core.quiet_after_logon_s = d * 60u;
 
     ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_SITE_CODE, id, sizeof id);
-    snprintf(cfg->site_code, sizeof cfg->site_code, "%s", strlen(id) < sizeof cfg->site_code ? id : "");
+    snprintf(cfg->site_code, sizeof cfg->site_code, "%s",
+             strlen(id) < sizeof cfg->site_code ? id : "");
     ini_value(&f, SMSINI_SECTION_SERVERS, SMSINI_KEY_LOGON_SERVER, id, sizeof id);
     snprintf(cfg->logon_server, sizeof cfg->logon_server, "%s",
              strlen(id) < sizeof cfg->logon_server ? id : "");
@@ -405,8 +407,8 @@ BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)
         return FALSE;
     }
     /* CLI_NT.EXE reads /p:<path> as one argument: quote a path with spaces. */
-    n = _snwprintf(cmd, cap, wcschr(cfg->share, L' ') ? L"\"%ls\\%ls\" /p:\"%ls\""
-                                                        : L"\"%ls\\%ls\" /p:%ls",
+    n = _snwprintf(cmd, cap,
+                   wcschr(cfg->share, L' ') ? L"\"%ls\\%ls\" /p:\"%ls\"" : L"\"%ls\\%ls\" /p:%ls",
                    cfg->share, L"" SHARE_SETUP_RELPATH, cfg->share);
     if (n < 0 || (size_t)n >= cap) {
         cmd[0] = 0;

@@ -28,13 +28,13 @@ static DWORD WINAPI dirwatch_thread(LPVOID param)
 
     winstr_to_utf8(w->path, p8, sizeof p8);
     for (;;) {
-        HANDLE h = FindFirstChangeNotificationW(w->path, FALSE,
-                                                FILE_NOTIFY_CHANGE_FILE_NAME |
-                                                    FILE_NOTIFY_CHANGE_LAST_WRITE |
-                                                    FILE_NOTIFY_CHANGE_SIZE);
+        HANDLE h = FindFirstChangeNotificationW(
+            w->path, FALSE,
+            FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE);
         if (h == INVALID_HANDLE_VALUE) {
             LOG_WARN(w->lf, "cannot watch the inventory folder %s: %s; looking again in %lu s", p8,
-                     win_strerror(GetLastError(), why, sizeof why), (unsigned long)(retry_ms / 1000));
+                     win_strerror(GetLastError(), why, sizeof why),
+                     (unsigned long)(retry_ms / 1000));
             if (WaitForSingleObject(w->stop, retry_ms) == WAIT_OBJECT_0)
                 return 0;
             retry_ms = retry_ms * 2 > MISSING_RETRY_MAX_MS ? MISSING_RETRY_MAX_MS : retry_ms * 2;

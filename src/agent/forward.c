@@ -37,8 +37,7 @@ uint32_t forward_fnv1a(uint32_t h, const void *data, size_t len)
     return h;
 }
 
-void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar_t *out,
-                         size_t cap)
+void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar_t *out, size_t cap)
 {
     wchar_t tail[5] = L"0000";
     size_t len = unique_id ? strlen(unique_id) : 0;
@@ -277,8 +276,8 @@ BOOL forward_any(const wchar_t *invdata)
     return any;
 }
 
-BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
-                 logfile *lf, uint32_t *count, char *err, size_t cap)
+BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id, logfile *lf,
+                 uint32_t *count, char *err, size_t cap)
 {
     wchar_t pattern[CLIMON_PATH_MAX], local[CLIMON_PATH_MAX];
     unsigned char *a = NULL, *b = NULL;
@@ -324,7 +323,8 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
                 !(attr & FILE_ATTRIBUTE_DIRECTORY)) {
                 e = inv_box[0] ? GetLastError() : ERROR_PATH_NOT_FOUND;
                 if (!inv_box[0])
-                    snprintf(err, cap, "no logon server share configured (SMS.INI LastLogonServerPath)");
+                    snprintf(err, cap,
+                             "no logon server share configured (SMS.INI LastLogonServerPath)");
                 else
                     set_err(err, cap, "cannot reach the inventory box", inv_box,
                             e ? e : ERROR_PATH_NOT_FOUND);

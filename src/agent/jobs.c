@@ -100,12 +100,13 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
 
     if (!config_setup_command(cfg, cmd, CLIMON_CMD_MAX)) {
         ev->type = AGENT_EV_SETUP_NOT_STARTED;
-        snprintf(ev->error, sizeof ev->error, "no setup command: the logon server share is unknown");
+        snprintf(ev->error, sizeof ev->error,
+                 "no setup command: the logon server share is unknown");
         LOG_ERROR(lf, "%s", ev->error);
         return;
     }
-    switch (setupexec_run(cmd, cfg->setup_timeout_s, cancel, lf, &code, ev->error,
-                          sizeof ev->error)) {
+    switch (
+        setupexec_run(cmd, cfg->setup_timeout_s, cancel, lf, &code, ev->error, sizeof ev->error)) {
     case SETUP_EXITED:
         ev->type = AGENT_EV_SETUP_EXITED;
         ev->exit_code = (int32_t)code;
@@ -119,8 +120,7 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
     }
 }
 
-void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel,
-             agent_event *ev)
+void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev)
 {
     switch (kind) {
     case JOB_FORWARD:

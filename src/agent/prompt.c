@@ -194,7 +194,8 @@ void prompt_begin(climon_app *a)
     }
     a->quiet_retries = 0;
     balloon = e->prompt_pending == AGENT_PENDING_LOGOFF ? IDS_BALLOON_PROMPT_LOGOFF
-                                                         : IDS_BALLOON_PROMPT_RESTART;
+                                                        : IDS_BALLOON_PROMPT_RESTART;
+    a->prompt_due = TRUE;
     if (tray_balloon(a, IDS_BALLOON_PROMPT_TITLE, res_string(balloon, text, 256)))
         SetTimer(a->hwnd, TIMER_PROMPT_DIALOG, DIALOG_AFTER_BALLOON_MS, NULL);
     else
@@ -212,8 +213,10 @@ void prompt_on_quiet_timer(climon_app *a)
 void prompt_on_dialog_timer(climon_app *a)
 {
     KillTimer(a->hwnd, TIMER_PROMPT_DIALOG);
-    if (a->prompt_open || a->eng.st.pending == AGENT_PENDING_NONE)
+    /* Only the prompt's own balloon leads here: not the announcement's. */
+    if (!a->prompt_due || a->prompt_open || a->eng.st.pending == AGENT_PENDING_NONE)
         return;
+    a->prompt_due = FALSE;
     show_dialog(a);
 }
 

@@ -103,7 +103,9 @@ void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, age
                 r->request_queued = fileio_exists(path);
         }
     }
-    LOG_INFO(lf, "report: restart=%d logoff=%d change_id=%lu prompt_allowed=%d queued=%d components=\"%s\"",
-             r->restart, r->logoff, (unsigned long)r->change_id, r->prompt_allowed,
-             r->request_queued, r->components);
+    LOG_INFO(
+        lf,
+        "report: restart=%d logoff=%d change_id=%lu prompt_allowed=%d queued=%d components=\"%s\"",
+        r->restart, r->logoff, (unsigned long)r->change_id, r->prompt_allowed, r->request_queued,
+        r->components);
 }

@@ -92,8 +92,8 @@ static void on_create(HWND hwnd)
                         WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX, 0, 0, 10, 10, hwnd,
                         (HMENU)(INT_PTR)(ID_LABEL_FIRST + i), hi, NULL);
         CreateWindowExW(0, L"STATIC", L"",
-                        WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX | SS_ENDELLIPSIS, 0, 0, 10, 10,
-                        hwnd, (HMENU)(INT_PTR)(ID_VALUE_FIRST + i), hi, NULL);
+                        WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX | SS_ENDELLIPSIS, 0, 0, 10,
+                        10, hwnd, (HMENU)(INT_PTR)(ID_VALUE_FIRST + i), hi, NULL);
     }
     CreateWindowExW(0, L"BUTTON", res_string(IDS_CLOSE, text, 128),
                     WS_CHILD | WS_VISIBLE | WS_TABSTOP | BS_DEFPUSHBUTTON, 0, 0, 10, 10, hwnd,
@@ -216,11 +216,11 @@ void statuswnd_update(climon_app *a)
     if (st->pending != AGENT_PENDING_NONE) {
         time_format_local(st->pending_since, t1, 128);
         u8(st->components, IDS_PROMPT_NO_COMPONENTS, t2, AGENT_TEXT_MAX + 1);
-        _snwprintf(v, 1024,
-                   res_string(st->pending == AGENT_PENDING_LOGOFF ? IDS_CHANGE_LOGOFF
-                                                                  : IDS_CHANGE_RESTART,
-                              fmt, 256),
-                   t1, t2);
+        _snwprintf(
+            v, 1024,
+            res_string(st->pending == AGENT_PENDING_LOGOFF ? IDS_CHANGE_LOGOFF : IDS_CHANGE_RESTART,
+                       fmt, 256),
+            t1, t2);
         v[1023] = 0;
     } else {
         res_string(IDS_NONE, v, 1024);

@@ -24,7 +24,8 @@
 
 const wchar_t *res_string(UINT id, wchar_t *buf, int cap)
 {
-    if (cap > 0 && LoadStringW(g_app.hinst ? g_app.hinst : GetModuleHandleW(NULL), id, buf, cap) <= 0)
+    if (cap > 0 &&
+        LoadStringW(g_app.hinst ? g_app.hinst : GetModuleHandleW(NULL), id, buf, cap) <= 0)
         buf[0] = 0;
     return buf;
 }
@@ -173,7 +174,8 @@ BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text)
     nid.uFlags = NIF_INFO;
     /* The shell holds the balloon while the user is in quiet time. */
     nid.dwInfoFlags = NIIF_INFO | NIIF_RESPECT_QUIET_TIME;
-    res_string(title_id, nid.szInfoTitle, (int)(sizeof nid.szInfoTitle / sizeof nid.szInfoTitle[0]));
+    res_string(title_id, nid.szInfoTitle,
+               (int)(sizeof nid.szInfoTitle / sizeof nid.szInfoTitle[0]));
     wcsncpy(nid.szInfo, text, sizeof nid.szInfo / sizeof nid.szInfo[0] - 1);
     return Shell_NotifyIconW(NIM_MODIFY, &nid);
 }
@@ -190,8 +192,10 @@ void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp)
         PostMessageW(a->hwnd, WMAPP_SHOWMENU, wp, 0);
         break;
     case NIN_BALLOONUSERCLICK:
-        /* The user clicked the prompt's balloon: the dialog now. */
-        prompt_on_dialog_timer(a);
+        /* The user clicked the prompt's balloon: the dialog now, but from
+         * the message loop, not inside the shell's callback. */
+        if (!a->prompt_open)
+            SetTimer(a->hwnd, TIMER_PROMPT_DIALOG, USER_TIMER_MINIMUM, NULL);
         break;
     }
 }

@@ -234,8 +234,8 @@ void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
     winstr_to_utf8(cfg->share, b, sizeof b);
     winstr_to_utf8(cfg->invdata, c, sizeof c);
     LOG_INFO(lf, "SMS.INI %s; share %s; inventory folder %s; site %s, ID %s", a,
-             b[0] ? b : "(unknown)", c[0] ? c : "(unknown)", cfg->site_code[0] ? cfg->site_code : "?",
-             cfg->unique_id[0] ? cfg->unique_id : "?");
+             b[0] ? b : "(unknown)", c[0] ? c : "(unknown)",
+             cfg->site_code[0] ? cfg->site_code : "?", cfg->unique_id[0] ? cfg->unique_id : "?");
     if (cfg->smsini_error[0])
         LOG_ERROR(lf, "%s", cfg->smsini_error);
 }
@@ -290,7 +290,9 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
 
     tray_add(a);
     if (!dirwatch_start(&a->dir, a->eng.cfg.invdata, a->hwnd, WMAPP_INVENTORY, &a->log))
-        LOG_WARN(&a->log, "no inventory folder to watch: passes run at start, on Check now and on retries only");
+        LOG_WARN(
+            &a->log,
+            "no inventory folder to watch: passes run at start, on Check now and on retries only");
     if (!regwatch_start(&a->reg, a->hwnd, WMAPP_REGCHANGE, &a->log))
         LOG_ERROR(&a->log, "cannot start the registry watch");
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # tests/msi/lib.sh: helpers shared by the MSI and policy test scripts
 # (sourced, not run): TAP-like "ok"/"not ok" lines with a count, msiinfo
 # table lookups and Wine path and registry helpers.

@@ -60,8 +60,9 @@ int fx_write_text(const wchar_t *path, const char *text)
 
 char *fx_read_text(const wchar_t *path)
 {
-    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE h =
+        CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, 0, NULL);
     LARGE_INTEGER size;
     DWORD got = 0;
     char *buf;

@@ -26,8 +26,8 @@ static void test_tray_retry_doubles_from_1s_to_60s_then_stops(void **state)
         assert_true(tray_retry_delay_s(n) <= 60);
         total += tray_retry_delay_s(n);
     }
-    assert_true(n > 8 && n < 100);        /* bounded number of tries */
-    assert_true(total < 30 * 60);         /* within half an hour */
+    assert_true(n > 8 && n < 100); /* bounded number of tries */
+    assert_true(total < 30 * 60);  /* within half an hour */
     assert_int_equal(tray_retry_delay_s(0), 0);
 }
 

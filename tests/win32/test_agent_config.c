@@ -185,7 +185,8 @@ static void test_config_10mb_line_smsini_is_refused_whole(void **state)
 
 static void test_config_utf16_smsini_is_read(void **state)
 {
-    static const wchar_t text[] = L"\xFEFF[SMS]\r\nSMS Unique ID=SKZ01000\r\nLastLogonServerPath=U:\\SMS_SHR\r\n";
+    static const wchar_t text[] =
+        L"\xFEFF[SMS]\r\nSMS Unique ID=SKZ01000\r\nLastLogonServerPath=U:\\SMS_SHR\r\n";
     climon_config *cfg;
     (void)state;
     assert_int_equal(fx_write(lab.sms_ini, text, sizeof text - sizeof(wchar_t)), 0);
@@ -209,8 +210,9 @@ static void test_config_hostile_names_are_refused(void **state)
 {
     climon_config *cfg;
     (void)state;
-    fx_write_text(lab.sms_ini, "[SMS]\r\nSMS Unique ID=..\\..\\evil\r\nLastLogonServerPath=S:\\SHR\r\n"
-                               "InventoryCollectionPoint=..\\..\\Windows\r\n");
+    fx_write_text(lab.sms_ini,
+                  "[SMS]\r\nSMS Unique ID=..\\..\\evil\r\nLastLogonServerPath=S:\\SHR\r\n"
+                  "InventoryCollectionPoint=..\\..\\Windows\r\n");
     cfg = load(NULL);
     assert_string_equal(cfg->unique_id, "");
     assert_true(wcscmp(cfg->inv_box, L"S:\\SHR\\INVENTRY.BOX") == 0);
@@ -219,7 +221,8 @@ static void test_config_hostile_names_are_refused(void **state)
 
 static void test_cmdline_parses_switches_and_refuses_bad_ones(void **state)
 {
-    const wchar_t *ok[] = {L"/check", L"/smsini:C:\\SMS.INI", L"/SETUPTIMEOUT:30", L"/restart-hook:C:\\h.txt"};
+    const wchar_t *ok[] = {L"/check", L"/smsini:C:\\SMS.INI", L"/SETUPTIMEOUT:30",
+                           L"/restart-hook:C:\\h.txt"};
     const wchar_t *unknown[] = {L"/bogus"};
     const wchar_t *two[] = {L"/check", L"/install"};
     const wchar_t *zero[] = {L"/setuptimeout:0"};
@@ -246,7 +249,9 @@ static void test_default_setup_command_is_quoted_full_path(void **state)
     memset(&cfg, 0, sizeof cfg);
     wcscpy(cfg.share, L"\\\\STEVEPDC\\SMS_SHR");
     assert_true(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
-    assert_true(wcscmp(cmd, L"\"\\\\STEVEPDC\\SMS_SHR\\X86.BIN\\CLI_NT.EXE\" /p:\\\\STEVEPDC\\SMS_SHR") == 0);
+    assert_true(
+        wcscmp(cmd, L"\"\\\\STEVEPDC\\SMS_SHR\\X86.BIN\\CLI_NT.EXE\" /p:\\\\STEVEPDC\\SMS_SHR") ==
+        0);
     wcscpy(cfg.share, L"C:\\Site Share");
     assert_true(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
     assert_true(wcscmp(cmd, L"\"C:\\Site Share\\X86.BIN\\CLI_NT.EXE\" /p:\"C:\\Site Share\"") == 0);

@@ -48,7 +48,8 @@ static void put_raw(const wchar_t *name, const char *text)
 static void target_of(const char *text, unsigned n, const wchar_t *ext, wchar_t *out)
 {
     wchar_t stem[32], name[48];
-    forward_unique_stem("SKZ01000", forward_fnv1a(FORWARD_FNV_SEED, text, strlen(text)), n, stem, 32);
+    forward_unique_stem("SKZ01000", forward_fnv1a(FORWARD_FNV_SEED, text, strlen(text)), n, stem,
+                        32);
     _snwprintf(name, 48, L"%ls%ls", stem, ext);
     fx_join(out, lab.inv_box, name);
 }
@@ -199,12 +200,17 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unique_stem_is_id_tail_and_hash),
-        cmocka_unit_test_setup_teardown(test_raw_files_reach_the_box_and_leave_invdata, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_crash_between_rename_and_delete_gives_no_duplicate, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_raw_files_reach_the_box_and_leave_invdata, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_crash_between_rename_and_delete_gives_no_duplicate,
+                                        setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(test_stale_tmp_is_overwritten, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_other_file_on_the_name_is_never_replaced, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_unreachable_box_keeps_the_local_file, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_file_still_being_written_waits_for_the_next_change, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_other_file_on_the_name_is_never_replaced, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_unreachable_box_keeps_the_local_file, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_file_still_being_written_waits_for_the_next_change,
+                                        setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(test_only_raw_files_are_forwarded, setup_one, teardown_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,7 @@
 #include "climon.h"
 
 #define PROMPT_TITLE L"SMS Client Services Change Notification"
-#define ID_ACT 100   /* prompt.c's button ids */
+#define ID_ACT 100 /* prompt.c's button ids */
 #define ID_LATER 101
 #define ID_RADIO_4H 202
 
@@ -211,9 +211,12 @@ static void test_later_4h_survives_an_agent_restart(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_registry_change_prompts_and_restart_now_reaches_the_hook, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_logoff_only_change_offers_log_off, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_later_4h_survives_an_agent_restart, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(
+            test_registry_change_prompts_and_restart_now_reaches_the_hook, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_logoff_only_change_offers_log_off, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_later_4h_survives_an_agent_restart, setup_one,
+                                        teardown_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,10 +127,13 @@ static void test_relative_setup_command_is_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_setup_gets_its_command_line_and_exit_code_comes_back, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_hung_setup_is_killed_at_the_timeout, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_setup_gets_its_command_line_and_exit_code_comes_back,
+                                        setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_hung_setup_is_killed_at_the_timeout, setup_one,
+                                        teardown_one),
         cmocka_unit_test_setup_teardown(test_missing_setup_is_not_started, setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_relative_setup_command_is_refused, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_relative_setup_command_is_refused, setup_one,
+                                        teardown_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

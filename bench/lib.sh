@@ -1,0 +1,234 @@
+# bench/lib.sh: shared by the figure scripts of bench/ (sourced, not run).
+#
+# One bench lab (scripts/lab layout) in build/bench/lab with its own Wine
+# prefix, a private Xvfb and a Wine virtual desktop (so the agent has a
+# notification area for its balloon), and the agent started as at logon.
+# The programs measured come from $CLIMON_BUILD (default build/mingw, the
+# product build); the bench's own helpers (benchtool.exe, the stand-in
+# CLI_NT.EXE, bench_parsers) are built into build/bench/tools-{mingw,native}
+# with -DCLIMON_BENCH=ON, so the product build trees never see them.
+#
+# Every process started here is recorded by id in $RUN and stopped by id
+# (env_down); the prefix's wineserver is stopped with `wineserver -k` for
+# this prefix only.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CLIMON_BUILD=${CLIMON_BUILD:-$ROOT/build/mingw}
+NATIVE_BUILD=${CLIMON_NATIVE_BUILD:-$ROOT/build/native}
+BENCH=${CLIMON_BENCH_DIR:-$ROOT/build/bench}
+LAB=$BENCH/lab
+RUN=$BENCH/run
+RESULTS=$BENCH/results.d     # one <figure>.tsv of "key value note" per figure
+TOOLS_MINGW=$BENCH/tools-mingw
+TOOLS_NATIVE=$BENCH/tools-native
+LABCMD=$ROOT/scripts/lab
+QUICK=${QUICK:-}
+[ "$QUICK" = 0 ] && QUICK=""
+
+export WINEPREFIX=$LAB/prefix WINEDEBUG=-all WINEDLLOVERRIDES='mscoree,mshtml='
+C=$WINEPREFIX/drive_c
+SHARE=$LAB/site/SMS_SHR
+BDIR=$C/bench                     # C:\bench: records, outputs, state
+CLIMON_LOG=$C/MS/SMS/LOGS/CLIMON.LOG
+AGENT_WIN='C:\MS\SMS\BIN\CLIMON.EXE'
+AGENT_EVENT=ClimonBenchSetupStarted
+
+mkdir -p "$RUN" "$RESULTS"
+
+say() { printf '\n== %s\n' "$*"; }
+note() { printf '   %s\n' "$*"; }
+die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+# Wine without its complaint about a missing wine32.
+wineq() { wine "$@" 2> >(grep -v -e '^it looks like wine32' -e '^multiarch needs' -e '^execute "dpkg' -e '^apt-get install wine32' >&2); }
+
+benchtool() { wineq "$TOOLS_MINGW/bench/benchtool.exe" "$@"; }
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# result KEY VALUE [NOTE...]: one figure's line in results.d/<script>.tsv.
+RESULT_FILE=$RESULTS/$(basename "${0%.sh}").tsv
+result() {
+    local k=$1 v=$2; shift 2
+    printf '%s\t%s\t%s\n' "$k" "$v" "$*" >>"$RESULT_FILE"
+    printf '   %-44s %s %s\n' "$k" "$v" "${*:+($*)}"
+}
+results_reset() { : >"$RESULT_FILE"; }
+
+# Statistics over one number per line on stdin (nearest-rank percentiles).
+stat_p() { # Q (0..1)
+    sort -g | awk -v q="$1" '{ v[NR] = $1 } END {
+        if (NR == 0) { print "nan"; exit }
+        r = int(q * NR); if (r < q * NR) r++; if (r < 1) r = 1; printf "%.1f\n", v[r] }'
+}
+stat_mean() { awk '{ s += $1; n++ } END { if (n) printf "%.1f\n", s / n; else print "nan" }'; }
+stat_max() { sort -g | tail -1; }
+stat_count() { wc -l | tr -d ' '; }
+
+winpath() { printf '%s' "C:\\bench\\$1"; }
+
+# ---- building the bench helpers ----
+
+tools_build() {
+    if [ -z "${BENCH_TOOLS_BUILT:-}" ]; then
+        (cd "$ROOT" && cmake --preset mingw -B "$TOOLS_MINGW" -DCLIMON_BENCH=ON >/dev/null &&
+            cmake --build "$TOOLS_MINGW" --target bench_tools -j2 >/dev/null) ||
+            die "building the bench helpers for mingw failed (cmake --build $TOOLS_MINGW --target bench_tools)"
+        (cd "$ROOT" && cmake --preset native -B "$TOOLS_NATIVE" -DCLIMON_BENCH=ON >/dev/null &&
+            cmake --build "$TOOLS_NATIVE" --target bench_tools -j2 >/dev/null) ||
+            die "building bench_parsers failed (cmake --build $TOOLS_NATIVE --target bench_tools)"
+        export BENCH_TOOLS_BUILT=1
+    fi
+}
+
+# ---- the lab ----
+
+lab_up() {
+    [ -f "$RUN/lab.ready" ] && return 0
+    for f in agent/climon.exe site/clisetup.exe site/ccm.exe; do
+        [ -f "$CLIMON_BUILD/src/$f" ] || die "$CLIMON_BUILD/src/$f is missing: build the mingw preset first"
+    done
+    tools_build
+    # The prefix is kept between runs (wineboot costs a minute); everything
+    # in it that a run writes is laid out again.
+    if [ -f "$WINEPREFIX/system.reg" ]; then
+        wineserver -k 2>/dev/null || true
+        wineq reg delete 'HKLM\SOFTWARE\Microsoft\SMS\Client Services' /f >/dev/null 2>&1 || true
+        wineq reg delete 'HKLM\SOFTWARE\ClimonBench' /f >/dev/null 2>&1 || true
+        rm -rf "$LAB/site" "$C/MS" "$C/SMS.INI" "$C/bench" "$C/BENCHCLI"
+    fi
+    "$LABCMD" init "$LAB" >"$BENCH/lab-init.log" 2>&1 || die "scripts/lab init failed: see $BENCH/lab-init.log"
+    # Log big enough that a long run never rolls CLIMON.LOG (policy LogMaxKB).
+    wineq reg add 'HKLM\SOFTWARE\Policies\Climon' /v LogMaxKB /t REG_DWORD /d 65536 /f >/dev/null
+    mkdir -p "$BDIR/state"
+    cp -a "$SHARE" "$LAB/site/PRISTINE"
+    cp -f "$CLIMON_BUILD/src/agent/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"
+    touch "$RUN/lab.ready"
+}
+
+# The share's CLI_NT.EXE: "fake" (the recording stand-in) or "real" (clisetup.exe).
+publish_setup() {
+    local src
+    case $1 in
+    fake) src=$TOOLS_MINGW/bench/bench_fake_setup.exe ;;
+    real) src=$CLIMON_BUILD/src/site/clisetup.exe ;;
+    esac
+    cp -f "$src" "$SHARE/X86.BIN/CLI_NT.EXE.bench" && mv -f "$SHARE/X86.BIN/CLI_NT.EXE.bench" "$SHARE/X86.BIN/CLI_NT.EXE"
+}
+
+# ---- the desktop ----
+
+desktop_up() {
+    local n pid
+    if [ -f "$RUN/display" ] && xdpyinfo -display "$(cat "$RUN/display")" >/dev/null 2>&1; then
+        export DISPLAY=$(cat "$RUN/display")
+        return 0
+    fi
+    for n in $(seq 150 199); do
+        [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] || break
+    done
+    Xvfb ":$n" -screen 0 1280x1024x24 -nolisten tcp >/dev/null 2>&1 &
+    echo $! >"$RUN/xvfb.pid"
+    export DISPLAY=":$n"
+    for _ in $(seq 50); do xdpyinfo -display "$DISPLAY" >/dev/null 2>&1 && break; sleep 0.2; done
+    xdpyinfo -display "$DISPLAY" >/dev/null 2>&1 || die "Xvfb :$n did not start"
+    echo "$DISPLAY" >"$RUN/display"
+    wineq reg add 'HKCU\Software\Wine\Explorer' /v Desktop /d bench /f >/dev/null 2>&1
+    wineq reg add 'HKCU\Software\Wine\Explorer\Desktops' /v bench /d 1024x768 /f >/dev/null 2>&1
+    wineq explorer /desktop=bench,1024x768 >/dev/null 2>&1 &
+    echo $! >"$RUN/desktop.pid"
+    sleep 3
+}
+
+# ---- the agent ----
+
+# The Linux process running C:\MS\SMS\BIN\CLIMON.EXE in this prefix.
+agent_unix_pid() {
+    local p
+    for p in /proc/[0-9]*; do
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qi 'MS.SMS.BIN.CLIMON.EXE' || continue
+        tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX" || continue
+        tr '\0' ' ' <"$p/cmdline" | grep -qi -e '/quit' -e '/check' && continue
+        echo "${p#/proc/}"
+        return 0
+    done
+    return 1
+}
+
+log_lines() { [ -f "$CLIMON_LOG" ] && wc -l <"$CLIMON_LOG" || echo 0; }
+
+# agent_start [WINEDEBUG]: the agent as at logon, with the bench's record
+# file and event in its environment (Client Setup inherits them).
+agent_start() {
+    local debug=${1:--all} from i upid
+    desktop_up
+    from=$(log_lines)
+    rm -f "$RUN/agent.pid"
+    CLIMON_BENCH_RECORD='C:\bench\setup-record.txt' CLIMON_BENCH_EVENT=$AGENT_EVENT WINEDEBUG=$debug \
+        wine "$AGENT_WIN" '/smsini:C:\SMS.INI' '/statedir:C:\bench\state' \
+        '/restart-hook:C:\bench\restart-hook.txt' >"$BENCH/agent.out" 2>"$BENCH/agent.err" &
+    echo $! >"$RUN/agent-launcher.pid"
+    # Started when it logged its first pass's report; then let it settle.
+    for i in $(seq 300); do
+        tail -n +$((from + 1)) "$CLIMON_LOG" 2>/dev/null | grep -q 'manager reports\|reading the manager' && break
+        sleep 0.1
+    done
+    sleep 2
+    upid=$(agent_unix_pid) || die "the agent did not start (see $BENCH/agent.out, $CLIMON_LOG)"
+    echo "$upid" >"$RUN/agent.pid"
+    AGENT_WINPID=$(tail -n +$((from + 1)) "$CLIMON_LOG" | sed -n 's/.*tray agent starting (process \([0-9]*\)).*/\1/p' | tail -1)
+    echo "$AGENT_WINPID" >"$RUN/agent.winpid"
+}
+
+agent_pid() { cat "$RUN/agent.pid" 2>/dev/null; }
+agent_winpid() { cat "$RUN/agent.winpid" 2>/dev/null; }
+
+agent_running() { local p; p=$(agent_pid) && [ -n "$p" ] && [ -d "/proc/$p" ]; }
+
+agent_stop() {
+    local p i
+    p=$(agent_pid) || return 0
+    [ -n "$p" ] && [ -d "/proc/$p" ] || { rm -f "$RUN/agent.pid"; return 0; }
+    wineq "$AGENT_WIN" /quit >/dev/null 2>&1 || true
+    for i in $(seq 100); do [ -d "/proc/$p" ] || break; sleep 0.1; done
+    [ -d "/proc/$p" ] && kill "$p" 2>/dev/null
+    rm -f "$RUN/agent.pid" "$RUN/agent.winpid"
+}
+
+# CPU time of a Linux process in ms: utime+stime from /proc/PID/stat
+# (clock ticks), and the sum of its threads' run time from
+# /proc/PID/task/*/schedstat (ns, finer), and its context switches.
+proc_cpu_ticks_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
+proc_sched_ms() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.3f\n", s / 1e6 }'; }
+proc_ctxsw() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'; }
+proc_threads() { ls /proc/"$1"/task | wc -l; }
+
+# ---- up and down ----
+
+env_up() {
+    lab_up
+    desktop_up
+    agent_running || agent_start
+}
+
+env_down() {
+    local f p
+    agent_stop
+    for f in desktop xvfb agent-launcher; do
+        p=$(cat "$RUN/$f.pid" 2>/dev/null) || continue
+        [ "$f" = xvfb ] && { timeout 30 wineserver -k 2>/dev/null; }
+        kill "$p" 2>/dev/null
+        rm -f "$RUN/$f.pid"
+    done
+    wineserver -k 2>/dev/null || true
+    rm -f "$RUN/display" "$RUN/lab.ready"
+}
+
+# A figure script run on its own brings the lab up and takes it down again;
+# under bench/run-all (BENCH_KEEP=1) the lab stays for the next figure.
+bench_begin() {
+    results_reset
+    if [ -z "${BENCH_KEEP:-}" ]; then
+        trap 'env_down' EXIT
+    fi
+}
