@@ -19,7 +19,7 @@ function(climon_target tgt)
     target_compile_definitions(${tgt} PRIVATE UNICODE _UNICODE WIN32_LEAN_AND_MEAN
       _WIN32_WINNT=0x0A00 WINVER=0x0A00 __USE_MINGW_ANSI_STDIO=1)
     # Static runtime pieces: the programs import system DLLs only.
-    target_link_options(${tgt} PRIVATE -static -static-libgcc)
+    target_link_options(${tgt} PRIVATE -static -static-libgcc $<$<CONFIG:Release>:-s>)
   endif()
   if(CLIMON_SANITIZE)
     target_compile_options(${tgt} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer

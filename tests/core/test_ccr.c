@@ -17,24 +17,7 @@
 #include <string.h>
 
 #include "climon/ccr.h"
-
-static size_t read_fixture(const char *rel, void *buf, size_t cap)
-{
-    const char *root = getenv("CLIMON_TEST_DATA");
-    char path[1024];
-    FILE *f;
-    size_t n;
-
-    assert_non_null(root);
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open fixture %s", path);
-    n = fread(buf, 1, cap, f);
-    fclose(f);
-    assert_true(n < cap);
-    return n;
-}
+#include "testdata.h"
 
 /* ASCII to UTF-16LE with a BOM, independent of the code under test. */
 static size_t to_utf16le(const char *s, unsigned char *out, size_t cap)
@@ -138,7 +121,7 @@ static void request_with(const char *key, const char *line, char *out, size_t ca
 static void test_ccr_reads_the_reference_example(void **state)
 {
     static char buf[4096];
-    size_t n = read_fixture("ccr/reference.ccr", buf, sizeof buf);
+    size_t n = testdata_read("ccr/reference.ccr", buf, sizeof buf);
     ccr_request r;
     ccr_processing p;
     ccr_error err;
@@ -160,7 +143,7 @@ static void test_ccr_reads_the_reference_example(void **state)
 static void test_ccr_request_without_processing_section(void **state)
 {
     static char buf[4096];
-    size_t n = read_fixture("ccr/request-only.ccr", buf, sizeof buf);
+    size_t n = testdata_read("ccr/request-only.ccr", buf, sizeof buf);
     ccr_request r;
     ccr_processing p;
     (void)state;
@@ -267,7 +250,7 @@ static void test_ccr_reads_utf16le_requests(void **state)
     size_t n;
     ccr_request r;
     (void)state;
-    n = read_fixture("ccr/reference.ccr", text, sizeof text);
+    n = testdata_read("ccr/reference.ccr", text, sizeof text);
     text[n] = '\0';
     n = to_utf16le(text, buf, sizeof buf);
     assert_int_equal(ccr_read(buf, n, &r, NULL, NULL), CCR_OK);
@@ -290,7 +273,7 @@ static void test_ccr_first_section_and_first_key_win(void **state)
 static void test_ccr_malformed_processing_section_is_rejected(void **state)
 {
     static char buf[4096];
-    size_t n = read_fixture("ccr/reference.ccr", buf, sizeof buf);
+    size_t n = testdata_read("ccr/reference.ccr", buf, sizeof buf);
     char *p;
     ccr_error err;
     (void)state;
@@ -488,7 +471,7 @@ static void test_ccr_write_reports_no_space(void **state)
 static void test_ccr_merge_changes_only_latest_date_and_count(void **state)
 {
     static char in[4096], want[4096], out[8192];
-    size_t n = read_fixture("ccr/reference.ccr", in, sizeof in), on = 0;
+    size_t n = testdata_read("ccr/reference.ccr", in, sizeof in), on = 0;
     ccr_time now = tm(11, 24, 2025, 9, 5);
     ccr_request r;
     ccr_error err;
@@ -552,7 +535,7 @@ static void test_ccr_merge_writes_utf16le_into_utf16le_requests(void **state)
 {
     static char text[4096];
     static unsigned char in[8192], want[8192], out[8192];
-    size_t n = read_fixture("ccr/request-only.ccr", text, sizeof text), wn, on;
+    size_t n = testdata_read("ccr/request-only.ccr", text, sizeof text), wn, on;
     ccr_time now = tm(11, 25, 2025, 14, 30);
     char *p;
     (void)state;
@@ -632,7 +615,7 @@ static void test_ccr_merge_that_would_pass_8_kib_is_refused(void **state)
 static void test_ccr_merge_reports_no_space(void **state)
 {
     static char in[4096], out[8192];
-    size_t n = read_fixture("ccr/reference.ccr", in, sizeof in), on, need;
+    size_t n = testdata_read("ccr/reference.ccr", in, sizeof in), on, need;
     ccr_time now = tm(11, 24, 2025, 9, 5);
     ccr_error err;
     (void)state;
@@ -646,7 +629,7 @@ static void test_ccr_merge_reports_no_space(void **state)
 static void test_ccr_set_processing_appends_the_section(void **state)
 {
     static char in[4096], want[8192], out[8192];
-    size_t n = read_fixture("ccr/request-only.ccr", in, sizeof in), on;
+    size_t n = testdata_read("ccr/request-only.ccr", in, sizeof in), on;
     ccr_processing p = sample_processing(), back;
     ccr_error err;
     (void)state;
@@ -671,7 +654,7 @@ static void test_ccr_set_processing_appends_the_section(void **state)
 static void test_ccr_set_processing_replaces_only_its_values(void **state)
 {
     static char in[4096], out[8192];
-    size_t n = read_fixture("ccr/reference.ccr", in, sizeof in), on;
+    size_t n = testdata_read("ccr/reference.ccr", in, sizeof in), on;
     ccr_processing p = sample_processing();
     const char *want = "[NT Client Configuration Request]\r\nMachine Name=MACHINE01\r\n"
                        "Domain=SMS_DOMAIN\r\nInitial Request Date=01/01/1996 23:00\r\n"
@@ -705,7 +688,7 @@ static void test_ccr_set_processing_repairs_a_malformed_section(void **state)
 static void test_ccr_set_processing_validates_every_field(void **state)
 {
     static char in[4096], out[8192];
-    size_t n = read_fixture("ccr/request-only.ccr", in, sizeof in), on;
+    size_t n = testdata_read("ccr/request-only.ccr", in, sizeof in), on;
     ccr_processing p;
     ccr_error err;
     (void)state;
@@ -734,7 +717,7 @@ static void test_ccr_output_bound_covers_the_worst_case(void **state)
 {
     static char text[4096];
     static unsigned char in[8192], out[16384];
-    size_t n = read_fixture("ccr/request-only.ccr", text, sizeof text), on;
+    size_t n = testdata_read("ccr/request-only.ccr", text, sizeof text), on;
     ccr_processing p = sample_processing();
     ccr_time now = tm(12, 31, 2025, 23, 59);
     (void)state;

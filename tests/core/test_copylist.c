@@ -17,24 +17,7 @@
 #include <string.h>
 
 #include "climon/copylist.h"
-
-static size_t read_fixture(const char *rel, void *buf, size_t cap)
-{
-    const char *root = getenv("CLIMON_TEST_DATA");
-    char path[1024];
-    FILE *f;
-    size_t n;
-
-    assert_non_null(root);
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open fixture %s", path);
-    n = fread(buf, 1, cap, f);
-    fclose(f);
-    assert_true(n < cap);
-    return n;
-}
+#include "testdata.h"
 
 static clv server_of(const char *text)
 {
@@ -106,7 +89,7 @@ static void test_clv_parse_accepts_decimal_dwords_only(void **state)
 static void test_local_version_comes_from_the_sms_section_only(void **state)
 {
     static char buf[8192];
-    size_t n = read_fixture("ini/sms-sample.ini", buf, sizeof buf);
+    size_t n = testdata_read("ini/sms-sample.ini", buf, sizeof buf);
     clv v = copylist_local_version(buf, n);
     (void)state;
     assert_int_equal(v.status, CLV_OK);
@@ -163,7 +146,7 @@ static void test_local_version_of_a_rejected_file_is_a_file_error(void **state)
 static void test_local_version_reads_utf16le_with_bom(void **state)
 {
     static unsigned char buf[4096];
-    size_t n = read_fixture("ini/sms-utf16le.ini", buf, sizeof buf);
+    size_t n = testdata_read("ini/sms-utf16le.ini", buf, sizeof buf);
     clv v = copylist_local_version(buf, n);
     (void)state;
     assert_int_equal(v.status, CLV_OK);
@@ -173,7 +156,7 @@ static void test_local_version_reads_utf16le_with_bom(void **state)
 static void test_server_version_is_the_first_line_anywhere(void **state)
 {
     static char buf[4096];
-    size_t n = read_fixture("copylist/cl-version-late.txt", buf, sizeof buf);
+    size_t n = testdata_read("copylist/cl-version-late.txt", buf, sizeof buf);
     clv v = copylist_server_version(buf, n);
     (void)state;
     assert_int_equal(v.status, CLV_OK);
@@ -263,7 +246,7 @@ static void test_copylist_parses_the_protocol_example(void **state)
 {
     static char buf[4096];
     static copylist cl;
-    size_t n = read_fixture("copylist/cl-nt-sample.txt", buf, sizeof buf);
+    size_t n = testdata_read("copylist/cl-nt-sample.txt", buf, sizeof buf);
     copylist_error err;
     (void)state;
     assert_int_equal(copylist_parse(buf, n, &cl, &err), COPYLIST_OK);
@@ -303,7 +286,7 @@ static void test_copylist_refuses_a_file_that_escapes_its_folder(void **state)
 {
     static char buf[4096];
     static copylist cl;
-    size_t n = read_fixture("copylist/cl-escape.txt", buf, sizeof buf);
+    size_t n = testdata_read("copylist/cl-escape.txt", buf, sizeof buf);
     copylist_error err;
     char msg[256];
     (void)state;
@@ -570,7 +553,7 @@ static void test_copylist_diff_with_nothing_installed_adds_all(void **state)
     static copylist cl;
     static copylist_delta d;
     static char buf[4096];
-    size_t n = read_fixture("copylist/cl-nt-sample.txt", buf, sizeof buf);
+    size_t n = testdata_read("copylist/cl-nt-sample.txt", buf, sizeof buf);
     copylist_installed junk[1];
     (void)state;
     assert_int_equal(copylist_parse(buf, n, &cl, NULL), COPYLIST_OK);

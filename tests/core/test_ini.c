@@ -18,27 +18,9 @@
 #include <string.h>
 
 #include "climon/ini.h"
+#include "testdata.h"
 
 /* ---- Helpers ---- */
-
-/* Reads $CLIMON_TEST_DATA/<rel> into buf; fails the test when missing. */
-static size_t read_fixture(const char *rel, void *buf, size_t cap)
-{
-    const char *root = getenv("CLIMON_TEST_DATA");
-    char path[1024];
-    FILE *f;
-    size_t n;
-
-    assert_non_null(root);
-    snprintf(path, sizeof path, "%s/%s", root, rel);
-    f = fopen(path, "rb");
-    if (!f)
-        fail_msg("cannot open fixture %s", path);
-    n = fread(buf, 1, cap, f);
-    fclose(f);
-    assert_true(n < cap); /* the whole file fitted */
-    return n;
-}
 
 /* UTF-8 to UTF-16LE, with a BOM when bom is set; written independently
  * of the code under test. Returns the byte count. */
@@ -110,7 +92,7 @@ static void test_ini_reads_every_key_of_the_sms_sample(void **state)
 {
     static char buf[8192];
     char v[256];
-    size_t n = read_fixture("ini/sms-sample.ini", buf, sizeof buf);
+    size_t n = testdata_read("ini/sms-sample.ini", buf, sizeof buf);
     static const char *const want[][3] = {
         {"Servers", "Domain", "S1DOMAIN"},
         {"Servers", "CurrentLogonServer", "STEVEBDC"},
@@ -212,7 +194,7 @@ static void test_ini_null_section_finds_the_first_key_anywhere(void **state)
 static void test_ini_missing_key_and_missing_section_are_not_found(void **state)
 {
     static char buf[8192];
-    size_t n = read_fixture("ini/sms-sample.ini", buf, sizeof buf);
+    size_t n = testdata_read("ini/sms-sample.ini", buf, sizeof buf);
     char v[32] = "junk";
     ini_error err = {INI_OK, 99, NULL};
     (void)state;
@@ -404,7 +386,7 @@ static void test_ini_utf8_bom_is_skipped(void **state)
 static void test_ini_utf16le_with_bom_decodes_to_utf8(void **state)
 {
     static unsigned char buf[4096];
-    size_t n = read_fixture("ini/sms-utf16le.ini", buf, sizeof buf);
+    size_t n = testdata_read("ini/sms-utf16le.ini", buf, sizeof buf);
     char v[64];
     ini_encoding enc;
     ini_error err;
@@ -621,7 +603,7 @@ static void test_ini_set_replaces_only_the_value_in_crlf(void **state)
 {
     static char buf[8192];
     static char want[8192];
-    size_t n = read_fixture("ini/sms-sample.ini", buf, sizeof buf);
+    size_t n = testdata_read("ini/sms-sample.ini", buf, sizeof buf);
     char *p;
     (void)state;
     buf[n] = '\0';
@@ -698,7 +680,7 @@ static void test_ini_set_changes_only_the_first_key_of_the_first_section(void **
 static void test_ini_set_writes_utf16le_into_utf16le_files(void **state)
 {
     static unsigned char in[4096], want[4096], out[4096];
-    size_t n = read_fixture("ini/sms-utf16le.ini", in, sizeof in), wn, on = 0;
+    size_t n = testdata_read("ini/sms-utf16le.ini", in, sizeof in), wn, on = 0;
     char v[64];
     ini_encoding enc;
     ini_error err;
