@@ -43,10 +43,10 @@ typedef enum agent_pending {
 } agent_pending;
 
 typedef enum agent_phase { /* not persisted */
-    AGENT_PHASE_IDLE = 0,
-    AGENT_PHASE_FORWARDING,
-    AGENT_PHASE_CHECKING,
-    AGENT_PHASE_SETUP
+                           AGENT_PHASE_IDLE = 0,
+                           AGENT_PHASE_FORWARDING,
+                           AGENT_PHASE_CHECKING,
+                           AGENT_PHASE_SETUP
 } agent_phase;
 
 /* What the icon and tooltip show, most urgent first. */
@@ -89,11 +89,11 @@ void agent_config_default(agent_config *cfg);
 
 /* The manager's report, as the shell read it from the Client Services key. */
 typedef struct agent_report {
-    bool restart;          /* Reboot Required = 1 */
-    bool logoff;           /* Logoff Required = 1 */
-    bool prompt_allowed;   /* Prompt for Restart != 0 (absent = allowed) */
-    bool request_queued;   /* our .CCR is still in CCR.BOX */
-    uint32_t change_id;    /* Change Id; 0 = none given */
+    bool restart;        /* Reboot Required = 1 */
+    bool logoff;         /* Logoff Required = 1 */
+    bool prompt_allowed; /* Prompt for Restart != 0 (absent = allowed) */
+    bool request_queued; /* our .CCR is still in CCR.BOX */
+    uint32_t change_id;  /* Change Id; 0 = none given */
     char components[AGENT_COMPONENTS_MAX + 1];
 } agent_report;
 
@@ -103,44 +103,44 @@ typedef struct agent_state {
     agent_phase phase;
 
     /* The pass in progress; not persisted. */
-    agent_time pass_started;  /* a pass older than a few hours is taken as lost */
-    bool pass_by_user;        /* CHECK_NOW: may skip a setup backoff wait, not the cap */
-    bool pass_again;          /* INVENTORY during a pass: forward again when it ends */
+    agent_time pass_started; /* a pass older than a few hours is taken as lost */
+    bool pass_by_user;       /* CHECK_NOW: may skip a setup backoff wait, not the cap */
+    bool pass_again;         /* INVENTORY during a pass: forward again when it ends */
 
     /* Session identity, from AGENT_EV_START; not persisted. */
     agent_time boot_time;
     agent_time logon_time;
 
     /* Client Setup bookkeeping */
-    bool setup_ran;           /* setup_version is meaningful */
-    uint32_t setup_version;   /* server CopyListVersion of the last run */
-    bool setup_ok;            /* that run succeeded */
-    uint32_t setup_failures;  /* consecutive failed runs for setup_version */
-    agent_time setup_retry_at;/* no new run before (after a failure) */
-    int32_t last_setup_exit;  /* -1: timed out or did not start */
+    bool setup_ran;            /* setup_version is meaningful */
+    uint32_t setup_version;    /* server CopyListVersion of the last run */
+    bool setup_ok;             /* that run succeeded */
+    uint32_t setup_failures;   /* consecutive failed runs for setup_version */
+    agent_time setup_retry_at; /* no new run before (after a failure) */
+    int32_t last_setup_exit;   /* -1: timed out or did not start */
 
     /* Share reachability */
     uint32_t share_failures;
     agent_time share_retry_at; /* 0: none scheduled */
 
     /* Request filed and not yet answered */
-    agent_time request_since;  /* 0: none */
+    agent_time request_since; /* 0: none */
 
     /* Change reported by the manager */
     agent_pending pending;
     agent_time pending_since;
-    agent_time pending_boot;   /* boot time when it was reported */
-    agent_time pending_logon;  /* logon time when it was reported */
+    agent_time pending_boot;  /* boot time when it was reported */
+    agent_time pending_logon; /* logon time when it was reported */
     uint32_t change_id;
-    uint32_t done_change_id;   /* a change already satisfied: never prompt for it again */
+    uint32_t done_change_id; /* a change already satisfied: never prompt for it again */
     char components[AGENT_COMPONENTS_MAX + 1];
     agent_time deferred_until; /* 0: not deferred */
     agent_time prompted_at;    /* 0: not yet shown for this change */
     bool announce_updated;     /* a restart satisfied a change: say so once */
 
     /* For the status window */
-    agent_time last_pass;      /* last inventory pass */
-    uint32_t last_forwarded;   /* .RAW files it forwarded */
+    agent_time last_pass;    /* last inventory pass */
+    uint32_t last_forwarded; /* .RAW files it forwarded */
     agent_time last_check;
     clv local;
     clv server;
@@ -152,33 +152,33 @@ typedef struct agent_state {
 void agent_state_init(agent_state *st);
 
 typedef enum agent_event_type {
-    AGENT_EV_START,           /* boot_time, logon_time */
-    AGENT_EV_INVENTORY,       /* a .RAW appeared, or files were left at start */
-    AGENT_EV_CHECK_NOW,       /* the user or /check asked for a pass now */
-    AGENT_EV_FORWARDED,       /* ok, count, error */
-    AGENT_EV_VERSIONS,        /* local, server (CLV_UNREADABLE: could not read) */
-    AGENT_EV_SETUP_EXITED,    /* exit_code */
+    AGENT_EV_START,             /* boot_time, logon_time */
+    AGENT_EV_INVENTORY,         /* a .RAW appeared, or files were left at start */
+    AGENT_EV_CHECK_NOW,         /* the user or /check asked for a pass now */
+    AGENT_EV_FORWARDED,         /* ok, count, error */
+    AGENT_EV_VERSIONS,          /* local, server (CLV_UNREADABLE: could not read) */
+    AGENT_EV_SETUP_EXITED,      /* exit_code */
     AGENT_EV_SETUP_NOT_STARTED, /* error: CreateProcess failed, file missing */
-    AGENT_EV_SETUP_TIMED_OUT, /* the shell killed it */
-    AGENT_EV_REPORT,          /* report */
-    AGENT_EV_USER_CHOICE,     /* choice */
-    AGENT_EV_TIMER,           /* the time asked for by AGENT_ACT_SCHEDULE came */
-    AGENT_EV_SESSION_ENDING   /* WM_ENDSESSION: save, nothing else */
+    AGENT_EV_SETUP_TIMED_OUT,   /* the shell killed it */
+    AGENT_EV_REPORT,            /* report */
+    AGENT_EV_USER_CHOICE,       /* choice */
+    AGENT_EV_TIMER,             /* the time asked for by AGENT_ACT_SCHEDULE came */
+    AGENT_EV_SESSION_ENDING     /* WM_ENDSESSION: save, nothing else */
 } agent_event_type;
 
 typedef struct agent_event {
     agent_event_type type;
     agent_time now;
-    int32_t local_offset_s;   /* local time minus UTC, for "tomorrow" */
+    int32_t local_offset_s; /* local time minus UTC, for "tomorrow" */
 
-    agent_time boot_time;     /* START */
-    agent_time logon_time;    /* START */
-    bool ok;                  /* FORWARDED */
-    uint32_t count;           /* FORWARDED: files moved */
-    clv local, server;        /* VERSIONS */
-    int32_t exit_code;        /* SETUP_EXITED */
-    agent_report report;      /* REPORT */
-    agent_choice choice;      /* USER_CHOICE */
+    agent_time boot_time;           /* START */
+    agent_time logon_time;          /* START */
+    bool ok;                        /* FORWARDED */
+    uint32_t count;                 /* FORWARDED: files moved */
+    clv local, server;              /* VERSIONS */
+    int32_t exit_code;              /* SETUP_EXITED */
+    agent_report report;            /* REPORT */
+    agent_choice choice;            /* USER_CHOICE */
     char error[AGENT_TEXT_MAX + 1]; /* FORWARDED (not ok), SETUP_NOT_STARTED */
 } agent_event;
 
@@ -194,18 +194,22 @@ typedef enum agent_action_type {
     AGENT_ACT_SCHEDULE,      /* next AGENT_EV_TIMER at `at`; at == 0: no timer */
     AGENT_ACT_LOG,           /* level, text */
     AGENT_ACT_SAVE_STATE,
-    AGENT_ACT_STATUS         /* icon, tooltip or status window may have changed */
+    AGENT_ACT_STATUS /* icon, tooltip or status window may have changed */
 } agent_action_type;
 
-typedef enum agent_level { AGENT_LOG_INFO = 1, AGENT_LOG_WARNING = 2, AGENT_LOG_ERROR = 3 } agent_level;
+typedef enum agent_level {
+    AGENT_LOG_INFO = 1,
+    AGENT_LOG_WARNING = 2,
+    AGENT_LOG_ERROR = 3
+} agent_level;
 
 typedef struct agent_action {
     agent_action_type type;
-    agent_time at;           /* SCHEDULE */
-    uint32_t version;        /* RUN_SETUP */
-    agent_pending pending;   /* PROMPT */
-    unsigned choices;        /* PROMPT: AGENT_CHOICE_* allowed */
-    agent_level level;       /* LOG */
+    agent_time at;         /* SCHEDULE */
+    uint32_t version;      /* RUN_SETUP */
+    agent_pending pending; /* PROMPT */
+    unsigned choices;      /* PROMPT: AGENT_CHOICE_* allowed */
+    agent_level level;     /* LOG */
     char text[AGENT_TEXT_MAX + 1];
 } agent_action;
 

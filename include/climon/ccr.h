@@ -20,9 +20,9 @@
 #define CCR_SECTION_REQUEST "NT Client Configuration Request"
 #define CCR_SECTION_PROCESSING "Request Processing"
 
-#define CCR_NAME_MAX 15     /* NetBIOS machine and domain names */
-#define CCR_ID_MAX 32       /* SMS Unique ID, also the file name stem */
-#define CCR_DATE_MAX 16     /* "MM/DD/YYYY H:MM" */
+#define CCR_NAME_MAX 15 /* NetBIOS machine and domain names */
+#define CCR_ID_MAX 32   /* SMS Unique ID, also the file name stem */
+#define CCR_DATE_MAX 16 /* "MM/DD/YYYY H:MM" */
 #define CCR_MAX_COUNT 1000000u
 #define CCR_MAX_BYTES 8192u /* a request file is small; larger is hostile */
 
@@ -40,7 +40,7 @@ typedef struct ccr_request {
 } ccr_request;
 
 typedef struct ccr_processing {
-    bool present;    /* the section exists */
+    bool present; /* the section exists */
     ccr_time initial_attempt;
     ccr_time retry_start;
     ccr_time latest_attempt;
@@ -50,22 +50,22 @@ typedef struct ccr_processing {
 
 typedef enum ccr_status {
     CCR_OK = 0,
-    CCR_ERR_FILE,         /* the INI layer rejected the file: see err->ini */
-    CCR_ERR_TOO_LARGE,    /* over CCR_MAX_BYTES */
-    CCR_ERR_NO_REQUEST,   /* no [NT Client Configuration Request] section */
-    CCR_ERR_BAD_MACHINE,  /* machine name missing or not a valid NetBIOS name */
+    CCR_ERR_FILE,        /* the INI layer rejected the file: see err->ini */
+    CCR_ERR_TOO_LARGE,   /* over CCR_MAX_BYTES */
+    CCR_ERR_NO_REQUEST,  /* no [NT Client Configuration Request] section */
+    CCR_ERR_BAD_MACHINE, /* machine name missing or not a valid NetBIOS name */
     CCR_ERR_BAD_DOMAIN,
-    CCR_ERR_BAD_ID,       /* SMS Unique ID not [A-Za-z0-9]{1,32} */
-    CCR_ERR_BAD_DATE,     /* a date missing or not MM/DD/YYYY H:MM, or impossible */
-    CCR_ERR_BAD_COUNT,    /* count missing, zero, not a number, or over CCR_MAX_COUNT */
+    CCR_ERR_BAD_ID,         /* SMS Unique ID not [A-Za-z0-9]{1,32} */
+    CCR_ERR_BAD_DATE,       /* a date missing or not MM/DD/YYYY H:MM, or impossible */
+    CCR_ERR_BAD_COUNT,      /* count missing, zero, not a number, or over CCR_MAX_COUNT */
     CCR_ERR_BAD_PROCESSING, /* [Request Processing] present but malformed */
-    CCR_ERR_NO_SPACE      /* output buffer too small */
+    CCR_ERR_NO_SPACE        /* output buffer too small */
 } ccr_status;
 
 typedef struct ccr_error {
     ccr_status status;
-    ini_error ini;  /* for CCR_ERR_FILE */
-    char key[40];   /* the key at fault, if any */
+    ini_error ini; /* for CCR_ERR_FILE */
+    char key[40];  /* the key at fault, if any */
 } ccr_error;
 
 const char *ccr_status_text(ccr_status st);
@@ -93,8 +93,8 @@ ccr_status ccr_write(const ccr_request *req, char *out, size_t cap, size_t *out_
  * other byte kept. An existing file that is not a valid request (hostile,
  * truncated) is an error, and the caller writes a fresh one with ccr_write
  * instead, keeping the bad one aside for the admin. */
-ccr_status ccr_merge(const void *existing, size_t len, const ccr_time *now, char *out,
-                     size_t cap, size_t *out_len, ccr_error *err);
+ccr_status ccr_merge(const void *existing, size_t len, const ccr_time *now, char *out, size_t cap,
+                     size_t *out_len, ccr_error *err);
 
 /* Reads a request file. proc may be NULL. Every field is validated as on
  * writing: a request the agent or the manager acts on is always well-formed. */

@@ -98,19 +98,19 @@ typedef struct copylist {
 
 typedef enum copylist_status {
     COPYLIST_OK = 0,
-    COPYLIST_ERR_FILE,          /* the INI layer rejected the file: see err.ini */
-    COPYLIST_ERR_TOO_MANY,      /* over COPYLIST_MAX_COMPONENTS or _MAX_FILES */
-    COPYLIST_ERR_BAD_NAME,      /* component name not [A-Za-z0-9_]{1,32} */
-    COPYLIST_ERR_BAD_KIND,      /* Kind neither "service" nor "program" */
-    COPYLIST_ERR_BAD_VERSION,   /* Version missing or not dotted numbers */
-    COPYLIST_ERR_BAD_FILE,      /* a file name with a path, "..", a drive or bad chars */
-    COPYLIST_ERR_NO_SECTION,    /* a listed component has no section */
-    COPYLIST_ERR_DUPLICATE      /* a component listed twice */
+    COPYLIST_ERR_FILE,        /* the INI layer rejected the file: see err.ini */
+    COPYLIST_ERR_TOO_MANY,    /* over COPYLIST_MAX_COMPONENTS or _MAX_FILES */
+    COPYLIST_ERR_BAD_NAME,    /* component name not [A-Za-z0-9_]{1,32} */
+    COPYLIST_ERR_BAD_KIND,    /* Kind neither "service" nor "program" */
+    COPYLIST_ERR_BAD_VERSION, /* Version missing or not dotted numbers */
+    COPYLIST_ERR_BAD_FILE,    /* a file name with a path, "..", a drive or bad chars */
+    COPYLIST_ERR_NO_SECTION,  /* a listed component has no section */
+    COPYLIST_ERR_DUPLICATE    /* a component listed twice */
 } copylist_status;
 
 typedef struct copylist_error {
     copylist_status status;
-    ini_error ini;          /* for COPYLIST_ERR_FILE */
+    ini_error ini;                     /* for COPYLIST_ERR_FILE */
     char where[COPYLIST_NAME_MAX + 1]; /* component concerned, if any */
 } copylist_error;
 
@@ -135,9 +135,9 @@ int copylist_version_cmp(const char *a, const char *b);
 /* ---- What a client needs (used by Client Setup and the manager) ---- */
 
 typedef enum copylist_change {
-    COPYLIST_ADD = 0,  /* listed, not installed */
-    COPYLIST_UPGRADE,  /* listed with another version than installed */
-    COPYLIST_REMOVE    /* installed, no longer listed */
+    COPYLIST_ADD = 0, /* listed, not installed */
+    COPYLIST_UPGRADE, /* listed with another version than installed */
+    COPYLIST_REMOVE   /* installed, no longer listed */
 } copylist_change;
 
 typedef struct copylist_installed {

@@ -25,12 +25,12 @@
 
 typedef enum ini_status {
     INI_OK = 0,
-    INI_NOT_FOUND,         /* section or key absent: not a fault of the file */
-    INI_ERR_TOO_LARGE,     /* file over INI_MAX_FILE_BYTES */
-    INI_ERR_LINE_TOO_LONG, /* a line over INI_MAX_LINE_BYTES; err->line says which */
-    INI_ERR_BINARY,        /* NUL byte in 8-bit text: not an INI file */
-    INI_ERR_ENCODING,      /* UTF-16 without BOM, UTF-16BE, odd byte count,
-                              unpaired surrogate */
+    INI_NOT_FOUND,          /* section or key absent: not a fault of the file */
+    INI_ERR_TOO_LARGE,      /* file over INI_MAX_FILE_BYTES */
+    INI_ERR_LINE_TOO_LONG,  /* a line over INI_MAX_LINE_BYTES; err->line says which */
+    INI_ERR_BINARY,         /* NUL byte in 8-bit text: not an INI file */
+    INI_ERR_ENCODING,       /* UTF-16 without BOM, UTF-16BE, odd byte count,
+                               unpaired surrogate */
     INI_ERR_VALUE_TOO_LONG, /* found, but longer than the caller's buffer */
     INI_ERR_BAD_VALUE,      /* a name or value to write holds CR, LF, NUL, or
                                (in names) '=', '[' or ']' */
@@ -45,7 +45,7 @@ typedef enum ini_encoding {
 
 typedef struct ini_error {
     ini_status status;
-    unsigned line; /* 1-based line the error is on; 0 when it is the whole file */
+    unsigned line;      /* 1-based line the error is on; 0 when it is the whole file */
     const char *detail; /* static text narrowing the status ("UTF-16 without a
                            byte order mark"), or NULL: ini_error_format uses it */
 } ini_error;
@@ -70,17 +70,17 @@ typedef enum ini_item_kind {
 
 typedef struct ini_item {
     ini_item_kind kind;
-    unsigned line;        /* 1-based */
-    const char *section;  /* section this line is in ("" before the first) */
-    const char *key;      /* INI_ITEM_KEY only, else "" */
-    const char *value;    /* INI_ITEM_KEY only, else "" */
+    unsigned line;       /* 1-based */
+    const char *section; /* section this line is in ("" before the first) */
+    const char *key;     /* INI_ITEM_KEY only, else "" */
+    const char *value;   /* INI_ITEM_KEY only, else "" */
     /* Byte spans in the input (raw encoding), for writers that keep every
      * other byte: the whole line without its line end, and the value as it
      * stands (trimmed). For a key with an empty value, value_offset is where
      * the value would start (after '=' and any spaces). */
     size_t line_offset, line_length;
     size_t value_offset, value_length;
-    size_t next_offset;   /* first byte of the next line */
+    size_t next_offset; /* first byte of the next line */
 } ini_item;
 
 /* Iterator over the lines of a checked file. Holds decoded copies of the
@@ -108,8 +108,8 @@ bool ini_iter_next(ini_iter *it, ini_item *item);
  * file, as CL_NT.TXT's CopyListVersion line may stand anywhere). Copies the
  * value into out (UTF-8, NUL-terminated). Returns INI_OK, INI_NOT_FOUND,
  * INI_ERR_VALUE_TOO_LONG or a file error from ini_check. */
-ini_status ini_get(const void *data, size_t len, const char *section, const char *key,
-                   char *out, size_t cap, ini_error *err);
+ini_status ini_get(const void *data, size_t len, const char *section, const char *key, char *out,
+                   size_t cap, ini_error *err);
 
 /* Writes a copy of data into out with key in section set to value, every
  * other byte as it was. An existing key keeps its spelling and spacing and

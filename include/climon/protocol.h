@@ -33,7 +33,7 @@
 /* HKLM\SOFTWARE\Microsoft\SMS\Client Services: written by Client Setup
  * (what the client should run) and by the manager (what it changed). */
 #define REG_CLIENT_SERVICES L"SOFTWARE\\Microsoft\\SMS\\Client Services"
-#define REG_COMPONENTS_SUBKEY L"Components" /* one subkey per component */
+#define REG_COMPONENTS_SUBKEY L"Components"           /* one subkey per component */
 #define REGV_REBOOT_REQUIRED L"Reboot Required"       /* DWORD 1: restart needed */
 #define REGV_LOGOFF_REQUIRED L"Logoff Required"       /* DWORD 1: logoff needed */
 #define REGV_CHANGED_COMPONENTS L"Changed Components" /* SZ: display names, ", " */
@@ -46,12 +46,12 @@
 #define REGV_DISPLAY_NAME L"Display Name"           /* SZ */
 
 /* Client Setup (CLI_NT.EXE) exit codes */
-#define SETUP_EXIT_OK 0              /* done; nothing for the manager */
-#define SETUP_EXIT_REQUEST_FILED 10  /* done; a .CCR was filed for the manager */
-#define SETUP_EXIT_LOGOFF_NEEDED 11  /* done; programs in use wait for a logoff */
-#define SETUP_EXIT_USAGE 64          /* bad command line */
-#define SETUP_EXIT_BAD_INPUT 65      /* SMS.INI or CL_NT.TXT rejected */
-#define SETUP_EXIT_IO 74             /* a file could not be read or written */
+#define SETUP_EXIT_OK 0             /* done; nothing for the manager */
+#define SETUP_EXIT_REQUEST_FILED 10 /* done; a .CCR was filed for the manager */
+#define SETUP_EXIT_LOGOFF_NEEDED 11 /* done; programs in use wait for a logoff */
+#define SETUP_EXIT_USAGE 64         /* bad command line */
+#define SETUP_EXIT_BAD_INPUT 65     /* SMS.INI or CL_NT.TXT rejected */
+#define SETUP_EXIT_IO 74            /* a file could not be read or written */
 
 /* The agent's own policy key and per-user state */
 #define REG_POLICY_KEY L"SOFTWARE\\Policies\\Climon"

@@ -22,9 +22,9 @@
 
 typedef enum state_status {
     STATE_OK = 0,
-    STATE_ERR_FILE,     /* the INI layer rejected it: see err->ini */
-    STATE_ERR_VERSION,  /* Format missing or not STATE_FORMAT_VERSION */
-    STATE_ERR_FIELD     /* a field out of range: err->key says which */
+    STATE_ERR_FILE,    /* the INI layer rejected it: see err->ini */
+    STATE_ERR_VERSION, /* Format missing or not STATE_FORMAT_VERSION */
+    STATE_ERR_FIELD    /* a field out of range: err->key says which */
 } state_status;
 
 typedef struct state_error {

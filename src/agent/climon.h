@@ -291,7 +291,7 @@ typedef struct climon_app {
     BOOL icon_valid;
     /* prompt */
     BOOL prompt_open;
-    BOOL prompt_due;         /* balloon shown, the dialog follows */
+    BOOL prompt_due;  /* balloon shown, the dialog follows */
     HWND prompt_hwnd; /* the Task Dialog while it is shown */
     unsigned quiet_retries;
     UINT dpi;

@@ -42,7 +42,7 @@ DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t 
     while (got < (size_t)size.QuadPart) {
         DWORD chunk = 0;
         DWORD want = (DWORD)((size_t)size.QuadPart - got > 0x100000 ? 0x100000
-                                                                     : (size_t)size.QuadPart - got);
+                                                                    : (size_t)size.QuadPart - got);
         if (!ReadFile(h, buf + got, want, &chunk, NULL)) {
             err = GetLastError();
             goto out;

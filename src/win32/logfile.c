@@ -82,7 +82,8 @@ void logfile_write(logfile *lf, cmlog_type type, const char *file, const char *f
                 base = p + 1;
     }
     now_for_log(&t);
-    len = cmlog_format(line, sizeof line, &t, type, lf->component, GetCurrentThreadId(), base, text);
+    len =
+        cmlog_format(line, sizeof line, &t, type, lf->component, GetCurrentThreadId(), base, text);
 
     EnterCriticalSection(&lf->lock);
     if (lf->echo_stderr && type != CMLOG_INFO)
@@ -90,8 +91,9 @@ void logfile_write(logfile *lf, cmlog_type type, const char *file, const char *f
     if (lf->path[0]) {
         HANDLE h;
         roll_if_needed(lf, len);
-        h = CreateFileW(lf->path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                        NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        h = CreateFileW(lf->path, FILE_APPEND_DATA,
+                        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_ALWAYS,
+                        FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) {
             DWORD put;
             WriteFile(h, line, (DWORD)len, &put, NULL);

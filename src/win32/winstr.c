@@ -48,8 +48,8 @@ const char *win_strerror(DWORD err, char *buf, size_t cap)
     n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err,
                        MAKELANGID(LANG_NEUTRAL, SUBLANG_DEFAULT), msg,
                        (DWORD)(sizeof msg / sizeof msg[0]), NULL);
-    while (n > 0 && (msg[n - 1] == L'\r' || msg[n - 1] == L'\n' || msg[n - 1] == L' ' ||
-                     msg[n - 1] == L'.'))
+    while (n > 0 &&
+           (msg[n - 1] == L'\r' || msg[n - 1] == L'\n' || msg[n - 1] == L' ' || msg[n - 1] == L'.'))
         msg[--n] = 0;
     if (n == 0 || !winstr_to_utf8(msg, text, sizeof text))
         snprintf(buf, cap, "error %lu", (unsigned long)err);
