@@ -36,6 +36,10 @@
 
 typedef uint64_t agent_time; /* seconds since 1970-01-01 UTC */
 
+/* agent_state.last_setup_exit when Client Setup gave no exit code. */
+#define AGENT_SETUP_TIMED_OUT (-1)
+#define AGENT_SETUP_NOT_STARTED (-2)
+
 typedef enum agent_pending {
     AGENT_PENDING_NONE = 0,
     AGENT_PENDING_LOGOFF = 1,
@@ -117,7 +121,7 @@ typedef struct agent_state {
     bool setup_ok;             /* that run succeeded */
     uint32_t setup_failures;   /* consecutive failed runs for setup_version */
     agent_time setup_retry_at; /* no new run before (after a failure) */
-    int32_t last_setup_exit;   /* -1: timed out or did not start */
+    int32_t last_setup_exit;   /* exit code, or AGENT_SETUP_TIMED_OUT / _NOT_STARTED */
 
     /* Share reachability */
     uint32_t share_failures;
@@ -176,6 +180,7 @@ typedef struct agent_event {
     bool ok;                        /* FORWARDED */
     uint32_t count;                 /* FORWARDED: files moved */
     clv local, server;              /* VERSIONS */
+    bool has_local;                 /* SETUP_EXITED: local = SMS.INI read again after setup */
     int32_t exit_code;              /* SETUP_EXITED */
     agent_report report;            /* REPORT */
     agent_choice choice;            /* USER_CHOICE */

@@ -180,8 +180,10 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
 
 typedef enum setup_outcome { SETUP_EXITED = 0, SETUP_TIMED_OUT, SETUP_NOT_STARTED } setup_outcome;
 
-/* Splits a command line into the application (the first, maybe quoted,
- * token). FALSE when there is none or it is not a full path. */
+/* Splits a command line into the application: the quoted first token, or
+ * unquoted, everything up to the first ".exe" followed by a blank (so a
+ * path with spaces cannot run a planted shorter prefix). FALSE when there
+ * is none, or it is not a full path to an .exe. */
 BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap);
 
 /* Runs cmd (no shell, no window), waits up to timeout_s (0 = 600), kills

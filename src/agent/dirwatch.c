@@ -5,7 +5,9 @@
  *
  * Changes come in bursts (create, then many writes): after the first
  * one the worker waits for the folder to be quiet for a moment, bounded,
- * and posts once. A folder that does not exist yet is looked for again on
+ * and posts once. The moment is short: a .RAW still being written cannot
+ * be forwarded anyway (forward.c opens it without write sharing and tries
+ * again at the next change), so waiting longer only adds latency. A folder that does not exist yet is looked for again on
  * a doubling timer (1 min up to 1 h), never faster.
  */
 #include "climon.h"
@@ -15,8 +17,8 @@
 
 #include "winstr.h"
 
-#define SETTLE_MS 500u
-#define SETTLE_MAX_MS 5000u
+#define SETTLE_MS 30u
+#define SETTLE_MAX_MS 2000u
 #define MISSING_RETRY_FIRST_MS (60u * 1000u)
 #define MISSING_RETRY_MAX_MS (3600u * 1000u)
 

@@ -110,6 +110,8 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
     case SETUP_EXITED:
         ev->type = AGENT_EV_SETUP_EXITED;
         ev->exit_code = (int32_t)code;
+        ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf);
+        ev->has_local = true;
         break;
     case SETUP_TIMED_OUT:
         ev->type = AGENT_EV_SETUP_TIMED_OUT;

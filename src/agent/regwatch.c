@@ -20,8 +20,8 @@
 #include "climon/protocol.h"
 #include "winstr.h"
 
-#define SETTLE_MS 1000u
-#define SETTLE_MAX_MS 10000u
+#define SETTLE_MS 100u
+#define SETTLE_MAX_MS 5000u
 #define OPEN_RETRY_MS (60u * 1000u)
 
 static const DWORD NOTIFY_FILTER = REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME;

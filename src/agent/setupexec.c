@@ -19,6 +19,21 @@
 
 #define DEFAULT_TIMEOUT_S 600u
 
+/* Where an unquoted program name ends: just after the first ".exe" that is
+ * followed by a blank or the end. Cutting at the first blank instead would
+ * make "C:\Site Root\X86.BIN\CLI_NT.EXE" run a planted "C:\Site" (the
+ * classic unquoted-path hijack); cutting anywhere else than at ".exe" would
+ * let a planted extension-less file run. NULL when there is no ".exe". */
+static const wchar_t *unquoted_end(const wchar_t *p)
+{
+    for (const wchar_t *q = p; *q; q++) {
+        if ((q[0] == L'.') && (q[1] == L'e' || q[1] == L'E') && (q[2] == L'x' || q[2] == L'X') &&
+            (q[3] == L'e' || q[3] == L'E') && (q[4] == 0 || q[4] == L' ' || q[4] == L'	'))
+            return q + 4;
+    }
+    return NULL;
+}
+
 BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap)
 {
     const wchar_t *p = cmd, *end;
@@ -33,15 +48,38 @@ BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap)
         if (!end)
             return FALSE;
     } else {
-        end = p + wcscspn(p, L" \t");
+        end = unquoted_end(p);
+        if (!end)
+            return FALSE;
     }
     n = (size_t)(end - p);
-    if (n == 0 || n + 1 > cap)
+    if (n < 5 || n + 1 > cap)
         return FALSE;
     wmemcpy(app, p, n);
     app[n] = 0;
-    /* A relative name would be searched for along the path: refuse it. */
+    /* Only a program file, by a full path: a relative name would be
+     * searched for along the path, and anything but an .exe (a .bat, a
+     * .cmd) would go through the command interpreter. */
+    if (_wcsicmp(app + n - 4, L".exe") != 0) {
+        app[0] = 0;
+        return FALSE;
+    }
     return !PathIsRelativeW(app);
+}
+
+/* The program's own name, quoted, then the arguments as given: the child
+ * parses its argv[0] the same way whether the admin quoted it or not. */
+static BOOL setupexec_line_of(const wchar_t *cmd, const wchar_t *app, wchar_t *line, size_t cap)
+{
+    const wchar_t *p = cmd;
+    const wchar_t *rest;
+    int n;
+
+    while (*p == L' ' || *p == L'\t')
+        p++;
+    rest = *p == L'"' ? wcschr(p + 1, L'"') + 1 : unquoted_end(p);
+    n = _snwprintf(line, cap, L"\"%ls\"%ls", app, rest);
+    return n > 0 && (size_t)n < cap;
 }
 
 setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
@@ -54,23 +92,20 @@ setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, 
     setup_outcome res = SETUP_NOT_STARTED;
     HANDLE waits[2];
     DWORD w, nwait, e;
-    size_t n;
 
     *exit_code = 0;
     err[0] = 0;
     winstr_to_utf8(cmd, c8, sizeof c8);
     if (!setupexec_app_of(cmd, app, CLIMON_PATH_MAX)) {
-        snprintf(err, cap, "setup command does not start with a full path: %s", c8);
+        snprintf(err, cap, "setup command does not start with a full path to an .exe: %s", c8);
         LOG_ERROR(lf, "%s", err);
         return SETUP_NOT_STARTED;
     }
-    /* CreateProcessW may write into the command line: give it a copy. */
-    n = wcslen(cmd);
-    if (n + 1 > CLIMON_CMD_MAX) {
+    /* A writable copy (CreateProcessW may write into it), quoted. */
+    if (!setupexec_line_of(cmd, app, line, CLIMON_CMD_MAX)) {
         snprintf(err, cap, "setup command too long");
         return SETUP_NOT_STARTED;
     }
-    wmemcpy(line, cmd, n + 1);
 
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;

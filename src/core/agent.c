@@ -540,13 +540,25 @@ static bool ignore_out_of_phase(step *s, agent_phase expected, const char *what)
     return true;
 }
 
+/* The last failed run in words, so that a later pass that only waits out
+ * the backoff still says why ("timed out"), not a bare sentinel code. */
+static const char *setup_failure_text(int32_t code, char *buf, size_t cap)
+{
+    if (code == AGENT_SETUP_TIMED_OUT)
+        return "timed out";
+    if (code == AGENT_SETUP_NOT_STARTED)
+        return "did not start";
+    snprintf(buf, cap, "exit %ld", (long)code);
+    return buf;
+}
+
 static void run_or_skip_setup(step *s)
 {
     agent_state *st = s->st;
     uint32_t v = st->server.value;
     bool same = st->setup_ran && st->setup_version == v;
     uint32_t cap = setup_cap(s->cfg);
-    char t[24];
+    char t[24], why[24];
 
     if (same && st->setup_ok) {
         st->last_error[0] = '\0';
@@ -559,8 +571,10 @@ static void run_or_skip_setup(step *s)
     }
     if (same && st->setup_failures >= cap) {
         set_error(s,
-                  "Client Setup failed %lu times for version %lu: waiting for a new server version",
-                  (unsigned long)st->setup_failures, (unsigned long)v);
+                  "Client Setup failed %lu times for version %lu (last: %s): waiting for a new "
+                  "server version",
+                  (unsigned long)st->setup_failures, (unsigned long)v,
+                  setup_failure_text(st->last_setup_exit, why, sizeof why));
         say(s, AGENT_LOG_WARNING,
             "local %lu, server %lu: Client Setup failed %lu of %lu times (last exit %ld): "
             "no more runs until the server version changes",
@@ -572,8 +586,8 @@ static void run_or_skip_setup(step *s)
     if (same && st->setup_retry_at > s->now) {
         when(s, st->setup_retry_at, t, sizeof t);
         if (!st->pass_by_user) {
-            set_error(s, "Client Setup failed (exit %ld); next try after %s",
-                      (long)st->last_setup_exit, t);
+            set_error(s, "Client Setup failed (%s); next try after %s",
+                      setup_failure_text(st->last_setup_exit, why, sizeof why), t);
             say(s, AGENT_LOG_INFO,
                 "local %lu, server %lu: Client Setup failed %lu of %lu times (last exit %ld): "
                 "next try not before %s",
@@ -733,7 +747,9 @@ static void on_setup_result(step *s)
     const agent_event *ev = s->ev;
     if (ignore_out_of_phase(s, AGENT_PHASE_SETUP, "Client Setup result"))
         return;
-    int32_t code = ev->type == AGENT_EV_SETUP_EXITED ? ev->exit_code : -1;
+    int32_t code = ev->type == AGENT_EV_SETUP_EXITED    ? ev->exit_code
+                   : ev->type == AGENT_EV_SETUP_TIMED_OUT ? AGENT_SETUP_TIMED_OUT
+                                                          : AGENT_SETUP_NOT_STARTED;
     unsigned long v = (unsigned long)st->setup_version;
     st->last_setup_exit = code;
     if (ev->type == AGENT_EV_SETUP_EXITED && setup_success(code)) {
@@ -743,6 +759,13 @@ static void on_setup_result(step *s)
         st->last_error[0] = '\0';
         if (code == 10)
             st->request_since = s->now;
+        /* Client Setup rewrote SMS.INI: show the version it wrote now,
+         * not the one read before it ran. */
+        if (ev->has_local) {
+            st->local = ev->local;
+            st->last_result = clv_compare(&st->local, &st->server);
+            st->has_result = true;
+        }
         say(s, AGENT_LOG_INFO, "Client Setup for version %lu: exit %ld, %s", v, (long)code,
             code == 10   ? "a request was filed with the manager"
             : code == 11 ? "programs in use wait for a logoff"

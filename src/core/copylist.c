@@ -436,9 +436,11 @@ copylist_status copylist_parse(const void *data, size_t len, copylist *out, copy
     memset(has_files, 0, sizeof has_files);
     memset(has_display, 0, sizeof has_display);
 
+    /* Before the file check: a refused file must read as an unknown
+     * version (CLV_FILE_ERROR), never as a zeroed "valid 0". */
+    out->version = copylist_server_version(data, len);
     if (ini_iter_init(&it, data, len, err ? &err->ini : NULL) != INI_OK)
         return fail(err, COPYLIST_ERR_FILE, NULL);
-    out->version = copylist_server_version(data, len);
 
     /* Pass 1: [Components], in install order (first such section only). */
     while (ini_iter_next(&it, &item)) {

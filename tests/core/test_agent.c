@@ -596,12 +596,39 @@ static void test_agent_setup_failure_counts_and_reads_report(void **state)
     }
 }
 
+static void test_agent_local_version_shown_is_the_one_setup_wrote(void **state)
+{
+    agent_event e;
+    (void)state;
+    pass(T0, known(1), known(2));
+    e = ev_of(AGENT_EV_SETUP_EXITED, T0 + 5);
+    e.exit_code = 0;
+    e.local = known(2);
+    e.has_local = true;
+    step_ev(&e);
+    assert_int_equal(st.local.value, 2);
+    assert_int_equal(st.last_result, CLV_SAME);
+}
+
+static void test_agent_later_pass_in_backoff_keeps_why_setup_failed(void **state)
+{
+    (void)state;
+    pass(T0, known(1), known(2));
+    run(AGENT_EV_SETUP_TIMED_OUT, T0 + 600);
+    /* The next inventory pass comes before the retry time: no run, and the
+     * status still says the run timed out, not a bare exit code. */
+    pass(T0 + 700, known(1), known(2));
+    assert_null(find(AGENT_ACT_RUN_SETUP));
+    assert_non_null(strstr(st.last_error, "timed out"));
+    assert_null(strstr(st.last_error, "exit -1"));
+}
+
 static void test_agent_setup_timeout_and_not_started_are_failures(void **state)
 {
     (void)state;
     pass(T0, known(1), known(2));
     run(AGENT_EV_SETUP_TIMED_OUT, T0 + 600);
-    assert_int_equal(st.last_setup_exit, -1);
+    assert_int_equal(st.last_setup_exit, AGENT_SETUP_TIMED_OUT);
     assert_int_equal(st.setup_failures, 1);
     assert_false(st.setup_ok);
     assert_true(logged("timed out"));
@@ -612,7 +639,7 @@ static void test_agent_setup_timeout_and_not_started_are_failures(void **state)
     agent_event e = ev_of(AGENT_EV_SETUP_NOT_STARTED, T0 + 1);
     snprintf(e.error, sizeof e.error, "The system cannot find the file specified.");
     step_ev(&e);
-    assert_int_equal(st.last_setup_exit, -1);
+    assert_int_equal(st.last_setup_exit, AGENT_SETUP_NOT_STARTED);
     assert_int_equal(st.setup_failures, 1);
     assert_true(logged("cannot find the file"));
     assert_non_null(strstr(st.last_error, "did not start"));
@@ -1226,6 +1253,8 @@ int main(void)
         T(test_agent_setup_success_exit_codes),
         T(test_agent_setup_failure_counts_and_reads_report),
         T(test_agent_setup_timeout_and_not_started_are_failures),
+        T(test_agent_later_pass_in_backoff_keeps_why_setup_failed),
+        T(test_agent_local_version_shown_is_the_one_setup_wrote),
         T(test_agent_failed_setup_waits_for_its_backoff),
         T(test_agent_setup_backoff_doubles_and_caps),
         T(test_agent_check_now_bypasses_setup_wait_not_cap),

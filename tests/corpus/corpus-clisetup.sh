@@ -13,7 +13,6 @@ MODE=$1 SETUP=$2 WORK=$3
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 corpus_materialize "$WORK/files" || { echo "not ok - corpus could not be laid out"; exit 1; }
-wineserver -p 10 2>/dev/null || true
 KEY='HKLM\SOFTWARE\Microsoft\SMS\Client Services'
 # A key left by an earlier run of this suite would hide a write by this one.
 wine reg delete "$KEY" /f >/dev/null 2>&1 || true

@@ -3,11 +3,9 @@
 # core's parsers (corpus_run), natively, under ASan, or as .exe under Wine;
 # each outcome must be the one tests/corpus/expected.tsv names, and no
 # writer invariant may break (corpus_run exits 3 then).
-#   corpus-parsers.sh native|wine <corpus_run> <work dir> [--pending]
-# --pending also checks the invariants of reported, unfixed bugs (see
-# corpus_run.c); the ctest test that passes it is disabled until they are.
+#   corpus-parsers.sh native|wine <corpus_run> <work dir>
 set -u
-MODE=$1 DRIVER=$2 WORK=$3 FLAGS=(${4:+"$4"})
+MODE=$1 DRIVER=$2 WORK=$3
 . "$(dirname "$0")/corpus-lib.sh"
 
 rm -rf "$WORK" && mkdir -p "$WORK"
@@ -35,7 +33,7 @@ for ((i = 0; i < ${#rows[@]}; i += batch)); do
     done
     [ ${#args[@]} -gt 0 ] || continue
     rc=0
-    runp "$DRIVER" ${FLAGS[@]+"${FLAGS[@]}"} "${args[@]}" >"$WORK/out" 2>"$WORK/err" || rc=$?
+    runp "$DRIVER" "${args[@]}" >"$WORK/out" 2>"$WORK/err" || rc=$?
     mapfile -t got < <(tr -d '\r' <"$WORK/out")
     for ((k = 0; k < ${#files[@]}; k++)); do
         if [ "${got[k]:-}" = "${want[k]}" ]; then

@@ -3,7 +3,7 @@
  * prints one outcome line per file, for tests/corpus/corpus-run.sh to
  * compare with tests/corpus/expected.tsv.
  *
- *   corpus_run [--pending] PARSER FILE [PARSER FILE ...]
+ *   corpus_run PARSER FILE [PARSER FILE ...]
  *
  * PARSER is one of
  *   smsini  SMS.INI: copylist_local_version, then ini_set of CopyListVersion
@@ -23,10 +23,9 @@
  * name must accept it by copylist_file_name_ok as well). A broken
  * invariant prints "INVARIANT ..." on stderr and makes the exit status 3,
  * so a hostile file that the writers handle wrongly fails the test even
- * when its outcome line is right. --pending adds the invariants of bugs
- * already reported and not fixed yet (docs/reliability.md lists them), so
- * the suite stays green while they wait and one switch shows them. Exit 0 all fine, 2 a file could not be
- * read, 3 an invariant broke, 64 usage.
+ * when its outcome line is right.
+ * Exit 0 all fine, 2 a file could not be read, 3 an invariant broke,
+ * 64 usage.
  *
  * Built natively (also under ASan/UBSan in native-asan) and as a Windows
  * .exe run under Wine, so the same bytes meet both builds of the core.
@@ -62,7 +61,6 @@ static unsigned char g_buf[READ_CAP];
 static unsigned char g_out[READ_CAP + 8192u];
 static copylist g_list;
 static int g_broken;
-static int g_pending; /* --pending: also the invariants of reported, unfixed bugs */
 
 static void invariant(const char *what, ...)
 #ifdef __GNUC__
@@ -270,10 +268,9 @@ static void run_clnt(const unsigned char *d, size_t len, char *out, size_t cap)
         snprintf(cb, sizeof cb, "err:%s", copylist_name(st));
     }
     /* copylist_parse's version is the same reading as the one-line reader
-     * ("the version is still parsed on its own", docs/protocol.md). After
-     * a file error it is not (reported; checked with --pending only). */
-    if ((st != COPYLIST_ERR_FILE || g_pending) &&
-        (g_list.version.status != v.status || g_list.version.value != v.value))
+     * ("the version is still parsed on its own", docs/protocol.md), also
+     * after a file error: a refused file is an unknown version, never 0. */
+    if (g_list.version.status != v.status || g_list.version.value != v.value)
         invariant("copylist_parse version %s differs from copylist_server_version %s",
                   clv_name(g_list.version.status), clv_name(v.status));
     snprintf(out, cap, "version=%s copylist=%s", vb, cb);
@@ -283,8 +280,8 @@ static void check_ccr_writers(const unsigned char *d, size_t len, ccr_status rea
                               const ccr_request *req)
 {
     static const ccr_time now = {2026, 11, 24, 9, 5};
-    ccr_processing p = {true, {2026, 11, 24, 9, 0}, {2026, 11, 24, 9, 0}, {2026, 11, 24, 9, 5},
-                        2, 5};
+    ccr_processing p = {true, {2026, 11, 24, 9, 0}, {2026, 11, 24, 9, 0}, {2026, 11, 24, 9, 5}, 2,
+                        5};
     size_t n = 0, cap = ccr_output_bound(len);
     ccr_error e;
     ccr_status st;
@@ -304,8 +301,8 @@ static void check_ccr_writers(const unsigned char *d, size_t len, ccr_status rea
                  strcmp(after.domain, req->domain) != 0)
             invariant("ccr_merge: count %lu (want %lu) or names changed",
                       (unsigned long)after.count, (unsigned long)want);
-    } else if (st != CCR_ERR_TOO_LARGE && !(st == CCR_ERR_FILE &&
-                                             e.ini.status == INI_ERR_LINE_TOO_LONG)) {
+    } else if (st != CCR_ERR_TOO_LARGE &&
+               !(st == CCR_ERR_FILE && e.ini.status == INI_ERR_LINE_TOO_LONG)) {
         invariant("ccr_merge of a valid request failed: %s", ccr_name(st));
     }
 
@@ -372,16 +369,10 @@ int wmain(int argc, wchar_t **argv)
 int main(int argc, char **argv)
 #endif
 {
-    int rc = 0, first = 1;
+    int rc = 0;
 
-    if (argc > 1 && !pcmp(argv[1], PSTR("--pending"))) {
-        g_pending = 1;
-        first = 2;
-    }
-    argc -= first - 1;
-    argv += first - 1;
     if (argc < 3 || (argc - 1) % 2 != 0) {
-        fputs("usage: corpus_run [--pending] smsini|clnt|ccr FILE [PARSER FILE ...]\n", stderr);
+        fputs("usage: corpus_run smsini|clnt|ccr FILE [PARSER FILE ...]\n", stderr);
         return 64;
     }
     for (int i = 1; i + 1 < argc; i += 2) {

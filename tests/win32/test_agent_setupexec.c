@@ -122,6 +122,13 @@ static void test_relative_setup_command_is_refused(void **state)
     assert_true(setupexec_app_of(L"\"C:\\A B\\C.EXE\" /p:x", app, 64));
     assert_true(wcscmp(app, L"C:\\A B\\C.EXE") == 0);
     assert_false(setupexec_app_of(L"\"C:\\unterminated /p:x", app, 64));
+    /* Unquoted with spaces: the program is the whole path up to ".exe",
+     * never the planted shorter prefix "C:\Site". */
+    assert_true(setupexec_app_of(L"C:\\Site Root\\X86.BIN\\CLI_NT.EXE /p:C:\\Site Root", app, 64));
+    assert_true(wcscmp(app, L"C:\\Site Root\\X86.BIN\\CLI_NT.EXE") == 0);
+    /* Only an .exe: a batch file would run through cmd.exe. */
+    assert_false(setupexec_app_of(L"\"C:\\Site\\setup.cmd\" /p:x", app, 64));
+    assert_false(setupexec_app_of(L"C:\\Site\\setup /p:x", app, 64));
 }
 
 int main(void)

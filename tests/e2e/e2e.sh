@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# e2e.sh: the desktop end-to-end scenarios. The real climon.exe,
+# clisetup.exe (the share's CLI_NT.EXE) and ccm.exe on the lab, in a Wine
+# virtual desktop on a private Xvfb; windows found by title (xdotool,
+# wininspect for their text), the notification icon and buttons clicked
+# with xdotool. Each scenario checks what the user sees (window present or
+# absent, its text) and what is on disk and in the registry, and leaves a
+# screenshot of its ending in build/<preset>/e2e-artifacts/<scenario>.png.
+#   e2e.sh SCENARIO      (environment: see e2e-lib.sh; exit 77 = skipped)
+# Scenarios:
+#   no-new-version      inventory, same version: no setup, no prompt
+#   new-version-no-change  a publish that changes nothing for this client:
+#                       setup runs, no request, no prompt
+#   service-change      a new service: request, the manager installs it,
+#                       balloon and the restart dialog
+#   later-reminder      Later: the dialog goes and stays away until the
+#                       reminder is due, then comes back
+#   restart-now         Restart now: the restart is recorded by the hook
+#   logoff-only         a program in use changes: Log off is offered, not
+#                       Restart, and recorded by the hook
+#   status-window       a click on the icon opens the status window with
+#                       the versions of SMS.INI and CL_NT.TXT
+#   status-after-setup  the same right after Client Setup ran (reported bug)
+#   explorer-restart    the shell restarts (its icons gone, TaskbarCreated): the
+#                       icon comes back and answers a click
+set -u
+. "$(dirname "$0")/e2e-lib.sh"
+
+# An inventory pass: a .RAW as the inventory agent writes it, and the wait
+# until the agent has forwarded it.
+inventory_pass() {
+    local before
+    before=$(raw_in_box)
+    "$LABCMD" inventory "$E2E_LAB" >/dev/null
+    wait_for 60 bash -c "[ \$(ls '$C/MS/SMS/INVDATA' | grep -ci '\.RAW\$') = 0 ] && [ \$(ls '$SHARE/INVENTRY.BOX' | grep -ci '\.RAW\$') -gt $before ]"
+}
+
+# A new service version published, the pass that picks it up, and the
+# manager's install: ends with the restart dialog on the desktop.
+service_change_until_prompt() {
+    local log0
+    start_ccm
+    start_agent || return 1
+    agent_started=1
+    "$LABCMD" publish "$E2E_LAB" --service INV32CLI >/dev/null
+    log0=$(lines "$CLIMON_LOG")
+    check "the inventory was forwarded" inventory_pass
+    check "Client Setup filed a request, the manager took it" wait_for 60 bash -c \
+        "grep -q 'request of LAB00001 done' '$CCM_LOG' 2>/dev/null"
+    check "Reboot Required is 1" wait_for 20 bash -c "[ \"\$('$LABCMD' get '$E2E_LAB' 'Reboot Required' 2>/dev/null)\" = 1 ]"
+    check "a balloon rose from the notification area" wait_for 60 balloon_shown
+    shot "$NAME-balloon"
+    check "the agent showed the prompt" wait_for 60 prompted_since "$log0"
+    check "the restart dialog is on the desktop" wait_for 30 window_shown "$PROMPT_TITLE"
+}
+
+sc_no_new_version() {
+    local setup0 id0
+    setup0=$(lines "$SETUP_LOG") id0=$(reg 'Change Id')
+    start_agent && agent_started=1
+    check "the inventory left INVDATA for INVENTRY.BOX" inventory_pass
+    sleep 3
+    check "Client Setup did not run" test "$(lines "$SETUP_LOG")" = "$setup0"
+    check "no request in CCR.BOX" no_request
+    check "no restart or logoff asked" test -z "$(reg 'Reboot Required')$(reg 'Logoff Required')"
+    check "Change Id unchanged" test "$(reg 'Change Id')" = "$id0"
+    check "the agent found the versions the same" grep -q 'up to date' "$CLIMON_LOG"
+    check "no prompt window" window_gone "$PROMPT_TITLE"
+}
+
+sc_new_version_no_change() {
+    local clv setup0 log0
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    clv=$(ini "$SHARE/CL_NT.TXT" CopyListVersion)
+    setup0=$(lines "$SETUP_LOG") log0=$(lines "$CLIMON_LOG")
+    check "the inventory was forwarded" inventory_pass
+    check "Client Setup ran: SMS.INI has CopyListVersion $clv" wait_for 60 smsini_at "$clv"
+    check "Client Setup exited 0 (no request)" wait_for 10 new_lines_have "$SETUP_LOG" "$setup0" 'exits with 0'
+    sleep 3
+    check "no request in CCR.BOX" no_request
+    check "no restart or logoff asked" test -z "$(reg 'Reboot Required')$(reg 'Logoff Required')"
+    check "no prompt in the agent's log" bash -c "! tail -n +$((log0 + 1)) '$CLIMON_LOG' | grep -q 'showing the .* prompt'"
+    check "no prompt window" window_gone "$PROMPT_TITLE"
+}
+
+sc_service_change() {
+    local want
+    service_change_until_prompt
+    want=$(tr -d '\r' <"$SHARE/CL_NT.TXT" | awk '/^\[INV32CLI\]/{s=1} s && /^Version=/{sub(/^Version=/,""); print; exit}')
+    check "Inventory Agent $want installed in C:\\MS\\SMS\\BIN" grep -q "version=$want" "$C/MS/SMS/BIN/INV32CLI.EXE"
+    check "CCR.BOX is empty again" no_request
+    check "Changed Components names it" test "$(reg 'Changed Components')" = "Inventory Agent $want"
+    check "the dialog says a restart is needed" window_has_text "$PROMPT_TITLE" 'restart'
+    check "the dialog names the component" window_has_text "$PROMPT_TITLE" 'Inventory Agent'
+    check "the dialog offers Restart now" window_has_text "$PROMPT_TITLE" 'Restart now'
+    check "the dialog offers Later" window_has_text "$PROMPT_TITLE" 'Later'
+    windows "$PROMPT_TITLE" | sed 's/^/#   /'
+}
+
+sc_later_reminder() {
+    local due log0
+    service_change_until_prompt || return
+    check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
+    check "the dialog is gone" wait_for 10 window_gone "$PROMPT_TITLE"
+    check "the deferral is saved (DeferredUntil set)" wait_for 10 bash -c "[ \"\$(tr -d '\r' <'$STATE' | sed -n 's/^DeferredUntil=//p')\" -gt $(date +%s) ]"
+    sleep 5
+    check "no dialog while the deferral runs" window_gone "$PROMPT_TITLE"
+    shot "$NAME-deferred"
+    # The reminder an hour later, without waiting an hour: the agent is
+    # stopped, its saved deferral brought forward to 20 s from now, and it
+    # starts again as at the next logon.
+    stop_agent
+    due=$(($(date +%s) + 20))
+    sed -i "s/^DeferredUntil=.*\r\$/DeferredUntil=$due\r/" "$STATE"
+    log0=$(lines "$CLIMON_LOG")
+    start_agent
+    sleep 8
+    check "still no dialog before the reminder is due" window_gone "$PROMPT_TITLE"
+    check "the dialog comes back when the reminder is due" wait_for 45 window_shown "$PROMPT_TITLE"
+    check "it came at the reminder, not before" test "$(date +%s)" -ge "$due"
+    check "the agent logged the prompt again" prompted_since "$log0"
+}
+
+sc_restart_now() {
+    service_change_until_prompt || return
+    check "Restart now clicked" click_control "$PROMPT_TITLE" 'Restart now'
+    check "the restart was asked for (hook: restart)" wait_for 15 grep -q '^restart' "$HOOK"
+    check "the dialog is gone" wait_for 10 window_gone "$PROMPT_TITLE"
+    check "no logoff asked" bash -c "! grep -q '^logoff' '$HOOK'"
+}
+
+sc_logoff_only() {
+    local log0
+    start_ccm
+    start_agent && agent_started=1
+    # SMS Client Applications is running: its file is held open, so Client
+    # Setup cannot replace it and asks for a logoff.
+    wine "$HOLDFILE" 'C:\MS\SMS\BIN\SMSAPPS.EXE' 600 >"$E2E_LAB/hold.out" 2>&1 &
+    hold_pid=$!
+    wait_for 15 grep -q held "$E2E_LAB/hold.out" || not_ok "could not hold SMSAPPS.EXE open"
+    "$LABCMD" publish "$E2E_LAB" --program SMSAPPS >/dev/null
+    log0=$(lines "$CLIMON_LOG")
+    check "the inventory was forwarded" inventory_pass
+    check "Logoff Required is 1" wait_for 60 bash -c "[ \"\$('$LABCMD' get '$E2E_LAB' 'Logoff Required' 2>/dev/null)\" = 1 ]"
+    check "no restart asked" test -z "$(reg 'Reboot Required')"
+    check "the agent showed the prompt" wait_for 60 prompted_since "$log0"
+    check "the dialog is on the desktop" wait_for 30 window_shown "$PROMPT_TITLE"
+    windows "$PROMPT_TITLE" | sed 's/^/#   /'
+    check "Log off now is offered" window_has_text "$PROMPT_TITLE" 'Log off now'
+    check "Restart now is not offered" window_lacks_text "$PROMPT_TITLE" 'Restart now'
+    check "Log off now clicked" click_control "$PROMPT_TITLE" 'Log off now'
+    check "the logoff was asked for (hook: logoff)" wait_for 15 grep -q '^logoff' "$HOOK"
+    check "no restart asked (hook)" bash -c "! grep -q '^restart' '$HOOK'"
+}
+
+# Opens the status window with a click on the icon and checks that it shows
+# the CopyListVersions SMS.INI and CL_NT.TXT hold now.
+status_shows_versions() {
+    local l s
+    check "no status window before the click" window_gone "$STATUS_TITLE"
+    click_tray_icon
+    check "a click on the icon opens the status window" wait_for 10 window_shown "$STATUS_TITLE"
+    l=$(ini "$C/SMS.INI" CopyListVersion) s=$(ini "$SHARE/CL_NT.TXT" CopyListVersion)
+    check "it shows local $l, server $s" window_has_text "$STATUS_TITLE" "local $l, server $s"
+    check "it shows the client" window_has_text "$STATUS_TITLE" 'LAB00001'
+    check "its last check does not say the versions differ" window_lacks_text "$STATUS_TITLE" 'differ'
+    windows "$STATUS_TITLE" | sed 's/^/#   /'
+    shot "$NAME-open"
+    check "Close clicked" click_control "$STATUS_TITLE" 'Close'
+    check "the status window is gone" wait_for 10 window_gone "$STATUS_TITLE"
+}
+
+sc_status_window() {
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    check "the inventory was forwarded" inventory_pass
+    check "Client Setup brought SMS.INI up to date" wait_for 60 smsini_at "$(ini "$SHARE/CL_NT.TXT" CopyListVersion)"
+    check "a second inventory pass" inventory_pass
+    sleep 2
+    status_shows_versions
+}
+
+# Reported bug: right after a successful Client Setup the window still
+# shows the local version read before it ran, and "the versions differ",
+# until the next pass. Disabled in CMake until fixed.
+sc_status_after_setup() {
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    check "the inventory was forwarded" inventory_pass
+    check "Client Setup brought SMS.INI up to date" wait_for 60 smsini_at "$(ini "$SHARE/CL_NT.TXT" CopyListVersion)"
+    sleep 3
+    status_shows_versions
+}
+
+sc_explorer_restart() {
+    local adds
+    start_agent && agent_started=1
+    adds=$(grep -c 'notification icon added' "$CLIMON_LOG")
+    # A Wine virtual desktop's shell cannot be restarted while windows live
+    # in it (the desktop dies with it), so the restart is played as the
+    # agent sees one: its icon is gone from the notification area, then the
+    # shell broadcasts TaskbarCreated (wininspect --remove-icons, then
+    # --taskbar-created).
+    check "the shell restarts: its icons are gone" wine "$INSPECT" --remove-icons
+    sleep 1
+    click_tray_icon
+    sleep 2
+    check "no icon to click while the shell has none" window_gone "$STATUS_TITLE"
+    shot "$NAME-no-icon"
+    check "the new shell announces itself (TaskbarCreated)" wine "$INSPECT" --taskbar-created
+    check "the agent survived the shell's restart" agent_alive
+    check "the agent added its icon again" wait_for 30 bash -c "[ \$(grep -c 'notification icon added' '$CLIMON_LOG') -gt $adds ]"
+    sleep 1
+    click_tray_icon
+    check "the icon answers a click (status window)" wait_for 10 window_shown "$STATUS_TITLE"
+}
+
+[ $# = 1 ] || { sed -n '2,27p' "$0"; exit 64; }
+fn=sc_${1//-/_}
+declare -F "$fn" >/dev/null || { echo "unknown scenario $1"; exit 64; }
+begin "$1"
+"$fn"
+finish

@@ -1,0 +1,359 @@
+#!/usr/bin/env bash
+# faults.sh: fault scenarios on the lab, each ending with the same three
+# questions: was anything lost (inventory, requests), is the agent still
+# running, and does its status window say what happened.
+#   faults.sh SCENARIO      (environment: see e2e-lib.sh; exit 77 = skipped)
+# Scenarios:
+#   share-missing        the share is gone at a pass and back later: the
+#                        inventory stays local, then is delivered once
+#   setup-missing        CLI_NT.EXE is not on the share: not started, said so
+#   setup-crash          CLI_NT.EXE crashes: failure recorded, no prompt
+#   setup-hang           CLI_NT.EXE hangs past /setuptimeout: killed, said so
+#   setup-reason-kept    the same, then another pass: the status still says
+#                        why (reported bug)
+#   manager-down         the manager is not running: the request waits,
+#                        "request pending" shown, no prompt; the manager
+#                        starts later and the prompt comes
+#   kill-forwarding      the agent killed at each step of forwarding (on-disk
+#                        states of each crash point, then kill -9 at random
+#                        times): no .RAW lost or duplicated
+#   smsini-locked        SMS.INI held open by another process: no setup, the
+#                        error shown; released, the next pass runs setup
+#   share-read-only      the share is mounted read-only (needs root): the
+#                        inventory stays local, then is delivered once
+#   clock-backwards      saved times far in the future (the clock went back,
+#                        played through the state file): bounded, said so
+#   two-agents           two agents of the user start at once: one survives
+set -u
+. "$(dirname "$0")/e2e-lib.sh"
+
+# ---- helpers of the fault scenarios ----
+
+# state.ini key=value, rewritten in place while the agent is stopped.
+state_set() { sed -i "s/^$1=.*\r\$/$1=$2\r/" "$STATE"; }
+state_get() { tr -d '\r' <"$STATE" | sed -n "s/^$1=//p"; }
+
+# Opens the status window (a click on the icon) if it is not open.
+open_status() {
+    window_shown "$STATUS_TITLE" && return 0
+    click_tray_icon
+    wait_for 10 window_shown "$STATUS_TITLE"
+}
+close_status() { click_control "$STATUS_TITLE" 'Close' && wait_for 10 window_gone "$STATUS_TITLE"; }
+# The value the status window shows beside LABEL.
+status_value() { # LABEL
+    window_texts "$STATUS_TITLE" | awk -v l="$1" 'f { print; exit } $0 == l { f = 1 }'
+}
+status_says() { # LABEL REGEX: the window shows a value matching REGEX beside LABEL
+    local v
+    v=$(status_value "$1")
+    note "status: $1 = $v"
+    grep -q -i -E -- "$2" <<<"$v"
+}
+
+# One .RAW with content of its own (the lab's are time stamps: two in the
+# same second would be the same bytes, which the agent rightly merges).
+drop_raw() { # NAME [PADDING-KB]
+    {
+        printf '[Inventory]\r\nMachine Name=LABPC01\r\nSMS Unique ID=LAB00001\r\nFile=%s\r\nNonce=%s\r\n' \
+            "$1" "$RANDOM$RANDOM"
+        [ "${2:-0}" = 0 ] || head -c $(($2 * 1024)) /dev/urandom | od -An -tx1 | head -c $(($2 * 1024))
+    } >"$C/MS/SMS/INVDATA/$1.TMP"
+    mv "$C/MS/SMS/INVDATA/$1.TMP" "$C/MS/SMS/INVDATA/$1.RAW"
+}
+# Each file's bytes exactly once in the box, none left local, no .TMP.
+delivered_once() { # FILE... (copies kept of the local files before they went)
+    local f n sums
+    sums=$(cat "$SHARE"/INVENTRY.BOX/*.RAW 2>/dev/null | wc -c; md5sum "$SHARE"/INVENTRY.BOX/*.RAW 2>/dev/null | cut -d' ' -f1)
+    for f in "$@"; do
+        n=$(grep -c -x "$(md5sum <"$f" | cut -d' ' -f1)" <<<"$sums")
+        [ "$n" = 1 ] || { why_not="$(basename "$f") is in the box $n times"; return 1; }
+    done
+    [ "$(raw_in_invdata)" = 0 ] || { why_not="$(raw_in_invdata) .RAW left in INVDATA"; return 1; }
+    ! ls "$SHARE/INVENTRY.BOX" | grep -qi '\.TMP$' || { why_not="a .TMP is left in the box"; return 1; }
+}
+# The same as a check, saying why not when it fails.
+check_delivered_once() { # SECONDS TEXT FILE...
+    local secs=$1 text=$2
+    shift 2
+    why_not=""
+    if wait_for "$secs" delivered_once "$@"; then ok "$text"; else not_ok "$text: $why_not"; fi
+}
+invdata_empty() { [ "$(raw_in_invdata)" = 0 ]; }
+
+# The agent's unique name for a file in the box (docs/agent.md): the last
+# four characters of the SMS Unique ID and FNV-1a of the bytes, in hex.
+unique_name() { # FILE
+    local h=2166136261 b
+    for b in $(od -An -v -tu1 "$1"); do
+        h=$(((h ^ b) * 16777619 & 0xFFFFFFFF))
+    done
+    printf '0001%08X.RAW' "$h"
+}
+
+# The share retry the agent saved, brought forward to 15 s from now (the
+# agent stopped meanwhile, its state edited, started again): the timer path
+# without waiting the 5 minutes. Sets retry_at.
+retry_soon() {
+    stop_agent
+    check "the agent saved a share retry time" test "$(state_get ShareRetryAt)" -gt "$(date +%s)"
+    retry_at=$(($(date +%s) + 15))
+    state_set ShareRetryAt "$retry_at"
+    start_agent
+    sleep 5
+    check "a restart does not skip the retry wait" test "$(raw_in_invdata)" -gt 0
+}
+
+no_setup_process() { [ -z "$(prefix_pids 'CLI_NT.EXE')" ]; }
+
+# ---- scenarios ----
+
+sc_share_missing() {
+    local keep=$E2E_LAB/keep
+    start_agent && agent_started=1
+    mkdir -p "$keep"
+    mv "$E2E_LAB/site" "$E2E_LAB/site.away"
+    drop_raw INV1 && cp "$C/MS/SMS/INVDATA/INV1.RAW" "$keep/"
+    check "the agent saw the share fail" wait_for 30 grep -q -i 'forward.*fail\|cannot\|unreachable\|share' "$CLIMON_LOG"
+    sleep 3
+    drop_raw INV2 && cp "$C/MS/SMS/INVDATA/INV2.RAW" "$keep/"
+    sleep 3
+    check "both inventory files are kept in INVDATA" test "$(raw_in_invdata)" = 2
+    check "the agent is still running" agent_alive
+    check "the status window opens" open_status
+    check "it says what failed (Last error)" status_says 'Last error' 'share|inventory|forward|path|not found|cannot'
+    shot "$NAME-away"
+    close_status
+    # The share comes back. Its retry is minutes away by design (no
+    # hammering of the server, Q184858), and a restart does not skip it.
+    mv "$E2E_LAB/site.away" "$E2E_LAB/site"
+    retry_soon
+    check_delivered_once 60 "delivered at the retry, each file exactly once" "$keep/INV1.RAW" "$keep/INV2.RAW"
+    check "not before the retry time" test "$(date +%s)" -ge "$retry_at"
+}
+
+sc_setup_missing() {
+    local clv0
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    rm -f "$SHARE/X86.BIN/CLI_NT.EXE"
+    clv0=$(ini "$C/SMS.INI" CopyListVersion)
+    drop_raw INV1
+    check "the inventory was forwarded" wait_for 30 invdata_empty
+    check "the agent could not start Client Setup" wait_for 30 grep -q -i 'cannot start\|did not start' "$CLIMON_LOG"
+    check "SMS.INI keeps its version" smsini_at "$clv0"
+    check "no prompt" window_gone "$PROMPT_TITLE"
+    check "the status window opens" open_status
+    check "it says Client Setup did not start" status_says 'Last error' 'did not start|not found|cannot'
+}
+
+sc_setup_crash() {
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    cp -f "$RECORDER" "$SHARE/X86.BIN/CLI_NT.EXE"
+    stop_agent
+    # The agent passes its environment on to Client Setup.
+    CLIMON_RECORD='C:\setup-ran.txt' CLIMON_RECORD_CRASH=1 start_agent
+    drop_raw INV1
+    check "Client Setup started" wait_for 30 grep -q -s '^ran=.*CLI_NT.EXE' "$C/setup-ran.txt"
+    check "and crashed (no normal end)" bash -c "sleep 2; ! grep -q '^done' '$C/setup-ran.txt'"
+    check "the agent logged the failure" wait_for 30 grep -q -i 'exited with code 3221225477\|failed' "$CLIMON_LOG"
+    check "no prompt" window_gone "$PROMPT_TITLE"
+    check "the status window opens" open_status
+    check "it says Client Setup failed" status_says 'Last error' 'fail|exit|3221225477|c0000005'
+}
+
+# Client Setup that never ends, started by an inventory pass of a running
+# agent with /setuptimeout:5.
+hang_setup() {
+    start_agent /setuptimeout:5 && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    cp -f "$RECORDER" "$SHARE/X86.BIN/CLI_NT.EXE"
+    drop_raw INV1
+    check "Client Setup started" wait_for 30 grep -q -s '^ran=.*CLI_NT.EXE' "$C/setup-ran.txt"
+    hang_started=$SECONDS
+    check "the agent stopped it at the timeout" wait_for 30 grep -q -i 'longer than 5 s' "$CLIMON_LOG"
+    check "about 5 s after it started ($((SECONDS - hang_started)) s)" test $((SECONDS - hang_started)) -le 15
+    check "the hung Client Setup is gone" wait_for 10 no_setup_process
+    check "it never finished on its own" bash -c "! grep -q '^done' '$C/setup-ran.txt'"
+    check "no prompt" window_gone "$PROMPT_TITLE"
+}
+
+sc_setup_hang() {
+    export CLIMON_RECORD='C:\setup-ran.txt' CLIMON_RECORD_SLEEP_MS=120000
+    hang_setup
+    check "the status window opens" open_status
+    check "it says Client Setup timed out" status_says 'Last error' 'timed out|longer than|stopped'
+}
+
+# Reported bug: a pass during the retry wait after a timeout (or a setup
+# that did not start) replaces the reason in the status with "failed
+# (exit -1)". Disabled in CMake until fixed.
+sc_setup_reason_kept() {
+    export CLIMON_RECORD='C:\setup-ran.txt' CLIMON_RECORD_SLEEP_MS=120000
+    hang_setup
+    drop_raw INV2
+    check "the next pass forwarded its inventory" wait_for 30 invdata_empty
+    sleep 2
+    check "the status window opens" open_status
+    check "it still says Client Setup timed out" status_says 'Last error' 'timed out|longer than|stopped'
+}
+
+sc_manager_down() {
+    local log0
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" --service INV32CLI >/dev/null
+    log0=$(lines "$CLIMON_LOG")
+    drop_raw INV1
+    check "Client Setup filed a request" wait_for 60 request_filed
+    sleep 8
+    check "the request waits in CCR.BOX (nobody takes it)" request_filed
+    check "no prompt" window_gone "$PROMPT_TITLE"
+    check "no restart asked" test -z "$(reg 'Reboot Required')"
+    check "the status window opens" open_status
+    check "it shows the request pending" status_says 'Request pending since' '[0-9]'
+    shot "$NAME-pending"
+    close_status
+    # The manager starts: the request is taken, then the prompt comes.
+    start_ccm
+    check "the manager took the request" wait_for 60 no_request
+    check "then the prompt came" wait_for 60 window_shown "$PROMPT_TITLE"
+}
+
+sc_kill_forwarding() {
+    local keep=$E2E_LAB/keep f stem i round
+    mkdir -p "$keep"
+    # 1. The disk as each crash point leaves it, one file per point:
+    #    CRASH1 killed while copying (a partial .TMP in the box),
+    #    CRASH2 killed before the rename (a whole .TMP),
+    #    CRASH3 killed before the local delete (the .RAW already in the box).
+    for f in CRASH1 CRASH2 CRASH3; do drop_raw "$f"; cp "$C/MS/SMS/INVDATA/$f.RAW" "$keep/"; done
+    stem=$(unique_name "$keep/CRASH1.RAW"); head -c 20 "$keep/CRASH1.RAW" >"$SHARE/INVENTRY.BOX/${stem%.RAW}.TMP"
+    stem=$(unique_name "$keep/CRASH2.RAW"); cp "$keep/CRASH2.RAW" "$SHARE/INVENTRY.BOX/${stem%.RAW}.TMP"
+    stem=$(unique_name "$keep/CRASH3.RAW"); cp "$keep/CRASH3.RAW" "$SHARE/INVENTRY.BOX/$stem"
+    start_agent && agent_started=1
+    check_delivered_once 60 "after each crash point: every file delivered exactly once" \
+        "$keep/CRASH1.RAW" "$keep/CRASH2.RAW" "$keep/CRASH3.RAW"
+    # 2. kill -9 (no chance to clean up) in the middle of forwarding: each
+    #    round drops 12 files of 4 MB, starts the agent, watches its log
+    #    closely (20 ms) for the first "forwarded" line and kills it 0 to
+    #    90 ms later. Five rounds.
+    stop_agent
+    local n=0 fwd
+    for round in 1 2 3 4 5; do
+        for i in $(seq 1 12); do n=$((n + 1)); drop_raw "K$n" 4096; cp "$C/MS/SMS/INVDATA/K$n.RAW" "$keep/"; done
+        fwd=$(grep -c 'forwarded C' "$CLIMON_LOG")
+        wine 'C:\MS\SMS\BIN\CLIMON.EXE' '/smsini:C:\SMS.INI' '/restart-hook:C:\hook.txt' \
+            '/statedir:C:\climon-state' >/dev/null 2>&1 &
+        agent_pid=$!
+        for _ in $(seq 1 1500); do
+            [ "$(grep -c 'forwarded C' "$CLIMON_LOG")" -gt "$fwd" ] && break
+            sleep 0.02
+        done
+        sleep "0.0$((RANDOM % 10))"
+        kill -9 "$agent_pid" 2>/dev/null
+        wait "$agent_pid" 2>/dev/null
+        note "round $round: killed mid-forwarding; $(raw_in_invdata) left in INVDATA, $(raw_in_box) in the box, $(ls "$SHARE/INVENTRY.BOX" | grep -ci '\.TMP$') .TMP"
+    done
+    agent_pid=""
+    start_agent
+    check_delivered_once 120 "after five kills: all $((n + 3)) files delivered exactly once" "$keep"/*.RAW
+}
+
+sc_smsini_locked() {
+    local clv
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" >/dev/null
+    clv=$(ini "$SHARE/CL_NT.TXT" CopyListVersion)
+    wine "$HOLDFILE" 'C:\SMS.INI' 600 >"$E2E_LAB/hold.out" 2>&1 &
+    hold_pid=$!
+    wait_for 15 grep -q held "$E2E_LAB/hold.out" || not_ok "could not hold SMS.INI open"
+    drop_raw INV1
+    check "the inventory was forwarded anyway" wait_for 30 invdata_empty
+    check "the agent could not read SMS.INI" wait_for 30 grep -q -i 'SMS.INI.*\(cannot\|could not\|unreadable\|sharing\|in use\)' "$CLIMON_LOG"
+    sleep 2
+    check "Client Setup did not run" bash -c "! grep -q 'started Client Setup' '$CLIMON_LOG'"
+    check "no prompt" window_gone "$PROMPT_TITLE"
+    check "the status window opens" open_status
+    check "it says SMS.INI could not be read" status_says 'Last error' 'SMS.INI|local|unknown|read'
+    shot "$NAME-locked"
+    close_status
+    kill "$hold_pid"; wait "$hold_pid" 2>/dev/null; hold_pid=""
+    sleep 2
+    drop_raw INV2
+    check "released: the next pass ran Client Setup" wait_for 60 smsini_at "$clv"
+}
+
+sc_share_read_only() {
+    local keep=$E2E_LAB/keep
+    [ "$(id -u)" = 0 ] || { echo "# not root: cannot mount the share read-only: skipped"; exit $SKIP; }
+    mkdir -p "$keep"
+    start_agent && agent_started=1
+    mount --bind "$SHARE" "$SHARE" && mount -o remount,ro,bind "$SHARE" ||
+        { echo "# mount refused here: skipped"; stop_all; exit $SKIP; }
+    RO_MOUNT=$SHARE
+    drop_raw INV1 && cp "$C/MS/SMS/INVDATA/INV1.RAW" "$keep/"
+    check "the agent saw the forward fail" wait_for 30 grep -q -i 'cannot\|could not\|fail\|write.protect\|read-only' "$CLIMON_LOG"
+    sleep 3
+    check "the inventory is kept in INVDATA" test "$(raw_in_invdata)" = 1
+    check "nothing half-written in the box" bash -c "! ls '$SHARE/INVENTRY.BOX' | grep -qi '\.TMP\$'"
+    check "the agent is still running" agent_alive
+    check "the status window opens" open_status
+    check "it says the forward failed" status_says 'Last error' 'share|inventory|forward|protect|read|cannot|denied'
+    shot "$NAME-ro"
+    close_status
+    umount "$SHARE"; RO_MOUNT=""
+    retry_soon
+    check_delivered_once 60 "writable again: delivered at the retry, exactly once" "$keep/INV1.RAW"
+}
+
+sc_clock_backwards() {
+    local far now
+    start_ccm
+    start_agent && agent_started=1
+    "$LABCMD" publish "$E2E_LAB" --service INV32CLI >/dev/null
+    drop_raw INV1
+    check "the restart prompt came" wait_for 90 window_shown "$PROMPT_TITLE"
+    check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
+    check "the dialog is gone" wait_for 10 window_gone "$PROMPT_TITLE"
+    stop_agent
+    # The clock went back 400 days: every saved time now lies far ahead.
+    now=$(date +%s) far=$(($(date +%s) + 400 * 86400))
+    for k in DeferredUntil PendingSince ShareRetryAt SetupRetryAt LastPass LastCheck; do state_set "$k" "$far"; done
+    start_agent
+    check "the agent noticed the times ahead" wait_for 20 grep -q 'clock set backwards' "$CLIMON_LOG"
+    sleep 2
+    check "the reminder is bounded (DeferredUntil within 37 h, not 400 days)" \
+        test "$(state_get DeferredUntil)" -le $((now + 37 * 3600))
+    check "the share retry is bounded (within 5 h)" test "$(state_get ShareRetryAt)" -le $((now + 5 * 3600))
+    check "the setup retry is bounded (within 25 h)" test "$(state_get SetupRetryAt)" -le $((now + 25 * 3600))
+    check "the status window opens" open_status
+    check "it shows a reminder within two days" status_says 'Next reminder' \
+        "$(date +%m/%d/%Y | sed 's/^0//; s/\/0/\//')|$(date -d tomorrow +%m/%d/%Y | sed 's/^0//; s/\/0/\//')|$(date -d '+2 days' +%m/%d/%Y | sed 's/^0//; s/\/0/\//')"
+}
+
+sc_two_agents() {
+    local a b alive=0 p
+    wine 'C:\MS\SMS\BIN\CLIMON.EXE' '/smsini:C:\SMS.INI' '/statedir:C:\climon-state' >/dev/null 2>&1 &
+    a=$!
+    wine 'C:\MS\SMS\BIN\CLIMON.EXE' '/smsini:C:\SMS.INI' '/statedir:C:\climon-state' >/dev/null 2>&1 &
+    b=$!
+    check "an agent came up" wait_for 30 grep -q 'notification icon added' "$CLIMON_LOG"
+    sleep 8
+    for p in $a $b; do kill -0 "$p" 2>/dev/null && { alive=$((alive + 1)); agent_pid=$p; }; done
+    check "one of the two processes survives ($alive running)" test "$alive" = 1
+    check "one agent window" test "$(agent_windows)" = 1
+    check "one notification icon added" test "$(grep -c 'notification icon added' "$CLIMON_LOG")" = 1
+    agent_started=1
+    drop_raw INV1
+    check "the survivor works (inventory forwarded)" wait_for 30 invdata_empty
+}
+
+[ $# = 1 ] || { sed -n '2,30p' "$0"; exit 64; }
+fn=sc_${1//-/_}
+declare -F "$fn" >/dev/null || { echo "unknown scenario $1"; exit 64; }
+RO_MOUNT=""
+begin "$1"
+trap '[ -n "$RO_MOUNT" ] && umount "$RO_MOUNT"; stop_all' EXIT
+"$fn"
+finish
