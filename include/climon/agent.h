@@ -87,6 +87,7 @@ typedef struct agent_config {
     bool prompts_enabled;         /* admin policy; false: status only */
     uint32_t deadline_s;          /* 0 none; else deferrals end this long after the change */
     uint32_t quiet_after_logon_s; /* no prompt this soon after logon (0) */
+    unsigned deferral_choices;    /* AGENT_CHOICE_* the admin allows (all three) */
 } agent_config;
 
 void agent_config_default(agent_config *cfg);

@@ -376,6 +376,9 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         cfg->core.prompts_enabled = d != 0;
     if (config_policy_dword(L"DeadlineHours", &d) && d <= 24u * 365u)
         cfg->core.deadline_s = d * 3600u;
+    /* A mask of AGENT_CHOICE_* (1: in 1 hour, 2: in 4 hours, 4: tomorrow). */
+    if (config_policy_dword(L"DeferralChoices", &d) && d <= 7u)
+        cfg->core.deferral_choices = d;
     if (config_policy_dword(L"QuietAfterLogonMinutes", &d) && d <= 24u * 60u)
         cfg->core.quiet_after_logon_s = d * 60u;
 

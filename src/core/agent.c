@@ -79,6 +79,7 @@ void agent_config_default(agent_config *cfg)
     cfg->prompts_enabled = true;
     cfg->deadline_s = 0;
     cfg->quiet_after_logon_s = 0;
+    cfg->deferral_choices = AGENT_CHOICE_1H | AGENT_CHOICE_4H | AGENT_CHOICE_TOMORROW;
 }
 
 void agent_state_init(agent_state *st)
@@ -346,7 +347,9 @@ static unsigned prompt_choices(const step *s)
         c |= AGENT_CHOICE_4H;
     if (dl == 0 || tomorrow_nine(s) < dl)
         c |= AGENT_CHOICE_TOMORROW;
-    return c;
+    /* Admin policy may narrow the choices; none left means the dialog
+     * offers the action and the 1-hour reminder, as past a deadline. */
+    return c & s->cfg->deferral_choices;
 }
 
 static void prompt(step *s, const char *why)

@@ -610,6 +610,14 @@ static void test_agent_local_version_shown_is_the_one_setup_wrote(void **state)
     assert_int_equal(st.last_result, CLV_SAME);
 }
 
+static void test_agent_admin_policy_narrows_the_deferral_choices(void **state)
+{
+    (void)state;
+    cfg.deferral_choices = AGENT_CHOICE_1H;
+    restart_reported(T0, 7);
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->choices, AGENT_CHOICE_1H);
+}
+
 static void test_agent_later_pass_in_backoff_keeps_why_setup_failed(void **state)
 {
     (void)state;
@@ -1255,6 +1263,7 @@ int main(void)
         T(test_agent_setup_timeout_and_not_started_are_failures),
         T(test_agent_later_pass_in_backoff_keeps_why_setup_failed),
         T(test_agent_local_version_shown_is_the_one_setup_wrote),
+        T(test_agent_admin_policy_narrows_the_deferral_choices),
         T(test_agent_failed_setup_waits_for_its_backoff),
         T(test_agent_setup_backoff_doubles_and_caps),
         T(test_agent_check_now_bypasses_setup_wait_not_cap),

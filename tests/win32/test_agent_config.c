@@ -137,6 +137,7 @@ static void test_config_policy_numbers_reach_the_core(void **state)
     set_policy_dword(L"QuietAfterLogonMinutes", 15);
     set_policy_dword(L"SetupTimeoutSeconds", 120);
     set_policy_dword(L"LogMaxKB", 256);
+    set_policy_dword(L"DeferralChoices", 3);
     set_policy_sz(L"SetupCommand", L"\"C:\\Tools\\setup.exe\" /x");
     cfg = load(NULL);
     assert_false(cfg->core.prompts_enabled);
@@ -144,11 +145,14 @@ static void test_config_policy_numbers_reach_the_core(void **state)
     assert_int_equal(cfg->core.quiet_after_logon_s, 15 * 60);
     assert_int_equal(cfg->setup_timeout_s, 120);
     assert_int_equal(cfg->log_max_kb, 256);
+    assert_int_equal(cfg->core.deferral_choices, AGENT_CHOICE_1H | AGENT_CHOICE_4H);
     assert_true(wcscmp(cfg->setup_cmd, L"\"C:\\Tools\\setup.exe\" /x") == 0);
     /* Out of range: ignored, the default stays. */
     set_policy_dword(L"SetupTimeoutSeconds", 0);
+    set_policy_dword(L"DeferralChoices", 8);
     cfg = load(NULL);
     assert_int_equal(cfg->setup_timeout_s, 600);
+    assert_int_equal(cfg->core.deferral_choices, AGENT_CHOICE_1H | AGENT_CHOICE_4H | AGENT_CHOICE_TOMORROW);
     clear_policy();
 }
 
