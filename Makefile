@@ -61,3 +61,11 @@ clean:
 msi: setup
 	@cmake --preset mingw >/dev/null && cmake --build build/mingw -j$(JOBS)
 	@installer/build-msi
+
+# Benchmarks (issue 6): every figure of docs/performance.md, results in
+# build/bench/results.json; QUICK=1 for a short run (bench/run-all says what).
+.PHONY: bench
+bench: setup
+	@cmake --preset mingw >/dev/null && cmake --build build/mingw -j$(JOBS)
+	@cmake --preset native >/dev/null && cmake --build build/native -j$(JOBS)
+	@QUICK=$(QUICK) bench/run-all

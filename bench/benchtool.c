@@ -12,6 +12,11 @@
  *                        the rename); waits for the stand-in Client Setup to
  *                        signal its start, reads the time it recorded, then
  *                        waits in CLIMON.LOG for the end of the pass.
+ *                        Options: --passes=N --gap=MS (after each pass)
+ *                        --out=FILE --first=N (numbers the .RAW files)
+ *                        --event=none (the real Client Setup signals nothing:
+ *                        only the log's times) --publish=0 (no new version:
+ *                        the pass ends "up to date", no Client Setup).
  *   benchtool checkpasses the same, the pass started as the tray menu's
  *                        "Check now" does (WM_COMMAND IDM_CHECK_NOW posted to
  *                        the agent's window) instead of a .RAW.
@@ -28,6 +33,12 @@
  *                        installed, one a version behind) and a queued .CCR
  *                        written with the core's ccr_write.
  *   benchtool rmclients  removes the registry tree mkclients made.
+ *   benchtool threads    figure 4's control: --n short-lived threads, each
+ *                        posting one message to a window (as the agent's job
+ *                        threads do; --post=0: no message; --spawn=EXE: each
+ *                        thread also runs EXE and waits, as the setup job does), one after the
+ *                        other; prints this process's RssAnon before and after
+ *                        (Linux's /proc/self/status through Wine's Z: drive).
  *
  * Every pass writes one tab-separated line to the --out file; the bash
  * scripts in bench/ turn those into the figures. Nothing here decides a
@@ -669,6 +680,91 @@ static int cmd_mem(int argc, wchar_t **argv)
     return 0;
 }
 
+/* ---- figure 4's control: Wine's cost of a short-lived thread ---- */
+
+/* RssAnon of this process in KB, from Linux's /proc through Wine's Z: drive. */
+static long self_rss_anon_kb(void)
+{
+    /* /proc files have no size: read until the end. */
+    HANDLE h = CreateFileW(L"Z:\\proc\\self\\status", GENERIC_READ, FILE_SHARE_READ, NULL,
+                           OPEN_EXISTING, 0, NULL);
+    char buf[8192], *p;
+    DWORD got = 0, total = 0;
+    if (h == INVALID_HANDLE_VALUE)
+        return -1;
+    while (total < sizeof buf - 1 && ReadFile(h, buf + total, sizeof buf - 1 - total, &got, NULL) &&
+           got > 0)
+        total += got;
+    CloseHandle(h);
+    buf[total] = 0;
+    p = strstr(buf, "RssAnon:");
+    return p ? strtol(p + 8, NULL, 10) : -1;
+}
+
+static const wchar_t *g_spawn; /* --spawn: a program each thread runs and waits for */
+
+static DWORD WINAPI post_thread(LPVOID param)
+{
+    HWND hwnd = param;
+    if (g_spawn && g_spawn[0]) {
+        STARTUPINFOW si;
+        PROCESS_INFORMATION pi;
+        wchar_t line[1100];
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        _snwprintf(line, 1100, L"\"%ls\"", g_spawn);
+        line[1099] = 0;
+        if (CreateProcessW(g_spawn, line, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
+            WaitForSingleObject(pi.hProcess, INFINITE);
+            CloseHandle(pi.hThread);
+            CloseHandle(pi.hProcess);
+        }
+    }
+    if (hwnd)
+        PostMessageW(hwnd, WM_APP, 0, 0);
+    return 0;
+}
+
+/* As the agent does for each job: a thread that posts one message to the
+ * main thread's window and ends, N times; RSS before and after. */
+static int cmd_threads(int argc, wchar_t **argv)
+{
+    unsigned n = opt_u(argc, argv, L"n", L"4000");
+    BOOL post = opt_u(argc, argv, L"post", L"1") != 0;
+    unsigned warm = opt_u(argc, argv, L"warmup", L"100");
+    WNDCLASSW wc;
+    HWND hwnd;
+    MSG m;
+    long before = -1, after;
+
+    memset(&wc, 0, sizeof wc);
+    wc.lpfnWndProc = DefWindowProcW;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"ClimonBenchThreads";
+    RegisterClassW(&wc);
+    hwnd = CreateWindowExW(0, wc.lpszClassName, L"", WS_OVERLAPPEDWINDOW, 0, 0, 10, 10, NULL, NULL,
+                           wc.hInstance, NULL);
+    /* Warm up, so one-time allocations are not counted. */
+    g_spawn = opt(argc, argv, L"spawn", L"");
+    for (unsigned i = 0; i < warm + n; i++) {
+        HANDLE t;
+        if (i == warm)
+            before = self_rss_anon_kb();
+        t = CreateThread(NULL, 0, post_thread, post ? hwnd : NULL, 0, NULL);
+        if (!t)
+            die("CreateThread failed (%lu)", GetLastError());
+        WaitForSingleObject(t, INFINITE);
+        CloseHandle(t);
+        while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE))
+            DispatchMessageW(&m);
+    }
+    after = self_rss_anon_kb();
+    printf("threads=%u post=%d spawn=%d rss_anon_before_kb=%ld rss_anon_after_kb=%ld\n", n,
+           post ? 1 : 0, g_spawn[0] ? 1 : 0, before, after);
+    DestroyWindow(hwnd);
+    return 0;
+}
+
 /* ---- figure 6: many clients of one site ---- */
 
 static void mkdir_p(const wchar_t *dir)
@@ -805,7 +901,7 @@ static int cmd_rmclients(int argc, wchar_t **argv)
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 2)
-        die("usage: benchtool rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients ...");
+        die("usage: benchtool rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads ...");
     if (wcscmp(argv[1], L"rawpasses") == 0)
         return cmd_passes(argc, argv, FALSE);
     if (wcscmp(argv[1], L"checkpasses") == 0)
@@ -818,6 +914,8 @@ int wmain(int argc, wchar_t **argv)
         return cmd_mkclients(argc, argv);
     if (wcscmp(argv[1], L"rmclients") == 0)
         return cmd_rmclients(argc, argv);
+    if (wcscmp(argv[1], L"threads") == 0)
+        return cmd_threads(argc, argv);
     die("unknown verb %ls", argv[1]);
     return 2;
 }

@@ -65,7 +65,18 @@ stat_mean() { awk '{ s += $1; n++ } END { if (n) printf "%.1f\n", s / n; else pr
 stat_max() { sort -g | tail -1; }
 stat_count() { wc -l | tr -d ' '; }
 
-winpath() { printf '%s' "C:\\bench\\$1"; }
+# Client Setup's own run times (ms), one per run, from CLISETUP.LOG after
+# line FROM: "Client Setup <version> for ..." to "Client Setup exits with".
+setup_own_times() { # FROM
+    local log=$C/MS/SMS/LOGS/CLISETUP.LOG
+    [ -f "$log" ] || return 0
+    tail -n +$(($1 + 1)) "$log" | awk '
+        { if (!match($0, /<time="[0-9:.]+/)) next
+          split(substr($0, RSTART + 7, RLENGTH - 7), t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3] }
+        /LOG\[Client Setup [^ ]+ for / { a = s; open = 1 }
+        /LOG\[Client Setup exits with/ && open { printf "%.0f\n", (s - a) * 1000; open = 0 }'
+}
+setup_log_lines() { [ -f "$C/MS/SMS/LOGS/CLISETUP.LOG" ] && wc -l <"$C/MS/SMS/LOGS/CLISETUP.LOG" || echo 0; }
 
 # ---- building the bench helpers ----
 
@@ -191,7 +202,7 @@ agent_stop() {
     [ -n "$p" ] && [ -d "/proc/$p" ] || { rm -f "$RUN/agent.pid"; return 0; }
     wineq "$AGENT_WIN" /quit >/dev/null 2>&1 || true
     for i in $(seq 100); do [ -d "/proc/$p" ] || break; sleep 0.1; done
-    [ -d "/proc/$p" ] && kill "$p" 2>/dev/null
+    if [ -d "/proc/$p" ]; then kill "$p" 2>/dev/null || true; fi
     rm -f "$RUN/agent.pid" "$RUN/agent.winpid"
 }
 
@@ -213,15 +224,14 @@ env_up() {
 
 env_down() {
     local f p
-    agent_stop
-    for f in desktop xvfb agent-launcher; do
-        p=$(cat "$RUN/$f.pid" 2>/dev/null) || continue
-        [ "$f" = xvfb ] && { timeout 30 wineserver -k 2>/dev/null; }
-        kill "$p" 2>/dev/null
+    agent_stop || true
+    for f in agent-launcher desktop; do
+        p=$(cat "$RUN/$f.pid" 2>/dev/null) && kill "$p" 2>/dev/null || true
         rm -f "$RUN/$f.pid"
     done
-    wineserver -k 2>/dev/null || true
-    rm -f "$RUN/display" "$RUN/lab.ready"
+    timeout 30 wineserver -k 2>/dev/null || true
+    p=$(cat "$RUN/xvfb.pid" 2>/dev/null) && kill "$p" 2>/dev/null || true
+    rm -f "$RUN/xvfb.pid" "$RUN/display" "$RUN/lab.ready"
 }
 
 # A figure script run on its own brings the lab up and takes it down again;
