@@ -25,9 +25,12 @@
  *                        order), waits for the agent's "prompting for a
  *                        restart (change N" log line and takes its time; then
  *                        clears the flag and waits for "the site cleared it".
- *   benchtool mem PID    figure 4: private bytes, working set and handle count
- *                        of a process (GetProcessMemoryInfo,
- *                        GetProcessHandleCount), as key=value lines.
+ *   benchtool mem PID    figure 4: memory and handles of a process, as
+ *                        key=value lines: GetProcessMemoryInfo, committed
+ *                        private memory from a VirtualQueryEx walk, and the
+ *                        process's entries in the system handle table (Wine
+ *                        answers PrivateUsage and GetProcessHandleCount with 0
+ *                        for another process).
  *   benchtool mkclients  figure 6: N simulated clients of a site share, each
  *                        with its SMS.INI, site record, registry key (services
  *                        installed, one a version behind) and a queued .CCR
@@ -36,9 +39,18 @@
  *   benchtool threads    figure 4's control: --n short-lived threads, each
  *                        posting one message to a window (as the agent's job
  *                        threads do; --post=0: no message; --spawn=EXE: each
- *                        thread also runs EXE and waits, as the setup job does), one after the
- *                        other; prints this process's RssAnon before and after
- *                        (Linux's /proc/self/status through Wine's Z: drive).
+ *                        thread also runs EXE and waits, as the setup job
+ *                        does; --copy=DIR: each copies a file as forward.c
+ *                        does), one after the other; prints this process's
+ *                        RssAnon before and after (Linux's /proc/self/status
+ *                        through Wine's Z: drive).
+ *   benchtool dirwatch   the same for a directory change notification re-armed
+ *                        after each change, as dirwatch.c does (--dir, --n);
+ *                        --rearm=2: also re-arm once more after the burst with
+ *                        no change in between, as dirwatch.c's settle loop does;
+ *                        --findonly=1: only FindFirstFileW("<dir>\\*.RAW") in a
+ *                        folder with none, as forward_any does on each wake-up
+ *                        (--findonly=2: with one .RAW in it, read to the end).
  *
  * Every pass writes one tab-separated line to the --out file; the bash
  * scripts in bench/ turn those into the figures. Nothing here decides a
@@ -138,8 +150,9 @@ static void u8(const wchar_t *w, char *out, size_t cap)
 
 static BOOL read_all(const wchar_t *path, char **data, DWORD *len)
 {
-    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                           NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE h =
+        CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, 0, NULL);
     LARGE_INTEGER sz;
     DWORD got = 0;
     if (h == INVALID_HANDLE_VALUE)
@@ -161,7 +174,8 @@ static BOOL read_all(const wchar_t *path, char **data, DWORD *len)
 
 static BOOL write_file(const wchar_t *path, const void *data, DWORD len)
 {
-    HANDLE h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    HANDLE h =
+        CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     DWORD put = 0;
     BOOL ok;
     if (h == INVALID_HANDLE_VALUE)
@@ -382,7 +396,8 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
         wchar_t tmp[1100], raw[1100];
         char body[256], line[LINE_MAX_BYTES], want_exit[96], *rec = NULL;
         LONGLONG q0, qs = 0;
-        ULONGLONG f0, fs = 0, f_fwd = 0, f_started = 0, f_exited = 0, f_end = 0;
+        ULONGLONG f0, fs = 0, f_fwd = 0, f_started = 0, f_exited = 0, f_end = 0, f_fwded = 0,
+                      f_decided = 0;
         DWORD rlen = 0;
         int blen;
         BOOL got_exit = FALSE;
@@ -431,11 +446,15 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
          * answer to the report. Times on the way are the breakdown. */
         if (publish)
             snprintf(want_exit, sizeof want_exit, "Client Setup for version %lu: exit", v);
-        else
-            snprintf(want_exit, sizeof want_exit, "server %lu: up to date", v);
+        else /* "local X, server V: up to date" or "...: Client Setup already ran ..." */
+            snprintf(want_exit, sizeof want_exit, "server %lu: ", v);
         while (logtail_next(&lt, line, sizeof line, timeout)) {
             if (!f_fwd && strstr(line, "forwarding inventory files"))
                 f_fwd = cmtrace_ft(line);
+            else if (!f_fwded && strstr(line, "inventory file(s): reading CopyListVersions"))
+                f_fwded = cmtrace_ft(line);
+            else if (!f_decided && strstr(line, "differ: running Client Setup"))
+                f_decided = cmtrace_ft(line);
             else if (!f_started && strstr(line, "started Client Setup (process"))
                 f_started = cmtrace_ft(line);
             else if (!f_exited && strstr(line, "Client Setup exited with code"))
@@ -455,11 +474,13 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
             fprintf(stderr, "benchtool: pass %u: no end of pass in the log\n", first + i);
             failures++;
         }
-        /* pass version t0_unix lat_qpc_ms lat_ft_ms t0->forward t0->started t0->exited t0->end */
-        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\n", first + i, v,
-                ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
+        /* pass version t0_unix lat_qpc_ms lat_ft_ms t0->forward t0->started t0->exited t0->end
+         * t0->forwarded t0->setup-decided (times from the log are to the ms) */
+        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", first + i,
+                v, ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
                 f_fwd ? ft_ms(f0, f_fwd) : -1.0, f_started ? ft_ms(f0, f_started) : -1.0,
-                f_exited ? ft_ms(f0, f_exited) : -1.0, f_end ? ft_ms(f0, f_end) : -1.0);
+                f_exited ? ft_ms(f0, f_exited) : -1.0, f_end ? ft_ms(f0, f_end) : -1.0,
+                f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0);
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -475,7 +496,8 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
 static DWORD reg_dword(HKEY k, const wchar_t *name, DWORD def)
 {
     DWORD v = 0, sz = sizeof v, type = 0;
-    if (RegQueryValueExW(k, name, NULL, &type, (BYTE *)&v, &sz) != ERROR_SUCCESS || type != REG_DWORD)
+    if (RegQueryValueExW(k, name, NULL, &type, (BYTE *)&v, &sz) != ERROR_SUCCESS ||
+        type != REG_DWORD)
         return def;
     return v;
 }
@@ -701,6 +723,44 @@ static long self_rss_anon_kb(void)
     return p ? strtol(p + 8, NULL, 10) : -1;
 }
 
+static const wchar_t
+    *g_copydir; /* --copy: a folder each thread copies a file in, as forward.c does */
+
+static void copy_like_forward(const wchar_t *dir, unsigned i)
+{
+    wchar_t src[1100], tmp[1100], dst[1100], pat[1100];
+    char buf[4096];
+    DWORD got = 0, put = 0;
+    HANDLE in, out, find;
+    WIN32_FIND_DATAW fd;
+    int n;
+
+    _snwprintf(src, 1100, L"%ls\\S%06u.RAW", dir, i);
+    _snwprintf(tmp, 1100, L"%ls\\BOX\\D%06u.TMP", dir, i);
+    _snwprintf(dst, 1100, L"%ls\\BOX\\D%06u.RAW", dir, i);
+    _snwprintf(pat, 1100, L"%ls\\*.RAW", dir);
+    n = snprintf(buf, sizeof buf, "[Inventory]\r\nFile=%u\r\n", i);
+    write_file(src, buf, (DWORD)n);
+    find = FindFirstFileW(pat, &fd);
+    if (find != INVALID_HANDLE_VALUE)
+        FindClose(find);
+    in = CreateFileW(src, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                     FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (in == INVALID_HANDLE_VALUE)
+        return;
+    ReadFile(in, buf, sizeof buf, &got, NULL);
+    out = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (out != INVALID_HANDLE_VALUE) {
+        WriteFile(out, buf, got, &put, NULL);
+        FlushFileBuffers(out);
+        CloseHandle(out);
+        MoveFileExW(tmp, dst, MOVEFILE_WRITE_THROUGH);
+    }
+    CloseHandle(in);
+    DeleteFileW(src);
+    DeleteFileW(dst);
+}
+
 static const wchar_t *g_spawn; /* --spawn: a program each thread runs and waits for */
 
 static DWORD WINAPI post_thread(LPVOID param)
@@ -714,12 +774,15 @@ static DWORD WINAPI post_thread(LPVOID param)
         si.cb = sizeof si;
         _snwprintf(line, 1100, L"\"%ls\"", g_spawn);
         line[1099] = 0;
-        if (CreateProcessW(g_spawn, line, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi)) {
+        if (CreateProcessW(g_spawn, line, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si,
+                           &pi)) {
             WaitForSingleObject(pi.hProcess, INFINITE);
             CloseHandle(pi.hThread);
             CloseHandle(pi.hProcess);
         }
     }
+    if (g_copydir && g_copydir[0])
+        copy_like_forward(g_copydir, (unsigned)GetCurrentThreadId());
     if (hwnd)
         PostMessageW(hwnd, WM_APP, 0, 0);
     return 0;
@@ -746,6 +809,14 @@ static int cmd_threads(int argc, wchar_t **argv)
                            wc.hInstance, NULL);
     /* Warm up, so one-time allocations are not counted. */
     g_spawn = opt(argc, argv, L"spawn", L"");
+    g_copydir = opt(argc, argv, L"copy", L"");
+    if (g_copydir[0]) {
+        wchar_t box[1100];
+        CreateDirectoryW(g_copydir, NULL);
+        _snwprintf(box, 1100, L"%ls\\BOX", g_copydir);
+        box[1099] = 0;
+        CreateDirectoryW(box, NULL);
+    }
     for (unsigned i = 0; i < warm + n; i++) {
         HANDLE t;
         if (i == warm)
@@ -759,9 +830,79 @@ static int cmd_threads(int argc, wchar_t **argv)
             DispatchMessageW(&m);
     }
     after = self_rss_anon_kb();
-    printf("threads=%u post=%d spawn=%d rss_anon_before_kb=%ld rss_anon_after_kb=%ld\n", n,
-           post ? 1 : 0, g_spawn[0] ? 1 : 0, before, after);
+    printf("threads=%u post=%d spawn=%d copy=%d rss_anon_before_kb=%ld rss_anon_after_kb=%ld\n", n,
+           post ? 1 : 0, g_spawn[0] ? 1 : 0, g_copydir[0] ? 1 : 0, before, after);
     DestroyWindow(hwnd);
+    return 0;
+}
+
+/* Figure 4's second control: the directory watch the agent keeps on
+ * INVDATA (dirwatch.c), alone: --n times a file is created, renamed and
+ * deleted in --dir while a change notification is re-armed after each
+ * signal (FindFirstChangeNotificationW / FindNextChangeNotification, the
+ * same filter as the agent). RSS before and after. */
+static int cmd_dirwatch(int argc, wchar_t **argv)
+{
+    const wchar_t *dir = opt(argc, argv, L"dir", NULL);
+    unsigned n = opt_u(argc, argv, L"n", L"1000");
+    unsigned warm = opt_u(argc, argv, L"warmup", L"50");
+    unsigned find_only = opt_u(argc, argv, L"findonly", L"0");
+    unsigned rearm = opt_u(argc, argv, L"rearm", L"1");
+    wchar_t a[1100], b[1100];
+    unsigned signals = 0;
+    long before = -1, after;
+    HANDLE h, waits[2];
+
+    CreateDirectoryW(dir, NULL);
+    if (find_only > 1) { /* --findonly=2: the folder holds one .RAW */
+        wchar_t one[1100];
+        _snwprintf(one, 1100, L"%ls\\ONE.RAW", dir);
+        one[1099] = 0;
+        write_file(one, "x", 1);
+    }
+    h = FindFirstChangeNotificationW(dir, FALSE,
+                                     FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_LAST_WRITE |
+                                         FILE_NOTIFY_CHANGE_SIZE);
+    if (h == INVALID_HANDLE_VALUE)
+        die("cannot watch %ls (%lu)", dir, GetLastError());
+    /* As dirwatch.c: a stop event and the notification, waited on together. */
+    waits[0] = CreateEventW(NULL, TRUE, FALSE, NULL);
+    waits[1] = h;
+    _snwprintf(a, 1100, L"%ls\\W.TMP", dir);
+    _snwprintf(b, 1100, find_only ? L"%ls\\*.RAW" : L"%ls\\W.RAW", dir);
+    a[1099] = b[1099] = 0;
+    for (unsigned i = 0; i < warm + n; i++) {
+        if (i == warm)
+            before = self_rss_anon_kb();
+        if (find_only) {
+            /* What the agent does on each wake-up (forward_any): look for
+             * *.RAW, here in a folder that has none. */
+            WIN32_FIND_DATAW fd;
+            HANDLE f = FindFirstFileW(b, &fd);
+            if (f != INVALID_HANDLE_VALUE) {
+                while (FindNextFileW(f, &fd))
+                    ;
+                FindClose(f);
+            }
+            continue;
+        }
+        if (!write_file(a, "x", 1) || !MoveFileW(a, b) || !DeleteFileW(b))
+            die("file operations in %ls failed (%lu)", dir, GetLastError());
+        /* Take every signal the burst gave, re-arming each time. */
+        while (WaitForMultipleObjects(2, waits, FALSE, 20) == WAIT_OBJECT_0 + 1) {
+            signals++;
+            if (!FindNextChangeNotification(h))
+                die("FindNextChangeNotification failed (%lu)", GetLastError());
+        }
+        /* dirwatch.c re-arms once more after its settle wait timed out,
+         * with no change in between (--rearm=2 does the same). */
+        if (rearm > 1 && !FindNextChangeNotification(h))
+            die("FindNextChangeNotification failed (%lu)", GetLastError());
+    }
+    after = self_rss_anon_kb();
+    FindCloseChangeNotification(h);
+    printf("iterations=%u signals=%u rss_anon_before_kb=%ld rss_anon_after_kb=%ld\n", n, signals,
+           before, after);
     return 0;
 }
 
@@ -841,8 +982,8 @@ static int cmd_mkclients(int argc, wchar_t **argv)
         /* Its registry: every service installed, one of them a version behind. */
         _snwprintf(path, 1100, L"%ls\\%hs\\Components", regbase, id);
         path[1099] = 0;
-        if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY,
-                            NULL, &base, NULL) != ERROR_SUCCESS)
+        if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL,
+                            &base, NULL) != ERROR_SUCCESS)
             die("cannot create HKLM\\%ls", path);
         for (unsigned k = 0; k < cl->ncomponents; k++) {
             const copylist_component *cc = &cl->comp[k];
@@ -853,8 +994,7 @@ static int cmd_mkclients(int argc, wchar_t **argv)
             if (RegCreateKeyExW(base, w, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL, &comp,
                                 NULL) != ERROR_SUCCESS)
                 die("cannot create component key %hs", cc->name);
-            _snwprintf(w, 256, L"%hs",
-                       strcmp(cc->name, stale_name) == 0 ? stale_ver : cc->version);
+            _snwprintf(w, 256, L"%hs", strcmp(cc->name, stale_name) == 0 ? stale_ver : cc->version);
             reg_set_sz(comp, L"Installed Version", w);
             reg_set_sz(comp, L"Kind", L"service");
             _snwprintf(w, 256, L"%hs", cc->display);
@@ -901,7 +1041,8 @@ static int cmd_rmclients(int argc, wchar_t **argv)
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 2)
-        die("usage: benchtool rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads ...");
+        die("usage: benchtool "
+            "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch ...");
     if (wcscmp(argv[1], L"rawpasses") == 0)
         return cmd_passes(argc, argv, FALSE);
     if (wcscmp(argv[1], L"checkpasses") == 0)
@@ -916,6 +1057,8 @@ int wmain(int argc, wchar_t **argv)
         return cmd_rmclients(argc, argv);
     if (wcscmp(argv[1], L"threads") == 0)
         return cmd_threads(argc, argv);
+    if (wcscmp(argv[1], L"dirwatch") == 0)
+        return cmd_dirwatch(argc, argv);
     die("unknown verb %ls", argv[1]);
     return 2;
 }

@@ -52,8 +52,9 @@ int wmain(int argc, wchar_t **argv)
         h = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
                         OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) {
-            WriteFile(h, line, (DWORD)(n > 0 ? (size_t)n < sizeof line ? n : (int)sizeof line - 1 : 0),
-                      &put, NULL);
+            WriteFile(h, line,
+                      (DWORD)(n > 0 ? (size_t)n < sizeof line ? n : (int)sizeof line - 1 : 0), &put,
+                      NULL);
             CloseHandle(h);
         }
     }

@@ -71,12 +71,14 @@ typedef int (*case_fn)(const input *in);
 
 static int run_smsini(const input *in)
 {
-    return ini_get(in->data, in->len, "SMS", "CopyListVersion", g_out, sizeof g_out, NULL) == INI_OK;
+    return ini_get(in->data, in->len, "SMS", "CopyListVersion", g_out, sizeof g_out, NULL) ==
+           INI_OK;
 }
 
 static int run_large(const input *in)
 {
-    return ini_get(in->data, in->len, "Last Section", "Wanted", g_out, sizeof g_out, NULL) == INI_OK;
+    return ini_get(in->data, in->len, "Last Section", "Wanted", g_out, sizeof g_out, NULL) ==
+           INI_OK;
 }
 
 static int run_copylist(const input *in)
@@ -120,13 +122,15 @@ static char *gen_max_copylist(size_t *len)
     size_t cap = 256 * 1024, n = 0;
     char *b = malloc(cap);
 
-    n += (size_t)snprintf(b + n, cap - n, "[Copy List]\r\nCopyListVersion=1764000000\r\n\r\n[Components]\r\n");
+    n += (size_t)snprintf(b + n, cap - n,
+                          "[Copy List]\r\nCopyListVersion=1764000000\r\n\r\n[Components]\r\n");
     for (unsigned c = 0; c < COPYLIST_MAX_COMPONENTS; c++)
         n += (size_t)snprintf(b + n, cap - n, "COMP%02u=%s\r\n", c, c % 2 ? "program" : "service");
     for (unsigned c = 0; c < COPYLIST_MAX_COMPONENTS; c++) {
-        n += (size_t)snprintf(b + n, cap - n,
-                              "\r\n[COMP%02u]\r\nDisplay Name=Component number %u\r\nVersion=1.2.%u.%u\r\nFiles=",
-                              c, c, c, 1000 + c);
+        n += (size_t)snprintf(
+            b + n, cap - n,
+            "\r\n[COMP%02u]\r\nDisplay Name=Component number %u\r\nVersion=1.2.%u.%u\r\nFiles=", c,
+            c, c, 1000 + c);
         for (unsigned f = 0; f < COPYLIST_MAX_FILES; f++)
             n += (size_t)snprintf(b + n, cap - n, "%sFILE%02u_%02u.DLL", f ? ", " : "", c, f);
         n += (size_t)snprintf(b + n, cap - n, "\r\n");
@@ -193,7 +197,8 @@ int main(int argc, char **argv)
             break;
     }
     if (argc - i != 3 || repeat < 1) {
-        fprintf(stderr, "usage: bench_parsers [--seconds S] [--repeat R] [--once] SMS.INI CL_NT.TXT REQUEST.CCR\n");
+        fprintf(stderr, "usage: bench_parsers [--seconds S] [--repeat R] [--once] SMS.INI "
+                        "CL_NT.TXT REQUEST.CCR\n");
         return 64;
     }
     smsini.data = slurp(argv[i], &smsini.len);

@@ -20,6 +20,17 @@ function(climon_target tgt)
       _WIN32_WINNT=0x0A00 WINVER=0x0A00 __USE_MINGW_ANSI_STDIO=1)
     # Static runtime pieces: the programs import system DLLs only.
     target_link_options(${tgt} PRIVATE -static -static-libgcc $<$<CONFIG:Release>:-s>)
+    # Release is built for size (climon.exe under 200 KB, docs/performance.md
+    # "Size"): -Os and link-time optimisation; --gc-sections drops what
+    # nothing uses, above all the 40 KB of GUIDs libuuid's one object (each
+    # GUID a COMDAT section of its own) brings along for FOLDERID_LocalAppData;
+    # -fno-ident drops a "GCC: (GNU) ..." string an object. Not
+    # -fdata-sections: mingw's GCC then puts zero-initialised data in .data$
+    # sections, and g_app's 34 KB would be stored in the file.
+    # -ffunction-sections changes nothing once LTO is on.
+    target_compile_options(${tgt} PRIVATE $<$<CONFIG:Release>:-Os -fno-ident>)
+    target_link_options(${tgt} PRIVATE $<$<CONFIG:Release>:-Wl,--gc-sections>)
+    set_property(TARGET ${tgt} PROPERTY INTERPROCEDURAL_OPTIMIZATION_RELEASE ON)
   endif()
   if(CLIMON_SANITIZE)
     target_compile_options(${tgt} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer

@@ -13,6 +13,9 @@
  *    failed; after failures it backs off (doubling, capped) and gives up on
  *    that version after cfg->setup_max_failures, and it is only ever
  *    retried from an inventory pass or an explicit check, never a timer.
+ *  - An inventory file still open for writing is left for later; a pass
+ *    that only found such files checks nothing and looks again on a
+ *    doubling timer (AGENT_BUSY_RETRY_FIRST_S, AGENT_BUSY_RETRIES times).
  *  - A share that cannot be reached is retried on a doubling timer
  *    (cfg->share_retry_base_s up to cfg->share_retry_max_s), never faster:
  *    the old Client Monitor locked accounts retrying every 60 s.
@@ -33,6 +36,8 @@
 #define AGENT_TEXT_MAX 255       /* log lines, error texts */
 #define AGENT_COMPONENTS_MAX 255 /* "Inventory Agent 1.2.1, Remote Control 2.0" */
 #define AGENT_MAX_ACTIONS 16
+#define AGENT_BUSY_RETRY_FIRST_S 5u /* then 10, 20, 40, 80, 160 */
+#define AGENT_BUSY_RETRIES 6u
 
 typedef uint64_t agent_time; /* seconds since 1970-01-01 UTC */
 
@@ -111,6 +116,13 @@ typedef struct agent_state {
     agent_time pass_started; /* a pass older than a few hours is taken as lost */
     bool pass_by_user;       /* CHECK_NOW: may skip a setup backoff wait, not the cap */
     bool pass_again;         /* INVENTORY during a pass: forward again when it ends */
+    bool pass_busy_retry;    /* the pass is a retry of files that were being written */
+    /* Inventory files still being written; not persisted (a start forwards
+     * whatever is left). Retried on a doubling timer, a bounded number of
+     * times after the last change, since closing a file need not wake the
+     * directory watch. */
+    uint32_t busy_retries;
+    agent_time busy_retry_at; /* 0: none scheduled */
 
     /* Session identity, from AGENT_EV_START; not persisted. */
     agent_time boot_time;
@@ -180,6 +192,7 @@ typedef struct agent_event {
     agent_time logon_time;          /* START */
     bool ok;                        /* FORWARDED */
     uint32_t count;                 /* FORWARDED: files moved */
+    uint32_t busy;                  /* FORWARDED: files left, still open for writing */
     clv local, server;              /* VERSIONS */
     bool has_local;                 /* SETUP_EXITED: local = SMS.INI read again after setup */
     int32_t exit_code;              /* SETUP_EXITED */

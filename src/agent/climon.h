@@ -170,11 +170,12 @@ void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar
 BOOL forward_any(const wchar_t *invdata);
 
 /* Moves every *.RAW in invdata into inv_box (copy as .TMP, rename to the
- * unique .RAW, delete the local one). *count: files now in the box.
- * Returns FALSE with err set when any file could not be moved; the files
- * that could not be moved stay where they are. */
+ * unique .RAW, delete the local one). *count: files now in the box;
+ * *busy: files left because another process still has them open for
+ * writing (not an error). Returns FALSE with err set when any file could
+ * not be moved; the files that could not be moved stay where they are. */
 BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id, logfile *lf,
-                 uint32_t *count, char *err, size_t cap);
+                 uint32_t *count, uint32_t *busy, char *err, size_t cap);
 
 /* ---- setupexec.c ---- */
 
@@ -206,13 +207,19 @@ typedef struct watcher {
     HWND hwnd;   /* posts here */
     UINT msg;
     logfile *lf;
+    volatile LONG posted; /* 1 while msg waits in the queue */
     wchar_t path[CLIMON_PATH_MAX];
 } watcher;
 
-/* Posts msg to hwnd whenever a file is added or written in dir. */
+/* Posts msg to hwnd at once whenever a file is added or written in dir. */
 BOOL dirwatch_start(watcher *w, const wchar_t *dir, HWND hwnd, UINT msg, logfile *lf);
-/* Posts msg once each change to Client Services settles (or the key appears). */
+/* Posts msg at once whenever Client Services changes (or the key appears). */
 BOOL regwatch_start(watcher *w, HWND hwnd, UINT msg, logfile *lf);
+/* Worker side: posts msg unless one is already queued. UI side: call
+ * watcher_taken on receiving msg, before reading, so a change after the
+ * read posts again. */
+void watcher_post(watcher *w);
+void watcher_taken(watcher *w);
 void watcher_stop(watcher *w);
 
 /* ---- jobs.c ---- */
@@ -245,6 +252,10 @@ struct engine {
     CRITICAL_SECTION jobs_lock;
     LONG jobs_running;
     HANDLE jobs_idle; /* set while no worker runs */
+    /* One report read at a time, so answers come in the order they were
+     * read; a change during a read asks for one more. */
+    BOOL report_running;
+    BOOL report_again;
     /* Synchronous mode: events waiting for agent_step. */
     agent_event queue[8];
     unsigned qhead, qlen;
@@ -365,5 +376,10 @@ int install_run(const cmd_line *cl);
 /* Sets or removes the Run value under root; returns a Win32 error. */
 DWORD install_set_run(HKEY root, const wchar_t *exe_path);
 DWORD install_remove_run(HKEY root);
+/* What a verb says for the errors of its registry writes (the user's and
+ * the machine's Run value; ERROR_SUCCESS where not touched), on the
+ * console and in the log; returns the exit code. Separate from the writes
+ * so the access-denied wording is tested where Wine grants every write. */
+int install_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf);
 
 #endif

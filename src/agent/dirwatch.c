@@ -3,12 +3,15 @@
  * inventory folder, as the Client Monitor did: a directory change
  * notification on a worker thread, no polling.
  *
- * Changes come in bursts (create, then many writes): after the first
- * one the worker waits for the folder to be quiet for a moment, bounded,
- * and posts once. The moment is short: a .RAW still being written cannot
- * be forwarded anyway (forward.c opens it without write sharing and tries
- * again at the next change), so waiting longer only adds latency. A folder that does not exist yet is looked for again on
- * a doubling timer (1 min up to 1 h), never faster.
+ * The worker re-arms the notification first and then posts, at once: no
+ * settle delay, so a .RAW is picked up within milliseconds. A burst of
+ * changes cannot flood the window: at most one message is in the queue
+ * (w->posted, cleared by the UI thread as it takes it), and the core runs
+ * at most one pass with one more queued behind it. A .RAW still being
+ * written is left alone (forward.c opens it without write sharing) and
+ * goes at the change its writer makes next or at its close. A folder that
+ * does not exist yet is looked for again on a doubling timer (1 min up to
+ * 1 h), never faster.
  */
 #include "climon.h"
 
@@ -17,10 +20,19 @@
 
 #include "winstr.h"
 
-#define SETTLE_MS 30u
-#define SETTLE_MAX_MS 2000u
 #define MISSING_RETRY_FIRST_MS (60u * 1000u)
 #define MISSING_RETRY_MAX_MS (3600u * 1000u)
+
+void watcher_post(watcher *w)
+{
+    if (InterlockedExchange(&w->posted, 1) == 0 && !PostMessageW(w->hwnd, w->msg, 0, 0))
+        InterlockedExchange(&w->posted, 0);
+}
+
+void watcher_taken(watcher *w)
+{
+    InterlockedExchange(&w->posted, 0);
+}
 
 static DWORD WINAPI dirwatch_thread(LPVOID param)
 {
@@ -41,31 +53,24 @@ static DWORD WINAPI dirwatch_thread(LPVOID param)
                 return 0;
             retry_ms = retry_ms * 2 > MISSING_RETRY_MAX_MS ? MISSING_RETRY_MAX_MS : retry_ms * 2;
             /* It may have appeared with files in it. */
-            PostMessageW(w->hwnd, w->msg, 0, 0);
+            watcher_post(w);
             continue;
         }
         retry_ms = MISSING_RETRY_FIRST_MS;
         LOG_INFO(w->lf, "watching the inventory folder %s", p8);
         for (;;) {
             HANDLE waits[2] = {w->stop, h};
-            DWORD r = WaitForMultipleObjects(2, waits, FALSE, INFINITE), waited = 0;
+            DWORD r = WaitForMultipleObjects(2, waits, FALSE, INFINITE);
+            BOOL rearmed;
             if (r != WAIT_OBJECT_0 + 1) {
                 FindCloseChangeNotification(h);
                 return 0;
             }
-            /* Let the burst settle, then post once. */
-            while (waited < SETTLE_MAX_MS && FindNextChangeNotification(h)) {
-                r = WaitForMultipleObjects(2, waits, FALSE, SETTLE_MS);
-                if (r == WAIT_OBJECT_0) {
-                    FindCloseChangeNotification(h);
-                    return 0;
-                }
-                if (r != WAIT_OBJECT_0 + 1)
-                    break;
-                waited += SETTLE_MS;
-            }
-            PostMessageW(w->hwnd, w->msg, 0, 0);
-            if (!FindNextChangeNotification(h)) {
+            /* Re-arm before posting: a change made while the agent reads
+             * the folder signals again and is not lost. */
+            rearmed = FindNextChangeNotification(h);
+            watcher_post(w);
+            if (!rearmed) {
                 /* The folder went away: start over and find it again. */
                 LOG_WARN(w->lf, "the watch on %s ended: %s", p8,
                          win_strerror(GetLastError(), why, sizeof why));

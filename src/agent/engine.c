@@ -138,6 +138,13 @@ static void start_job(engine *e, job_kind kind)
     job *j;
     HANDLE t;
 
+    if (kind == JOB_REPORT && e->hwnd) {
+        if (e->report_running) {
+            e->report_again = TRUE;
+            return;
+        }
+        e->report_running = TRUE;
+    }
     if (!e->hwnd) {
         engine_event_init(&ev, AGENT_EV_TIMER);
         job_run(kind, &e->cfg, e->lf, e->cancel, &ev);
@@ -189,6 +196,9 @@ fail:
             snprintf(f->error, sizeof f->error, "cannot start a worker thread");
             break;
         case JOB_REPORT:
+            /* Nothing read: the next change or pass reads again. */
+            e->report_running = FALSE;
+            e->report_again = FALSE;
             HeapFree(GetProcessHeap(), 0, f);
             return;
         }
@@ -272,8 +282,16 @@ void engine_feed(engine *e, agent_event *ev)
 
 void engine_on_worker_event(engine *e, agent_event *ev)
 {
+    BOOL report = ev->type == AGENT_EV_REPORT;
     engine_feed(e, ev);
     HeapFree(GetProcessHeap(), 0, ev);
+    if (report) {
+        e->report_running = FALSE;
+        if (e->report_again) {
+            e->report_again = FALSE;
+            start_job(e, JOB_REPORT);
+        }
+    }
 }
 
 void engine_read_report(engine *e)

@@ -173,7 +173,7 @@ static fwd_result forward_one(const wchar_t *local, const wchar_t *box, const ch
     if (h == INVALID_HANDLE_VALUE) {
         e = GetLastError();
         if (e == ERROR_SHARING_VIOLATION || e == ERROR_LOCK_VIOLATION) {
-            LOG_INFO(lf, "%s is still being written; it goes at the next change", l8);
+            LOG_INFO(lf, "%s is still being written; it goes when it is closed", l8);
             return FWD_BUSY;
         }
         set_err(err, cap, "cannot open", local, e);
@@ -277,7 +277,7 @@ BOOL forward_any(const wchar_t *invdata)
 }
 
 BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id, logfile *lf,
-                 uint32_t *count, char *err, size_t cap)
+                 uint32_t *count, uint32_t *busy, char *err, size_t cap)
 {
     wchar_t pattern[CLIMON_PATH_MAX], local[CLIMON_PATH_MAX];
     unsigned char *a = NULL, *b = NULL;
@@ -287,6 +287,7 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
     DWORD attr, e;
 
     *count = 0;
+    *busy = 0;
     err[0] = 0;
     if (!invdata[0]) {
         snprintf(err, cap, "no inventory folder configured (SMS.INI SMSInvDataPath)");
@@ -342,6 +343,7 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
             (*count)++;
             break;
         case FWD_BUSY:
+            (*busy)++;
             break;
         case FWD_FAILED:
             ok = FALSE;

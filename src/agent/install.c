@@ -82,14 +82,59 @@ static int quit_running(logfile *lf)
     return CLIMON_EXIT_OK;
 }
 
+int install_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf)
+{
+    char why[200];
+    int rc = CLIMON_EXIT_OK;
+
+    switch (verb) {
+    case VERB_INSTALL:
+        if (err_user == ERROR_SUCCESS) {
+            say(IDS_INSTALLED_USER, NULL, FALSE, lf);
+        } else {
+            say(IDS_INSTALL_FAILED, win_strerror(err_user, why, sizeof why), TRUE, lf);
+            rc = CLIMON_EXIT_DIFFERS;
+        }
+        break;
+    case VERB_INSTALL_MACHINE:
+        if (err_machine == ERROR_SUCCESS) {
+            say(IDS_INSTALLED_MACHINE, NULL, FALSE, lf);
+        } else if (err_machine == ERROR_ACCESS_DENIED) {
+            /* Never elevate: say what it takes and the per-user way. */
+            say(IDS_INSTALL_DENIED, NULL, TRUE, lf);
+            rc = CLIMON_EXIT_DIFFERS;
+        } else {
+            say(IDS_INSTALL_FAILED, win_strerror(err_machine, why, sizeof why), TRUE, lf);
+            rc = CLIMON_EXIT_DIFFERS;
+        }
+        break;
+    case VERB_UNINSTALL:
+        if (err_user != ERROR_SUCCESS) {
+            say(IDS_INSTALL_FAILED, win_strerror(err_user, why, sizeof why), TRUE, lf);
+            rc = CLIMON_EXIT_DIFFERS;
+        }
+        if (err_machine == ERROR_ACCESS_DENIED) {
+            say(IDS_UNINSTALL_DENIED, NULL, TRUE, lf);
+            rc = CLIMON_EXIT_DIFFERS;
+        } else if (err_machine != ERROR_SUCCESS) {
+            say(IDS_INSTALL_FAILED, win_strerror(err_machine, why, sizeof why), TRUE, lf);
+            rc = CLIMON_EXIT_DIFFERS;
+        }
+        if (rc == CLIMON_EXIT_OK)
+            say(IDS_UNINSTALLED, NULL, FALSE, lf);
+        break;
+    default:
+        break;
+    }
+    return rc;
+}
+
 int install_run(const cmd_line *cl)
 {
     wchar_t exe[CLIMON_PATH_MAX];
     climon_config *cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
-    char why[200];
     logfile lf;
-    DWORD err, n;
-    int rc = CLIMON_EXIT_OK;
+    DWORD n, err_user = ERROR_SUCCESS, err_machine = ERROR_SUCCESS;
 
     if (!cfg)
         return CLIMON_EXIT_DIFFERS;
@@ -107,45 +152,17 @@ int install_run(const cmd_line *cl)
     }
     switch (cl->verb) {
     case VERB_INSTALL:
-        err = install_set_run(HKEY_CURRENT_USER, exe);
-        if (err == ERROR_SUCCESS) {
-            say(IDS_INSTALLED_USER, NULL, FALSE, &lf);
-        } else {
-            say(IDS_INSTALL_FAILED, win_strerror(err, why, sizeof why), TRUE, &lf);
-            rc = CLIMON_EXIT_DIFFERS;
-        }
+        err_user = install_set_run(HKEY_CURRENT_USER, exe);
         break;
     case VERB_INSTALL_MACHINE:
-        err = install_set_run(HKEY_LOCAL_MACHINE, exe);
-        if (err == ERROR_SUCCESS) {
-            say(IDS_INSTALLED_MACHINE, NULL, FALSE, &lf);
-        } else if (err == ERROR_ACCESS_DENIED) {
-            say(IDS_INSTALL_DENIED, NULL, TRUE, &lf);
-            rc = CLIMON_EXIT_DIFFERS;
-        } else {
-            say(IDS_INSTALL_FAILED, win_strerror(err, why, sizeof why), TRUE, &lf);
-            rc = CLIMON_EXIT_DIFFERS;
-        }
+        err_machine = install_set_run(HKEY_LOCAL_MACHINE, exe);
         break;
     case VERB_UNINSTALL:
-        err = install_remove_run(HKEY_CURRENT_USER);
-        if (err != ERROR_SUCCESS) {
-            say(IDS_INSTALL_FAILED, win_strerror(err, why, sizeof why), TRUE, &lf);
-            rc = CLIMON_EXIT_DIFFERS;
-        }
-        err = install_remove_run(HKEY_LOCAL_MACHINE);
-        if (err == ERROR_ACCESS_DENIED) {
-            say(IDS_UNINSTALL_DENIED, NULL, TRUE, &lf);
-            rc = CLIMON_EXIT_DIFFERS;
-        } else if (err != ERROR_SUCCESS) {
-            say(IDS_INSTALL_FAILED, win_strerror(err, why, sizeof why), TRUE, &lf);
-            rc = CLIMON_EXIT_DIFFERS;
-        }
-        if (rc == CLIMON_EXIT_OK)
-            say(IDS_UNINSTALLED, NULL, FALSE, &lf);
+        err_user = install_remove_run(HKEY_CURRENT_USER);
+        err_machine = install_remove_run(HKEY_LOCAL_MACHINE);
         break;
     default:
         break;
     }
-    return rc;
+    return install_report(cl->verb, err_user, err_machine, &lf);
 }

@@ -64,7 +64,7 @@ static clv read_version(const wchar_t *path, BOOL server, const char *what, logf
 
 static void job_forward(const climon_config *cfg, logfile *lf, agent_event *ev)
 {
-    uint32_t count = 0;
+    uint32_t count = 0, busy = 0;
 
     ev->type = AGENT_EV_FORWARDED;
     if ((!cfg->invdata[0] || !cfg->inv_box[0]) && cfg->smsini_error[0]) {
@@ -73,9 +73,10 @@ static void job_forward(const climon_config *cfg, logfile *lf, agent_event *ev)
         LOG_ERROR(lf, "cannot forward inventory: %s", cfg->smsini_error);
         return;
     }
-    ev->ok = forward_all(cfg->invdata, cfg->inv_box, cfg->unique_id, lf, &count, ev->error,
+    ev->ok = forward_all(cfg->invdata, cfg->inv_box, cfg->unique_id, lf, &count, &busy, ev->error,
                          sizeof ev->error);
     ev->count = count;
+    ev->busy = busy;
 }
 
 static void job_versions(const climon_config *cfg, logfile *lf, agent_event *ev)

@@ -2,15 +2,17 @@
  * regwatch.c: hears the Client Configuration Manager. It writes Reboot
  * Required, Changed Components and Change Id under
  * HKLM\SOFTWARE\Microsoft\SMS\Client Services; a worker thread waits on
- * RegNotifyChangeKeyValue (values and subkeys, the whole subtree) and
- * re-arms after each signal.
+ * RegNotifyChangeKeyValue (values and subkeys, the whole subtree),
+ * re-arms and posts at once.
  *
- * The manager writes several values one after the other: after a signal
- * the worker waits until the key has been quiet for a moment (bounded) so
- * the report is read whole, not with the flag set and the components not
- * yet written. When the key does not exist yet (a client set up before
- * the manager ever ran), the nearest existing parent is watched until it
- * appears.
+ * No settle delay: the manager writes the flag last (protocol.md), so a
+ * read that sees the flag finds the rest already written, and a read that
+ * came too early is followed by another, since every change after the
+ * re-arm signals again. The engine runs one report read at a time with at
+ * most one more behind it, so a burst of writes costs two reads, and an
+ * older snapshot can never arrive after a newer one. When the key does
+ * not exist yet (a client set up before the manager ever ran), the
+ * nearest existing parent is watched until it appears.
  */
 #include "climon.h"
 
@@ -20,8 +22,6 @@
 #include "climon/protocol.h"
 #include "winstr.h"
 
-#define SETTLE_MS 100u
-#define SETTLE_MAX_MS 5000u
 #define OPEN_RETRY_MS (60u * 1000u)
 
 static const DWORD NOTIFY_FILTER = REG_NOTIFY_CHANGE_LAST_SET | REG_NOTIFY_CHANGE_NAME;
@@ -47,65 +47,71 @@ static HKEY open_key_or_parent(BOOL *exact)
     }
 }
 
+/* Waits on k until it changes or w->stop is set, posting at each change;
+ * returns FALSE at stop. Returns TRUE when k must be opened anew: the
+ * watch failed, or k was the parent and the key itself now exists.
+ * appeared: the key was just found; post once more after arming, for the
+ * writes made between the parent's signal and this watch. */
+static BOOL watch_key(watcher *w, HKEY k, BOOL exact, BOOL appeared, HANDLE changed)
+{
+    HANDLE waits[2] = {w->stop, changed};
+    char why[200];
+    LSTATUS rc = RegNotifyChangeKeyValue(k, TRUE, NOTIFY_FILTER, changed, TRUE);
+
+    if (rc != ERROR_SUCCESS) {
+        LOG_ERROR(w->lf, "cannot watch Client Services: %s; trying again in %u s",
+                  win_strerror((DWORD)rc, why, sizeof why), OPEN_RETRY_MS / 1000u);
+        return WaitForSingleObject(w->stop, OPEN_RETRY_MS) != WAIT_OBJECT_0;
+    }
+    if (appeared)
+        watcher_post(w);
+    for (;;) {
+        if (WaitForMultipleObjects(2, waits, FALSE, INFINITE) != WAIT_OBJECT_0 + 1)
+            return FALSE;
+        /* Re-arm before looking, so a write during the look signals again. */
+        rc = RegNotifyChangeKeyValue(k, TRUE, NOTIFY_FILTER, changed, TRUE);
+        if (!exact) {
+            /* A change under the parent only matters once the key is there. */
+            BOOL now_exact;
+            HKEY again = open_key_or_parent(&now_exact);
+            if (again)
+                RegCloseKey(again);
+            if (now_exact) {
+                LOG_INFO(w->lf, "Client Services appeared: reading the report");
+                watcher_post(w);
+                return TRUE;
+            }
+        } else {
+            LOG_INFO(w->lf, "Client Services changed: reading the report");
+            watcher_post(w);
+        }
+        if (rc != ERROR_SUCCESS)
+            return TRUE;
+    }
+}
+
 static DWORD WINAPI regwatch_thread(LPVOID param)
 {
     watcher *w = param;
     HANDLE changed = CreateEventW(NULL, FALSE, FALSE, NULL);
-    char why[200];
+    BOOL go = TRUE, was_exact = TRUE;
 
     if (!changed)
         return 1;
-    for (;;) {
+    while (go) {
         BOOL exact;
         HKEY k = open_key_or_parent(&exact);
-        HANDLE waits[2] = {w->stop, changed};
-        LSTATUS rc;
-        DWORD r, waited = 0;
-
         if (!k) {
             LOG_WARN(w->lf, "cannot open HKLM\\SOFTWARE to watch; trying again in %u s",
                      OPEN_RETRY_MS / 1000u);
-            if (WaitForSingleObject(w->stop, OPEN_RETRY_MS) == WAIT_OBJECT_0)
-                break;
+            go = WaitForSingleObject(w->stop, OPEN_RETRY_MS) != WAIT_OBJECT_0;
             continue;
         }
         if (!exact)
             LOG_INFO(w->lf, "Client Services does not exist yet: watching its parent");
-        rc = RegNotifyChangeKeyValue(k, TRUE, NOTIFY_FILTER, changed, TRUE);
-        if (rc != ERROR_SUCCESS) {
-            LOG_ERROR(w->lf, "cannot watch Client Services: %s; trying again in %u s",
-                      win_strerror((DWORD)rc, why, sizeof why), OPEN_RETRY_MS / 1000u);
-            RegCloseKey(k);
-            if (WaitForSingleObject(w->stop, OPEN_RETRY_MS) == WAIT_OBJECT_0)
-                break;
-            continue;
-        }
-        r = WaitForMultipleObjects(2, waits, FALSE, INFINITE);
-        if (r != WAIT_OBJECT_0 + 1) {
-            RegCloseKey(k);
-            break;
-        }
-        /* Settle: re-arm and wait while the writer keeps writing. */
-        while (waited < SETTLE_MAX_MS &&
-               RegNotifyChangeKeyValue(k, TRUE, NOTIFY_FILTER, changed, TRUE) == ERROR_SUCCESS) {
-            r = WaitForMultipleObjects(2, waits, FALSE, SETTLE_MS);
-            if (r != WAIT_OBJECT_0 + 1)
-                break;
-            waited += SETTLE_MS;
-        }
+        go = watch_key(w, k, exact, exact && !was_exact, changed);
+        was_exact = exact;
         RegCloseKey(k);
-        if (r == WAIT_OBJECT_0)
-            break;
-        /* A change under the parent only matters once the key is there. */
-        if (!exact) {
-            HKEY again = open_key_or_parent(&exact);
-            if (again)
-                RegCloseKey(again);
-        }
-        if (exact) {
-            LOG_INFO(w->lf, "Client Services changed: reading the report");
-            PostMessageW(w->hwnd, w->msg, 0, 0);
-        }
     }
     CloseHandle(changed);
     return 0;

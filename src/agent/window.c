@@ -181,11 +181,13 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         engine_on_worker_event(&a->eng, (agent_event *)lp);
         return 0;
     case WMAPP_INVENTORY:
+        watcher_taken(&a->dir);
         /* Our own deletions wake the watch too: a pass only for files. */
         if (forward_any(a->eng.cfg.invdata))
             feed_simple(a, AGENT_EV_INVENTORY);
         return 0;
     case WMAPP_REGCHANGE:
+        watcher_taken(&a->reg);
         engine_read_report(&a->eng);
         return 0;
     case WMAPP_PROMPT:

@@ -517,6 +517,7 @@ static void start_pass(step *s, bool by_user, const char *why)
     st->pass_started = s->now;
     st->pass_by_user = by_user;
     st->pass_again = false;
+    st->pass_busy_retry = false;
     say(s, AGENT_LOG_INFO, "%s: forwarding inventory files", why);
     command(s, AGENT_ACT_FORWARD);
 }
@@ -665,6 +666,36 @@ static void on_inventory(step *s, bool by_user)
     start_pass(s, by_user, by_user ? "check asked" : "inventory file appeared");
 }
 
+/* Files left open for writing: look again later. A pass a change
+ * started restarts the doubling (the writer is alive); a timed retry that
+ * still finds them doubles it, up to AGENT_BUSY_RETRIES, then waits for
+ * the next change. */
+static void note_busy(step *s)
+{
+    agent_state *st = s->st;
+    uint32_t busy = s->ev->busy;
+    if (busy == 0) {
+        st->busy_retries = 0;
+        st->busy_retry_at = 0;
+        return;
+    }
+    if (!st->pass_busy_retry)
+        st->busy_retries = 0;
+    if (st->busy_retries >= AGENT_BUSY_RETRIES) {
+        st->busy_retry_at = 0;
+        say(s, AGENT_LOG_WARNING,
+            "%lu inventory file(s) still open for writing after %u retries: "
+            "waiting for the next change",
+            (unsigned long)busy, AGENT_BUSY_RETRIES);
+        return;
+    }
+    uint32_t wait = AGENT_BUSY_RETRY_FIRST_S << st->busy_retries;
+    st->busy_retries++;
+    st->busy_retry_at = s->now + wait;
+    say(s, AGENT_LOG_INFO, "%lu inventory file(s) still being written: looking again in %lu s",
+        (unsigned long)busy, (unsigned long)wait);
+}
+
 static void on_forwarded(step *s)
 {
     agent_state *st = s->st;
@@ -679,6 +710,13 @@ static void on_forwarded(step *s)
     }
     st->share_failures = 0;
     st->share_retry_at = 0;
+    note_busy(s);
+    if (s->ev->count == 0 && s->ev->busy > 0 && !st->pass_by_user) {
+        /* Only files still being written: the check waits for them, so a
+         * writer's every write does not cost a look at the share. */
+        end_pass(s);
+        return;
+    }
     st->last_pass = s->now;
     st->last_forwarded = s->ev->count;
     st->last_error[0] = '\0';
@@ -750,7 +788,7 @@ static void on_setup_result(step *s)
     const agent_event *ev = s->ev;
     if (ignore_out_of_phase(s, AGENT_PHASE_SETUP, "Client Setup result"))
         return;
-    int32_t code = ev->type == AGENT_EV_SETUP_EXITED    ? ev->exit_code
+    int32_t code = ev->type == AGENT_EV_SETUP_EXITED      ? ev->exit_code
                    : ev->type == AGENT_EV_SETUP_TIMED_OUT ? AGENT_SETUP_TIMED_OUT
                                                           : AGENT_SETUP_NOT_STARTED;
     unsigned long v = (unsigned long)st->setup_version;
@@ -929,6 +967,16 @@ static void on_timer(step *s)
         due = true;
         start_pass(s, false, "share retry due");
     }
+    if (st->busy_retry_at != 0 && st->busy_retry_at <= s->now) {
+        bool idle = st->phase == AGENT_PHASE_IDLE;
+        due = true;
+        st->busy_retry_at = 0;
+        start_pass(s, false, "inventory file(s) were being written");
+        /* A retry keeps the doubling going; queued behind a running pass
+         * it counts as a change (that pass is one). */
+        if (idle && st->phase == AGENT_PHASE_FORWARDING)
+            st->pass_busy_retry = true;
+    }
     if (!due)
         say(s, AGENT_LOG_INFO, "timer: nothing due");
 }
@@ -954,6 +1002,8 @@ static void clamp_clock(step *s)
     clamped |=
         bound_time(&st->deferred_until, now + AGENT_DEFER_MAX_S + s->cfg->quiet_after_logon_s);
     clamped |= bound_time(&st->share_retry_at, now + share_max_s(s->cfg));
+    clamped |= bound_time(&st->busy_retry_at,
+                          now + ((agent_time)AGENT_BUSY_RETRY_FIRST_S << AGENT_BUSY_RETRIES));
     clamped |= bound_time(&st->setup_retry_at, now + setup_max_s(s->cfg));
     clamped |= bound_time(&st->pending_since, now);
     clamped |= bound_time(&st->request_since, now);
@@ -970,6 +1020,8 @@ static agent_time next_wake(const agent_state *st, agent_time now)
         t = st->deferred_until;
     if (st->share_retry_at > now)
         t = t == 0 ? st->share_retry_at : min_time(t, st->share_retry_at);
+    if (st->busy_retry_at > now)
+        t = t == 0 ? st->busy_retry_at : min_time(t, st->busy_retry_at);
     return t;
 }
 

@@ -1053,6 +1053,76 @@ static void test_agent_timer_retries_share_when_due(void **state)
     assert_non_null(find(AGENT_ACT_FORWARD));
 }
 
+static void forwarded_busy(agent_time now, uint32_t count, uint32_t busy)
+{
+    agent_event e = ev_of(AGENT_EV_FORWARDED, now);
+    e.ok = true;
+    e.count = count;
+    e.busy = busy;
+    step_ev(&e);
+}
+
+static void test_agent_file_being_written_skips_the_check_and_retries(void **state)
+{
+    (void)state;
+    run(AGENT_EV_INVENTORY, T0);
+    forwarded_busy(T0, 0, 1);
+    assert_null(find(AGENT_ACT_READ_VERSIONS));
+    assert_int_equal(st.phase, AGENT_PHASE_IDLE);
+    assert_int_equal(st.busy_retry_at, T0 + AGENT_BUSY_RETRY_FIRST_S);
+    assert_int_equal(scheduled(), T0 + AGENT_BUSY_RETRY_FIRST_S);
+    assert_true(logged("still being written"));
+    run(AGENT_EV_TIMER, T0 + AGENT_BUSY_RETRY_FIRST_S);
+    assert_non_null(find(AGENT_ACT_FORWARD));
+    /* Closed meanwhile: forwarded, checked, no timer left. */
+    forwarded_busy(T0 + AGENT_BUSY_RETRY_FIRST_S, 1, 0);
+    assert_non_null(find(AGENT_ACT_READ_VERSIONS));
+    assert_int_equal(st.busy_retry_at, 0);
+    assert_int_equal(st.busy_retries, 0);
+    versions(T0 + AGENT_BUSY_RETRY_FIRST_S, known(7), known(7));
+    assert_int_equal(scheduled(), 0);
+}
+
+static void test_agent_file_held_open_retries_are_doubled_and_bounded(void **state)
+{
+    (void)state;
+    agent_time now = T0, wait = AGENT_BUSY_RETRY_FIRST_S;
+    run(AGENT_EV_INVENTORY, now);
+    forwarded_busy(now, 0, 1);
+    for (unsigned i = 1; i < AGENT_BUSY_RETRIES; i++) {
+        now += wait;
+        wait *= 2;
+        run(AGENT_EV_TIMER, now);
+        assert_non_null(find(AGENT_ACT_FORWARD));
+        forwarded_busy(now, 0, 1);
+        assert_int_equal(scheduled(), now + wait);
+    }
+    now += wait;
+    run(AGENT_EV_TIMER, now);
+    forwarded_busy(now, 0, 1);
+    assert_int_equal(st.busy_retry_at, 0);
+    assert_int_equal(scheduled(), 0);
+    assert_true(logged("waiting for the next change"));
+    /* The writer writes again: a new change starts the doubling over. */
+    run(AGENT_EV_INVENTORY, now + 1);
+    forwarded_busy(now + 1, 0, 1);
+    assert_int_equal(scheduled(), now + 1 + AGENT_BUSY_RETRY_FIRST_S);
+}
+
+static void test_agent_file_being_written_beside_others_still_checks(void **state)
+{
+    (void)state;
+    run(AGENT_EV_INVENTORY, T0);
+    forwarded_busy(T0, 2, 1);
+    assert_non_null(find(AGENT_ACT_READ_VERSIONS));
+    assert_int_equal(st.busy_retry_at, T0 + AGENT_BUSY_RETRY_FIRST_S);
+    /* And a check the user asked for checks even with nothing forwarded. */
+    versions(T0, known(7), known(7));
+    run(AGENT_EV_CHECK_NOW, T0 + 1);
+    forwarded_busy(T0 + 1, 0, 1);
+    assert_non_null(find(AGENT_ACT_READ_VERSIONS));
+}
+
 static void test_agent_session_ending_only_saves(void **state)
 {
     (void)state;
@@ -1162,6 +1232,7 @@ static void test_agent_random_events_keep_bounds(void **state)
         e.logon_time = LOGON1;
         e.ok = (seed >> 3) & 1;
         e.count = seed % 5;
+        e.busy = (seed >> 2) % 3 == 0 ? 1 : 0;
         e.local = (seed >> 5) & 1 ? known((seed >> 8) % 3) : unknown((clv_status)((seed >> 9) % 7));
         e.server =
             (seed >> 6) & 1 ? known((seed >> 10) % 3) : unknown((clv_status)((seed >> 11) % 7));
@@ -1184,6 +1255,11 @@ static void test_agent_random_events_keep_bounds(void **state)
         }
         if (find(AGENT_ACT_PROMPT) != NULL)
             assert_int_not_equal(st.pending, AGENT_PENDING_NONE);
+        /* Retries of files being written: bounded in number and time. */
+        assert_true(st.busy_retries <= AGENT_BUSY_RETRIES);
+        assert_true(st.busy_retry_at == 0 ||
+                    st.busy_retry_at <=
+                        now + ((agent_time)AGENT_BUSY_RETRY_FIRST_S << (AGENT_BUSY_RETRIES - 1)));
         now += (seed >> 4) % 4000;
     }
 }
@@ -1290,6 +1366,9 @@ int main(void)
         T(test_agent_choice_with_nothing_pending_is_ignored),
         T(test_agent_timer_prompts_when_deferral_due),
         T(test_agent_timer_retries_share_when_due),
+        T(test_agent_file_being_written_skips_the_check_and_retries),
+        T(test_agent_file_held_open_retries_are_doubled_and_bounded),
+        T(test_agent_file_being_written_beside_others_still_checks),
         T(test_agent_session_ending_only_saves),
         T(test_agent_idle_schedules_no_timer),
         T(test_agent_earliest_time_is_scheduled),

@@ -18,6 +18,9 @@
 #   restart-now         Restart now: the restart is recorded by the hook
 #   logoff-only         a program in use changes: Log off is offered, not
 #                       Restart, and recorded by the hook
+#   prompt-keeps-focus  the user types in Notepad while the change comes: the
+#                       prompt appears without taking the focus, and the
+#                       keys typed (Enter included) stay in Notepad
 #   status-window       a click on the icon opens the status window with
 #                       the versions of SMS.INI and CL_NT.TXT
 #   status-after-setup  the same right after Client Setup ran (reported bug)
@@ -52,6 +55,39 @@ service_change_until_prompt() {
     shot "$NAME-balloon"
     check "the agent showed the prompt" wait_for 60 prompted_since "$log0"
     check "the restart dialog is on the desktop" wait_for 30 window_shown "$PROMPT_TITLE"
+}
+
+foreground_is() { wine "$INSPECT" --foreground 2>/dev/null | tr -d '\r' | grep -q "^window .*title=.*$1"; }
+notepad_has() { window_texts 'Notepad' | grep -q -F -- "$1"; }
+
+sc_prompt_keeps_focus() {
+    local np_pid rect x y
+    wine notepad >/dev/null 2>&1 &
+    np_pid=$!
+    check "Notepad is on the desktop" wait_for 30 window_shown 'Notepad'
+    # Click into its text area and type: the user is at work.
+    rect=$(windows 'Notepad' | sed -n 's/^  child class=Edit .* rect=\([-0-9,]*\) .*/\1/p' | head -1)
+    IFS=, read -r x y _ _ <<<"$rect"
+    xdotool mousemove $((x + 40)) $((y + 20)) click 1
+    sleep 1
+    xdotool type --delay 30 'before '
+    check "Notepad has the focus" wait_for 10 foreground_is Notepad
+    check "what was typed is in Notepad" wait_for 10 notepad_has 'before'
+    service_change_until_prompt
+    sleep 2
+    windows "" | grep '^window' | sed 's/^/#   /'
+    check "the prompt did not take the focus: Notepad still has it" foreground_is Notepad
+    # Keys typed now, Enter among them, go to Notepad, not to the dialog.
+    xdotool type --delay 30 'after'
+    xdotool key Return
+    xdotool type --delay 30 'more'
+    sleep 1
+    check "the keys went to Notepad" wait_for 10 notepad_has 'more'
+    check "the prompt is still up (Enter did not answer it)" window_shown "$PROMPT_TITLE"
+    check "no restart was asked" bash -c "! grep -q restart '$HOOK' 2>/dev/null"
+    shot "$NAME"
+    kill "$np_pid" $(prefix_pids 'notepad') 2>/dev/null
+    return 0
 }
 
 sc_no_new_version() {

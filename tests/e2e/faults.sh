@@ -17,6 +17,9 @@
 #   kill-forwarding      the agent killed at each step of forwarding (on-disk
 #                        states of each crash point, then kill -9 at random
 #                        times): no .RAW lost or duplicated
+#   raw-written-slowly   a .RAW written in place over 3 s by a writer that
+#                        keeps it open: not taken half-written, delivered
+#                        whole and once after its close
 #   smsini-locked        SMS.INI held open by another process: no setup, the
 #                        error shown; released, the next pass runs setup
 #   share-read-only      the share is mounted read-only (needs root): the
@@ -258,6 +261,39 @@ sc_kill_forwarding() {
     agent_pid=""
     start_agent
     check_delivered_once 120 "after five kills: all $((n + 3)) files delivered exactly once" "$keep"/*.RAW
+}
+
+sc_raw_written_slowly() {
+    local keep=$E2E_LAB/keep
+    mkdir -p "$keep"
+    start_agent && agent_started=1
+    sleep 2
+    # 30 lines 100 ms apart, each a change the directory watch sees.
+    wine "$HOLDFILE" --write 'C:\MS\SMS\INVDATA\SLOW.RAW' 30 100 >"$E2E_LAB/slow.out" 2>&1 &
+    hold_pid=$!
+    wait_for 15 grep -q writing "$E2E_LAB/slow.out" || not_ok "the writer did not start"
+    wait_for 30 grep -q closed "$E2E_LAB/slow.out" || not_ok "the writer did not finish"
+    cp "$C/MS/SMS/INVDATA/SLOW.RAW" "$keep/" 2>/dev/null
+    wait "$hold_pid" 2>/dev/null; hold_pid=""
+    if [ -f "$keep/SLOW.RAW" ]; then
+        check "the agent waited while the file was written" grep -q 'SLOW.RAW is still being written' "$CLIMON_LOG"
+        check "the whole file was kept whole ($(wc -l <"$keep/SLOW.RAW") lines)" test "$(grep -c Chunk "$keep/SLOW.RAW")" = 29
+        check_delivered_once 30 "after its close: delivered whole, once" "$keep/SLOW.RAW"
+    else
+        # Taken between the close and the copy above: only a closed file
+        # can be opened without write sharing, so it went whole anyway.
+        check "the agent waited while the file was written" grep -q 'SLOW.RAW is still being written' "$CLIMON_LOG"
+        check "nothing left local" invdata_empty
+    fi
+    check "one copy in the box, and it is whole" slow_copies_whole
+}
+# The writer's file in the box: exactly one, with its last line.
+slow_copies_whole() {
+    local n w
+    n=$(grep -l -a 'Tick=' "$SHARE"/INVENTRY.BOX/*.RAW 2>/dev/null | wc -l)
+    w=$(grep -l -a 'Chunk29=' "$SHARE"/INVENTRY.BOX/*.RAW 2>/dev/null | wc -l)
+    note "box: $n copies of the slow file, $w whole"
+    [ "$n" = 1 ] && [ "$w" = 1 ]
 }
 
 sc_smsini_locked() {

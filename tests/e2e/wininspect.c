@@ -14,12 +14,15 @@
  * Exit 0 when a window matched, 1 when none did.
  *   wininspect [--class CLASS] [--hidden] TEXT
  *   wininspect --remove-icons | --taskbar-created
+ *   wininspect --foreground
  * The two halves of what an Explorer restart does to the notification
  * area, for a Wine virtual desktop whose shell cannot be restarted while
  * windows live in it: --remove-icons deletes every icon of the agent's
  * window (class Climon.Agent, ids 0 to 15), as a new shell starts with
  * none; --taskbar-created broadcasts "TaskbarCreated", as the new shell
  * does. Exit 0 when an agent window was found.
+ * --foreground prints the window that has the keyboard focus now
+ * (GetForegroundWindow) as a "window" line; exit 1 when there is none.
  * --hidden lists hidden top-level windows too (the agent's own window is
  * one: the tests count agents by it).
  */
@@ -119,6 +122,14 @@ int wmain(int argc, wchar_t **argv)
         return shell_restart(1);
     if (argc == 2 && !wcscmp(argv[1], L"--taskbar-created"))
         return shell_restart(0);
+    if (argc == 2 && !wcscmp(argv[1], L"--foreground")) {
+        HWND fg = GetForegroundWindow();
+        g_hidden = 1;
+        if (fg)
+            on_top(fg, 0);
+        fflush(stdout);
+        return g_found ? 0 : 1;
+    }
     for (int i = 1; i < argc; i++) {
         if (!wcscmp(argv[i], L"--class") && i + 1 < argc)
             g_class = argv[++i];

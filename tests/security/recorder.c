@@ -19,22 +19,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <wchar.h>
 
-int wmain(void);
+#include "stub_record.h"
 
-static void append(const wchar_t *path, const char *line)
-{
-    HANDLE h = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                           OPEN_ALWAYS, 0, NULL);
-    DWORD put;
-    if (h == INVALID_HANDLE_VALUE)
-        return;
-    WriteFile(h, line, (DWORD)strlen(line), &put, NULL);
-    WriteFile(h, "\r\n", 2, &put, NULL);
-    CloseHandle(h);
-}
+int wmain(void);
 
 /* The image name of the parent process, "?" when it is gone. */
 static void parent_image(char *out, size_t cap)
@@ -74,7 +63,7 @@ int wmain(void)
     parent_image(parent, sizeof parent);
     snprintf(line, sizeof line, "ran=%s parent=%s pid=%lu cmd=%s", self8, parent,
              (unsigned long)GetCurrentProcessId(), cmd8);
-    append(rec, line);
+    stub_record(rec, line);
 
     if (GetEnvironmentVariableW(L"CLIMON_RECORD_SLEEP_MS", v, 64))
         Sleep((DWORD)wcstoul(v, NULL, 10));
@@ -83,6 +72,6 @@ int wmain(void)
     if (GetEnvironmentVariableW(L"CLIMON_RECORD_EXIT", v, 64))
         code = (DWORD)wcstoul(v, NULL, 10);
     snprintf(line, sizeof line, "done pid=%lu", (unsigned long)GetCurrentProcessId());
-    append(rec, line);
+    stub_record(rec, line);
     return (int)code;
 }

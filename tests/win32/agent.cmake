@@ -4,7 +4,7 @@
 # Tests that touch the session-wide agent (its mutex, its window) or the
 # Client Services key take a resource lock so ctest -j never overlaps them.
 if(TARGET climon)
-  add_executable(fake_cli_nt ${CMAKE_CURRENT_LIST_DIR}/fake_cli_nt.c)
+  add_executable(fake_cli_nt ${CMAKE_CURRENT_LIST_DIR}/fake_cli_nt.c ${CMAKE_CURRENT_LIST_DIR}/stub_record.c)
   climon_target(fake_cli_nt)
   target_link_options(fake_cli_nt PRIVATE -municode)
 
@@ -32,6 +32,8 @@ if(TARGET climon)
   climon_agent_test(tray LOCKS climon_session climon_client_services)
   climon_agent_test(prompt LOCKS climon_session climon_client_services)
   climon_agent_test(install LOCKS climon_session climon_run_keys)
+  # install_report's words come from the agent's string table.
+  target_sources(test_agent.install PRIVATE $<TARGET_OBJECTS:climon_res>)
 
   # The console path of a GUI program under Wine: a pipe, a file, a tty.
   add_test(NAME ${CLIMON_TEST_PREFIX}.agent.check-wine

@@ -301,3 +301,24 @@ void fx_client_services_set(DWORD reboot, DWORD logoff, DWORD change_id, const w
     RegSetValueExW(k, REGV_REBOOT_REQUIRED, 0, REG_DWORD, (const BYTE *)&reboot, sizeof reboot);
     RegCloseKey(k);
 }
+
+static HKEY sandbox;
+static wchar_t sandbox_name[64];
+
+int fx_hklm_sandbox_begin(const wchar_t *prefix)
+{
+    _snwprintf(sandbox_name, 64, L"Software\\ClimonTest\\%ls%lu", prefix, GetCurrentProcessId());
+    sandbox_name[63] = 0;
+    RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
+    if (RegCreateKeyExW(HKEY_CURRENT_USER, sandbox_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &sandbox,
+                        NULL) != ERROR_SUCCESS)
+        return -1;
+    return RegOverridePredefKey(HKEY_LOCAL_MACHINE, sandbox) == ERROR_SUCCESS ? 0 : -1;
+}
+
+void fx_hklm_sandbox_end(void)
+{
+    RegOverridePredefKey(HKEY_LOCAL_MACHINE, NULL);
+    RegCloseKey(sandbox);
+    RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
+}

@@ -1,8 +1,8 @@
 /*
  * agent_fixture.h: helpers shared by the climon.exe tests: a private
  * client + logon server share in a temp folder, files in and out, the
- * paths of the built programs, and running climon.exe with its output
- * captured.
+ * paths of the built programs, running climon.exe with its output
+ * captured, and a sandbox key standing in for HKLM.
  */
 #ifndef CLIMON_TEST_AGENT_FIXTURE_H
 #define CLIMON_TEST_AGENT_FIXTURE_H
@@ -66,5 +66,12 @@ int fx_wait_until(int (*pred)(void *), void *arg, DWORD timeout_ms);
  * or delete the key. */
 void fx_client_services_clear(void);
 void fx_client_services_set(DWORD reboot, DWORD logoff, DWORD change_id, const wchar_t *components);
+
+/* A sandbox for HKLM: HKCU\Software\ClimonTest\<prefix><pid>, made
+ * afresh, with HKEY_LOCAL_MACHINE redirected to it for this process
+ * (RegOverridePredefKey) until fx_hklm_sandbox_end, which deletes it.
+ * One at a time. Returns 0 on success. */
+int fx_hklm_sandbox_begin(const wchar_t *prefix);
+void fx_hklm_sandbox_end(void);
 
 #endif

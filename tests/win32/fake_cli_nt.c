@@ -8,21 +8,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
+
+#include "stub_record.h"
 
 int wmain(void);
-
-static void record(const wchar_t *path, const char *line)
-{
-    HANDLE h = CreateFileW(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
-                           OPEN_ALWAYS, 0, NULL);
-    DWORD put;
-    if (h == INVALID_HANDLE_VALUE)
-        return;
-    WriteFile(h, line, (DWORD)strlen(line), &put, NULL);
-    WriteFile(h, "\r\n", 2, &put, NULL);
-    CloseHandle(h);
-}
 
 int wmain(void)
 {
@@ -35,11 +24,11 @@ int wmain(void)
     if (GetEnvironmentVariableW(L"CLIMON_FAKE_RECORD", path, 1024)) {
         WideCharToMultiByte(CP_UTF8, 0, GetCommandLineW(), -1, cmd, sizeof cmd, NULL, NULL);
         snprintf(line, sizeof line, "pid=%lu cmd=%s", GetCurrentProcessId(), cmd);
-        record(path, line);
+        stub_record(path, line);
     }
     if (GetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", v, 64))
         Sleep((DWORD)wcstoul(v, NULL, 10));
     if (GetEnvironmentVariableW(L"CLIMON_FAKE_RECORD", path, 1024))
-        record(path, "done");
+        stub_record(path, "done");
     return (int)code;
 }

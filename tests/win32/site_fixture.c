@@ -137,6 +137,19 @@ void fx_teardown(site_fx *fx)
     RegDeleteTreeW(HKEY_LOCAL_MACHINE, fx->regbase);
 }
 
+int fx_test_setup(void **state, const char *tag)
+{
+    static site_fx fx;
+    *state = &fx;
+    return fx_setup(&fx, tag);
+}
+
+int fx_test_teardown(void **state)
+{
+    fx_teardown(*state);
+    return 0;
+}
+
 void fx_write(const wchar_t *dir, const char *name, const void *data, size_t len)
 {
     wchar_t p[MAX_PATH];

@@ -42,6 +42,12 @@ typedef struct site_fx {
  * with CopyListVersion 100, no client record yet). 0 on success. */
 int fx_setup(site_fx *fx, const char *tag);
 void fx_teardown(site_fx *fx);
+/* The same as a cmocka setup and teardown, the fixture (one a program)
+ * being the test's state:
+ *   static int setup(void **state) { return fx_test_setup(state, "tag"); }
+ *   cmocka_unit_test_setup_teardown(test, setup, fx_test_teardown) */
+int fx_test_setup(void **state, const char *tag);
+int fx_test_teardown(void **state);
 
 /* Another client, with its own folders, SMS.INI and registry key. */
 void fx_add_client(site_fx *fx, fx_client *c, const char *id, const char *machine);

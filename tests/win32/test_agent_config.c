@@ -21,27 +21,19 @@
 #include "climon/protocol.h"
 
 static fx_lab lab;
-static HKEY sandbox;
-static wchar_t sandbox_name[64];
 
 static int setup(void **state)
 {
     (void)state;
     if (fx_lab_make(&lab, "config", "835643765", "835643765"))
         return -1;
-    _snwprintf(sandbox_name, 64, L"Software\\ClimonTest\\HKLM-%lu", GetCurrentProcessId());
-    if (RegCreateKeyExW(HKEY_CURRENT_USER, sandbox_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &sandbox,
-                        NULL) != ERROR_SUCCESS)
-        return -1;
-    return RegOverridePredefKey(HKEY_LOCAL_MACHINE, sandbox) == ERROR_SUCCESS ? 0 : -1;
+    return fx_hklm_sandbox_begin(L"HKLM-");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    RegOverridePredefKey(HKEY_LOCAL_MACHINE, NULL);
-    RegCloseKey(sandbox);
-    RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
+    fx_hklm_sandbox_end();
     fx_lab_remove(&lab);
     return 0;
 }
@@ -152,7 +144,8 @@ static void test_config_policy_numbers_reach_the_core(void **state)
     set_policy_dword(L"DeferralChoices", 8);
     cfg = load(NULL);
     assert_int_equal(cfg->setup_timeout_s, 600);
-    assert_int_equal(cfg->core.deferral_choices, AGENT_CHOICE_1H | AGENT_CHOICE_4H | AGENT_CHOICE_TOMORROW);
+    assert_int_equal(cfg->core.deferral_choices,
+                     AGENT_CHOICE_1H | AGENT_CHOICE_4H | AGENT_CHOICE_TOMORROW);
     clear_policy();
 }
 

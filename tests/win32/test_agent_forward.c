@@ -54,9 +54,11 @@ static void target_of(const char *text, unsigned n, const wchar_t *ext, wchar_t 
     fx_join(out, lab.inv_box, name);
 }
 
+static uint32_t last_busy;
+
 static BOOL run(uint32_t *count, char *err)
 {
-    return forward_all(lab.invdata, lab.inv_box, "SKZ01000", &lf, count, err, 256);
+    return forward_all(lab.invdata, lab.inv_box, "SKZ01000", &lf, count, &last_busy, err, 256);
 }
 
 static void test_unique_stem_is_id_tail_and_hash(void **state)
@@ -165,7 +167,7 @@ static void test_unreachable_box_keeps_the_local_file(void **state)
     assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
 }
 
-static void test_file_still_being_written_waits_for_the_next_change(void **state)
+static void test_file_still_being_written_is_left_and_counted_busy(void **state)
 {
     wchar_t p[FX_PATH];
     uint32_t count = 0;
@@ -177,10 +179,12 @@ static void test_file_still_being_written_waits_for_the_next_change(void **state
     assert_true(writer != INVALID_HANDLE_VALUE);
     assert_true(run(&count, err));
     assert_int_equal(count, 0);
+    assert_int_equal(last_busy, 1);
     CloseHandle(writer);
     assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
     assert_true(run(&count, err));
     assert_int_equal(count, 1);
+    assert_int_equal(last_busy, 0);
 }
 
 static void test_only_raw_files_are_forwarded(void **state)
@@ -209,7 +213,7 @@ int main(void)
                                         teardown_one),
         cmocka_unit_test_setup_teardown(test_unreachable_box_keeps_the_local_file, setup_one,
                                         teardown_one),
-        cmocka_unit_test_setup_teardown(test_file_still_being_written_waits_for_the_next_change,
+        cmocka_unit_test_setup_teardown(test_file_still_being_written_is_left_and_counted_busy,
                                         setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(test_only_raw_files_are_forwarded, setup_one, teardown_one),
     };

@@ -1,8 +1,10 @@
 /*
  * test_agent_install.c: /install, /install:machine and /uninstall write
  * and remove the Run entries with the quoted full path of climon.exe.
- * (The ERROR_ACCESS_DENIED message of /install:machine cannot be shown
- * here: Wine does not enforce registry ACLs, not even a read-only DACL.)
+ * Wine does not enforce registry ACLs, not even a read-only DACL, so a
+ * real ERROR_ACCESS_DENIED cannot be had here: what the verbs say for it
+ * is tested through install_report, with this program carrying the
+ * agent's string table (climon.rc).
  */
 #include <windows.h>
 
@@ -71,9 +73,74 @@ static void test_quit_without_an_agent_says_so(void **state)
     free(out);
 }
 
+/* install_report's log lines and exit code for one verb and its errors. */
+static char *report_of(cmd_verb verb, DWORD err_user, DWORD err_machine, int *rc)
+{
+    wchar_t dir[MAX_PATH], path[MAX_PATH];
+    logfile lf;
+    char *text;
+
+    GetTempPathW(MAX_PATH, dir);
+    _snwprintf(path, MAX_PATH, L"%lsclimon-install-report-%lu.log", dir,
+               (unsigned long)GetCurrentProcessId());
+    DeleteFileW(path);
+    logfile_open(&lf, path, "climon", 0);
+    *rc = install_report(verb, err_user, err_machine, &lf);
+    logfile_close(&lf);
+    text = fx_read_text(path);
+    DeleteFileW(path);
+    assert_non_null(text);
+    return text;
+}
+
+static void test_install_machine_without_admin_rights_says_so_and_fails(void **state)
+{
+    int rc;
+    char *log;
+    (void)state;
+    log = report_of(VERB_INSTALL_MACHINE, ERROR_SUCCESS, ERROR_ACCESS_DENIED, &rc);
+    assert_int_not_equal(rc, CLIMON_EXIT_OK);
+    /* The string table's words, an error in the log, and the way out. */
+    assert_non_null(strstr(log, "needs an administrator"));
+    assert_non_null(strstr(log, "use /install for this user only"));
+    assert_non_null(strstr(log, "type=\"3\""));
+    free(log);
+}
+
+static void test_uninstall_without_admin_rights_keeps_machine_entry_and_says_so(void **state)
+{
+    int rc;
+    char *log;
+    (void)state;
+    log = report_of(VERB_UNINSTALL, ERROR_SUCCESS, ERROR_ACCESS_DENIED, &rc);
+    assert_int_not_equal(rc, CLIMON_EXIT_OK);
+    assert_non_null(strstr(log, "machine-wide Run entry stays"));
+    assert_null(strstr(log, "no longer start")); /* no success line beside it */
+    free(log);
+}
+
+static void test_install_other_errors_name_the_system_reason(void **state)
+{
+    int rc;
+    char *log;
+    (void)state;
+    log = report_of(VERB_INSTALL_MACHINE, ERROR_SUCCESS, ERROR_FILENAME_EXCED_RANGE, &rc);
+    assert_int_not_equal(rc, CLIMON_EXIT_OK);
+    assert_null(strstr(log, "needs an administrator"));
+    assert_non_null(strstr(log, "(206)")); /* win_strerror: the code with the text */
+    free(log);
+    log = report_of(VERB_INSTALL, ERROR_SUCCESS, ERROR_SUCCESS, &rc);
+    assert_int_equal(rc, CLIMON_EXIT_OK);
+    assert_non_null(strstr(log, "each logon"));
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_install_machine_without_admin_rights_says_so_and_fails),
+        cmocka_unit_test(test_uninstall_without_admin_rights_keeps_machine_entry_and_says_so),
+        cmocka_unit_test(test_install_other_errors_name_the_system_reason),
         cmocka_unit_test(test_install_writes_quoted_full_path_and_uninstall_removes_both),
         cmocka_unit_test(test_quit_without_an_agent_says_so),
     };

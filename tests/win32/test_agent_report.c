@@ -24,8 +24,6 @@
 
 static fx_lab lab;
 static logfile lf;
-static HKEY sandbox;
-static wchar_t sandbox_name[64];
 
 static int setup(void **state)
 {
@@ -33,20 +31,13 @@ static int setup(void **state)
     if (fx_lab_make(&lab, "report", "1", "1"))
         return -1;
     logfile_open(&lf, lab.log, "test", 0);
-    _snwprintf(sandbox_name, 64, L"Software\\ClimonTest\\HKLM-report-%lu", GetCurrentProcessId());
-    RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
-    if (RegCreateKeyExW(HKEY_CURRENT_USER, sandbox_name, 0, NULL, 0, KEY_ALL_ACCESS, NULL, &sandbox,
-                        NULL) != ERROR_SUCCESS)
-        return -1;
-    return RegOverridePredefKey(HKEY_LOCAL_MACHINE, sandbox) == ERROR_SUCCESS ? 0 : -1;
+    return fx_hklm_sandbox_begin(L"HKLM-report-");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    RegOverridePredefKey(HKEY_LOCAL_MACHINE, NULL);
-    RegCloseKey(sandbox);
-    RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
+    fx_hklm_sandbox_end();
     logfile_close(&lf);
     fx_lab_remove(&lab);
     return 0;
@@ -117,27 +108,34 @@ static void test_wrong_value_type_is_not_a_restart(void **state)
     assert_false(r.logoff);
 }
 
-static int wait_posted(HWND w, DWORD ms)
+/* Waits for the watch's message and takes it as the agent does
+ * (watcher_taken), so the watch may post again. */
+static int wait_posted(watcher *w, DWORD ms)
 {
     ULONGLONG end = GetTickCount64() + ms;
     MSG m;
-    (void)w;
     for (;;) {
         ULONGLONG now = GetTickCount64();
         while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE))
-            if (m.message == WM_TEST_CHANGED)
+            if (m.message == WM_TEST_CHANGED) {
+                watcher_taken(w);
                 return 1;
+            }
         if (now >= end)
             return 0;
         MsgWaitForMultipleObjects(0, NULL, FALSE, (DWORD)(end - now), QS_POSTMESSAGE);
     }
 }
 
-static void drain(void)
+/* Messages of the watch now in the queue, taken. */
+static unsigned drain(watcher *w)
 {
     MSG m;
+    unsigned n = 0;
     while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE))
-        ;
+        n += m.message == WM_TEST_CHANGED;
+    watcher_taken(w);
+    return n;
 }
 
 static void test_watch_hears_the_key_appear_and_each_change(void **state)
@@ -145,24 +143,52 @@ static void test_watch_hears_the_key_appear_and_each_change(void **state)
     watcher w;
     HWND win = CreateWindowExW(0, L"STATIC", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
     HKEY k;
+    ULONGLONG t0;
     (void)state;
     assert_non_null(win);
     RegDeleteTreeW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\SMS");
     assert_true(regwatch_start(&w, win, WM_TEST_CHANGED, &lf));
     Sleep(500);
-    drain();
+    drain(&w);
     /* Not there yet: its parent is watched until it appears. */
     k = services();
     set_dword(k, REGV_REBOOT_REQUIRED, 1);
-    assert_true(wait_posted(win, 20000));
-    Sleep(3000); /* past the settle time: the burst is over */
-    drain();
-    /* Re-armed: a later change is heard too. */
+    assert_true(wait_posted(&w, 20000));
+    Sleep(1000);
+    drain(&w);
+    /* Re-armed: a later change is heard too, at once (no settle delay). */
+    t0 = GetTickCount64();
     set_dword(k, REGV_CHANGE_ID, 7);
-    assert_true(wait_posted(win, 20000));
-    drain();
+    assert_true(wait_posted(&w, 20000));
+    print_message("change heard after %llu ms\n", (unsigned long long)(GetTickCount64() - t0));
+    assert_true(GetTickCount64() - t0 < 1000);
+    Sleep(300);
+    drain(&w);
     /* And quiet stays quiet. */
-    assert_false(wait_posted(win, 2500));
+    assert_false(wait_posted(&w, 2500));
+    RegCloseKey(k);
+    watcher_stop(&w);
+    DestroyWindow(win);
+}
+
+static void test_watch_burst_queues_one_message_and_loses_no_change(void **state)
+{
+    watcher w;
+    HWND win = CreateWindowExW(0, L"STATIC", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    HKEY k = services();
+    (void)state;
+    assert_non_null(win);
+    assert_true(regwatch_start(&w, win, WM_TEST_CHANGED, &lf));
+    Sleep(500);
+    drain(&w);
+    /* 50 writes while nobody takes the message: one waits in the queue. */
+    for (DWORD i = 1; i <= 50; i++)
+        set_dword(k, REGV_CHANGE_ID, i);
+    Sleep(1000);
+    assert_int_equal(drain(&w), 1);
+    /* Taken: the next write posts again. */
+    set_dword(k, REGV_CHANGE_ID, 51);
+    assert_true(wait_posted(&w, 20000));
     RegCloseKey(k);
     watcher_stop(&w);
     DestroyWindow(win);
@@ -175,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_report_reads_the_managers_values),
         cmocka_unit_test(test_wrong_value_type_is_not_a_restart),
         cmocka_unit_test(test_watch_hears_the_key_appear_and_each_change),
+        cmocka_unit_test(test_watch_burst_queues_one_message_and_loses_no_change),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -24,15 +24,7 @@ static const ccr_time t0 = {2026, 11, 24, 10, 0};
 
 static int setup(void **state)
 {
-    static site_fx fx;
-    *state = &fx;
-    return fx_setup(&fx, "ccmbulk");
-}
-
-static int teardown(void **state)
-{
-    fx_teardown(*state);
-    return 0;
+    return fx_test_setup(state, "ccmbulk");
 }
 
 static void test_ccm_takes_300_queued_requests_in_one_pass(void **state)
@@ -89,7 +81,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ccm_takes_300_queued_requests_in_one_pass, setup,
-                                        teardown),
+                                        fx_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,15 +26,7 @@ static ccm_counts last;
 
 static int setup(void **state)
 {
-    static site_fx fx;
-    *state = &fx;
-    return fx_setup(&fx, "ccm");
-}
-
-static int teardown(void **state)
-{
-    fx_teardown(*state);
-    return 0;
+    return fx_test_setup(state, "ccm");
 }
 
 /* One pass at t0 + minutes. */
@@ -400,7 +392,7 @@ static void test_ccm_one_manager_per_share(void **state)
     CloseHandle(b);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_test_teardown)
 
 int main(void)
 {

@@ -24,15 +24,7 @@
 
 static int setup(void **state)
 {
-    static site_fx fx;
-    *state = &fx;
-    return fx_setup(&fx, "clisetup");
-}
-
-static int teardown(void **state)
-{
-    fx_teardown(*state);
-    return 0;
+    return fx_test_setup(state, "clisetup");
 }
 
 static int run(site_fx *fx)
@@ -430,7 +422,7 @@ static void test_clisetup_program_file_missing_from_share_fails_cleanly(void **s
     smsini_version_is(fx, "100");
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, fx_test_teardown)
 
 int main(void)
 {
