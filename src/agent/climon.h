@@ -131,6 +131,17 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl);
  * cfg->smsini_error says why, so the agent runs and shows the error. */
 void config_load(const cmd_line *cl, climon_config *cfg);
 
+/* What config_adopt_smsini changed (bits). */
+enum { CONFIG_CHANGED_INVDATA = 1u, CONFIG_CHANGED_SHARE = 2u, CONFIG_CHANGED_OTHER = 4u };
+
+/* A pass re-reads SMS.INI (Client Setup or an admin may have changed it):
+ * takes into cfg what fresh (config_load of the same switches) found in
+ * it: the share and its boxes, INVDATA, SMSPath, site code, logon server,
+ * Unique ID. Only a clean read replaces known paths: when fresh could not
+ * read SMS.INI, cfg keeps what it had (an unreadable file is no reason to
+ * forget the share) and the error is logged. Changes are logged. */
+unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, logfile *lf);
+
 /* Reads the policy value name from HKLM\SOFTWARE\Policies\Climon. */
 BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap);
 BOOL config_policy_dword(const wchar_t *name, DWORD *out);
@@ -240,6 +251,7 @@ typedef struct engine_ui {
     void (*prompt)(engine *e);                     /* AGENT_ACT_PROMPT: e->prompt_* set */
     void (*announce)(engine *e, const char *text); /* AGENT_ACT_ANNOUNCE */
     void (*schedule)(engine *e, agent_time at);    /* AGENT_ACT_SCHEDULE */
+    void (*refresh)(engine *e);                    /* before a pass: re-read SMS.INI */
 } engine_ui;
 
 struct engine {
@@ -306,6 +318,7 @@ typedef struct climon_app {
     BOOL prompt_open;
     BOOL prompt_due;  /* balloon shown, the dialog follows */
     HWND prompt_hwnd; /* the Task Dialog while it is shown */
+    cmd_line cl;      /* the switches, for re-reading the configuration */
     unsigned quiet_retries;
     UINT dpi;
 } climon_app;

@@ -428,3 +428,67 @@ BOOL config_state_path(const climon_config *cfg, wchar_t *out, size_t cap)
     }
     return path_join(out, cap, cfg->state_dir, L"state.ini");
 }
+
+/* One path from SMS.INI taken over, logged when it changed. */
+static BOOL adopt_path(wchar_t *have, const wchar_t *fresh, const char *what, logfile *lf)
+{
+    char was[512], now[512];
+    /* A key gone is unknown, not a change: the last known path stays. */
+    if (!fresh[0] || wcscmp(have, fresh) == 0)
+        return FALSE;
+    winstr_to_utf8(have, was, sizeof was);
+    winstr_to_utf8(fresh, now, sizeof now);
+    LOG_INFO(lf, "SMS.INI changed: %s is now \"%s\" (was \"%s\")", what, now, was);
+    wcscpy(have, fresh);
+    return TRUE;
+}
+
+static BOOL adopt_text(char *have, size_t cap, const char *fresh, const char *what, logfile *lf)
+{
+    if (!fresh[0] || strcmp(have, fresh) == 0)
+        return FALSE;
+    LOG_INFO(lf, "SMS.INI changed: %s is now \"%s\" (was \"%s\")", what, fresh, have);
+    snprintf(have, cap, "%s", fresh);
+    return TRUE;
+}
+
+unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, logfile *lf)
+{
+    unsigned changed = 0;
+
+    if (fresh->smsini_error[0] && !fresh->share[0] && !fresh->invdata[0]) {
+        /* Nothing usable now (locked, being rewritten, damaged): keep the
+         * paths known, say why once per different reason. */
+        if (strcmp(cfg->smsini_error, fresh->smsini_error) != 0)
+            LOG_WARN(lf, "%s; keeping the paths read before", fresh->smsini_error);
+        if (!cfg->share[0] && !cfg->invdata[0])
+            snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "%s", fresh->smsini_error);
+        return 0;
+    }
+    if (adopt_path(cfg->share, fresh->share, "the logon server share", lf))
+        changed |= CONFIG_CHANGED_SHARE;
+    if (adopt_path(cfg->inv_box, fresh->inv_box, "the inventory box", lf))
+        changed |= CONFIG_CHANGED_SHARE;
+    if (adopt_path(cfg->ccr_box, fresh->ccr_box, "the request box", lf))
+        changed |= CONFIG_CHANGED_SHARE;
+    if (adopt_path(cfg->invdata, fresh->invdata, "the inventory folder", lf))
+        changed |= CONFIG_CHANGED_INVDATA;
+    if (adopt_path(cfg->sms_path, fresh->sms_path, "SMSPath", lf))
+        changed |= CONFIG_CHANGED_OTHER;
+    if (adopt_text(cfg->site_code, sizeof cfg->site_code, fresh->site_code, "the site code", lf) |
+        adopt_text(cfg->logon_server, sizeof cfg->logon_server, fresh->logon_server,
+                   "the logon server", lf) |
+        adopt_text(cfg->unique_id, sizeof cfg->unique_id, fresh->unique_id, "the SMS Unique ID",
+                   lf))
+        changed |= CONFIG_CHANGED_OTHER;
+    cfg->src_share = fresh->src_share;
+    cfg->src_invdata = fresh->src_invdata;
+    if (strcmp(cfg->smsini_error, fresh->smsini_error) != 0) {
+        if (fresh->smsini_error[0])
+            LOG_ERROR(lf, "%s", fresh->smsini_error);
+        else
+            LOG_INFO(lf, "SMS.INI reads cleanly again");
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "%s", fresh->smsini_error);
+    }
+    return changed;
+}

@@ -211,6 +211,9 @@ static void carry_out(engine *e, const agent_action *a)
 {
     switch (a->type) {
     case AGENT_ACT_FORWARD:
+        /* Each pass takes SMS.INI as it is now, before the job copies cfg. */
+        if (e->ui.refresh)
+            e->ui.refresh(e);
         start_job(e, JOB_FORWARD);
         break;
     case AGENT_ACT_READ_VERSIONS:

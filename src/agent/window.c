@@ -52,6 +52,27 @@ static void ui_announce(engine *e, const char *text)
     LOG_INFO(&g_app.log, "announced: components updated (%s)", text);
 }
 
+static void ui_refresh(engine *e)
+{
+    climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
+    unsigned changed;
+
+    if (!fresh)
+        return;
+    config_load(&g_app.cl, fresh);
+    changed = config_adopt_smsini(&e->cfg, fresh, e->lf);
+    HeapFree(GetProcessHeap(), 0, fresh);
+    if (changed & CONFIG_CHANGED_INVDATA) {
+        /* Watch the folder SMS.INI names now; the pass forwards what is
+         * already in it. */
+        watcher_stop(&g_app.dir);
+        if (!dirwatch_start(&g_app.dir, e->cfg.invdata, g_app.hwnd, WMAPP_INVENTORY, e->lf))
+            LOG_WARN(e->lf, "no inventory folder to watch now");
+    }
+    if (changed)
+        statuswnd_update(&g_app);
+}
+
 static void ui_schedule(engine *e, agent_time at)
 {
     agent_time now = time_now();
@@ -257,6 +278,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
         return CLIMON_EXIT_DIFFERS;
     memset(a, 0, sizeof *a);
     a->hinst = hinst;
+    a->cl = *cl;
     InitCommonControlsEx(&icc);
     config_load(cl, cfg);
     window_open_log(&a->log, cfg);
@@ -288,6 +310,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
     a->eng.ui.prompt = ui_prompt;
     a->eng.ui.announce = ui_announce;
     a->eng.ui.schedule = ui_schedule;
+    a->eng.ui.refresh = ui_refresh;
     HeapFree(GetProcessHeap(), 0, cfg);
 
     tray_add(a);

@@ -20,6 +20,9 @@
 #   raw-written-slowly   a .RAW written in place over 3 s by a writer that
 #                        keeps it open: not taken half-written, delivered
 #                        whole and once after its close
+#   smsini-paths-change  SMS.INI names another logon server share, then
+#                        another inventory folder, while the agent runs:
+#                        the next pass uses them, no restart
 #   smsini-locked        SMS.INI held open by another process: no setup, the
 #                        error shown; released, the next pass runs setup
 #   share-read-only      the share is mounted read-only (needs root): the
@@ -294,6 +297,36 @@ slow_copies_whole() {
     w=$(grep -l -a 'Chunk29=' "$SHARE"/INVENTRY.BOX/*.RAW 2>/dev/null | wc -l)
     note "box: $n copies of the slow file, $w whole"
     [ "$n" = 1 ] && [ "$w" = 1 ]
+}
+
+# SMS.INI's KEY set to VALUE in place (CRLF kept), as Client Setup or an
+# admin would rewrite it.
+smsini_set() { sed -i "s|^$1=.*\r\$|$1=$2\r|" "$C/SMS.INI"; }
+
+sc_smsini_paths_change() {
+    local keep=$E2E_LAB/keep s2=$C/SHARE2
+    mkdir -p "$keep" "$s2/INVENTRY.BOX" "$s2/CCR.BOX" "$C/INV2"
+    cp -r "$SHARE/CL_NT.TXT" "$SHARE/X86.BIN" "$s2/" 2>/dev/null
+    start_agent && agent_started=1
+    drop_raw FIRST
+    check "before the change: the first share gets the inventory" wait_for 30 bash -c "grep -l -a 'File=FIRST' '$SHARE'/INVENTRY.BOX/*.RAW >/dev/null 2>&1"
+    smsini_set LastLogonServerPath 'C:\\SHARE2'
+    drop_raw MOVED1
+    check "the pass after the change used the new share" wait_for 30 bash -c "ls '$s2/INVENTRY.BOX' | grep -qi '\.RAW\$'"
+    check "nothing went to the old share" test "$(grep -l -a 'File=MOVED1' "$SHARE"/INVENTRY.BOX/*.RAW 2>/dev/null | wc -l)" = 0
+    check "the agent logged the change" grep -q 'SMS.INI changed: the logon server share is now "C:.SHARE2"' "$CLIMON_LOG"
+    check "it read CL_NT.TXT there" wait_for 10 grep -q 'CL_NT.TXT C:.SHARE2.CL_NT.TXT' "$CLIMON_LOG"
+    # The inventory folder moves: the pass a file in the old one starts
+    # switches the watch; files go from the new folder from then on.
+    smsini_set SMSInvDataPath 'C:\\INV2'
+    drop_raw TRIGGER
+    check "the agent logged the new inventory folder" wait_for 30 grep -q 'SMS.INI changed: the inventory folder is now "C:.INV2"' "$CLIMON_LOG"
+    check "and watches it" wait_for 10 grep -q 'watching the inventory folder C:.INV2' "$CLIMON_LOG"
+    printf '[Inventory]\r\nFile=NEWDIR\r\nNonce=%s\r\n' "$RANDOM$RANDOM" >"$C/INV2/NEW.TMP"
+    mv "$C/INV2/NEW.TMP" "$C/INV2/NEW.RAW"
+    check "a .RAW in the new folder reached the new share" wait_for 30 bash -c "grep -l -a 'File=NEWDIR' '$s2'/INVENTRY.BOX/*.RAW >/dev/null 2>&1"
+    check "the new folder is empty again" wait_for 10 bash -c "! ls '$C/INV2' | grep -qi '\.RAW\$'"
+    check "the agent is still running" agent_alive
 }
 
 sc_smsini_locked() {

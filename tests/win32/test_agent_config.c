@@ -256,6 +256,80 @@ static void test_default_setup_command_is_quoted_full_path(void **state)
     assert_false(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
 }
 
+/* What a pass's re-read of SMS.INI (config_adopt_smsini) makes of the
+ * file as it is now, and what it logs. */
+static unsigned adopt_now(climon_config *have, const char *smsini_text, char **log)
+{
+    wchar_t path[FX_PATH];
+    climon_config *fresh;
+    logfile lf;
+    unsigned changed;
+
+    if (smsini_text)
+        assert_int_equal(fx_write_text(lab.sms_ini, smsini_text), 0);
+    fresh = load(NULL);
+    fx_join(path, lab.root, L"adopt.log");
+    DeleteFileW(path);
+    logfile_open(&lf, path, "climon", 0);
+    changed = config_adopt_smsini(have, fresh, &lf);
+    logfile_close(&lf);
+    *log = fx_read_text(path);
+    if (!*log)
+        *log = calloc(1, 1);
+    return changed;
+}
+
+static void test_config_reread_takes_new_paths_keeps_known_on_bad_read(void **state)
+{
+    static climon_config have;
+    char *log;
+    (void)state;
+    clear_policy();
+    assert_int_equal(fx_write_text(lab.sms_ini, "[SMS]\r\nSMS Unique ID=SKZ01000\r\n"
+                                                "LastLogonServerPath=A:\\ONE\r\n"
+                                                "SMSInvDataPath=C:\\INV1\r\n"),
+                     0);
+    have = *load(NULL);
+    assert_true(wcscmp(have.share, L"A:\\ONE") == 0);
+
+    /* Nothing changed: nothing to do, nothing logged. */
+    assert_int_equal(adopt_now(&have, NULL, &log), 0);
+    assert_null(strstr(log, "changed"));
+    free(log);
+
+    /* Another share: taken, with its boxes, and said. */
+    assert_int_equal(adopt_now(&have,
+                               "[SMS]\r\nSMS Unique ID=SKZ01000\r\nLastLogonServerPath=B:\\TWO\r\n"
+                               "SMSInvDataPath=C:\\INV1\r\n",
+                               &log),
+                     CONFIG_CHANGED_SHARE);
+    assert_true(wcscmp(have.share, L"B:\\TWO") == 0);
+    assert_true(_wcsicmp(have.inv_box, L"B:\\TWO\\INVENTRY.BOX") == 0);
+    assert_non_null(strstr(log, "the logon server share is now \"B:\\TWO\" (was \"A:\\ONE\")"));
+    free(log);
+
+    /* Unreadable now (a line over the limit: refused whole): the known
+     * paths stay, the reason is logged. */
+    {
+        static char longline[8192];
+        memset(longline, 'A', sizeof longline - 1);
+        memcpy(longline, "[SMS]\r\nX=", 9);
+        assert_int_equal(adopt_now(&have, longline, &log), 0);
+    }
+    assert_true(wcscmp(have.share, L"B:\\TWO") == 0);
+    assert_true(wcscmp(have.invdata, L"C:\\INV1") == 0);
+    assert_non_null(strstr(log, "keeping the paths read before"));
+    free(log);
+
+    /* A key gone is unknown, not a change; the folder that moved is taken. */
+    assert_int_equal(
+        adopt_now(&have, "[SMS]\r\nSMS Unique ID=SKZ01000\r\nSMSInvDataPath=D:\\INV2\r\n", &log),
+        CONFIG_CHANGED_INVDATA);
+    assert_true(wcscmp(have.share, L"B:\\TWO") == 0);
+    assert_true(wcscmp(have.invdata, L"D:\\INV2") == 0);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_config_hostile_names_are_refused),
         cmocka_unit_test(test_cmdline_parses_switches_and_refuses_bad_ones),
         cmocka_unit_test(test_default_setup_command_is_quoted_full_path),
+        cmocka_unit_test(test_config_reread_takes_new_paths_keeps_known_on_bad_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
