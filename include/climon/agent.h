@@ -117,6 +117,7 @@ typedef struct agent_state {
     bool pass_by_user;       /* CHECK_NOW: may skip a setup backoff wait, not the cap */
     bool pass_again;         /* INVENTORY during a pass: forward again when it ends */
     bool pass_busy_retry;    /* the pass is a retry of files that were being written */
+    bool pass_for_files;     /* started by an inventory file: none forwarded, no check */
     /* Inventory files still being written; not persisted (a start forwards
      * whatever is left). Retried on a doubling timer, a bounded number of
      * times after the last change, since closing a file need not wake the

@@ -483,7 +483,8 @@ static bool pass_stale(const step *s)
     return time_diff(s->now, s->st->pass_started) >= AGENT_PASS_STALE_S;
 }
 
-static void start_pass(step *s, bool by_user, const char *why)
+/* Returns true when a pass started now (not queued, not waiting). */
+static bool start_pass(step *s, bool by_user, const char *why)
 {
     agent_state *st = s->st;
     if (st->phase != AGENT_PHASE_IDLE) {
@@ -498,7 +499,7 @@ static void start_pass(step *s, bool by_user, const char *why)
                 st->pass_again = true;
                 say(s, AGENT_LOG_INFO, "%s: a pass is running; forwarding again when it ends", why);
             }
-            return;
+            return false;
         }
         char t[24];
         when(s, st->pass_started, t, sizeof t);
@@ -510,7 +511,7 @@ static void start_pass(step *s, bool by_user, const char *why)
         when(s, st->share_retry_at, t, sizeof t);
         say(s, AGENT_LOG_INFO, "%s: the share failed %lu time(s); waiting for the retry at %s", why,
             (unsigned long)st->share_failures, t);
-        return;
+        return false;
     }
     st->share_retry_at = 0;
     st->phase = AGENT_PHASE_FORWARDING;
@@ -518,8 +519,10 @@ static void start_pass(step *s, bool by_user, const char *why)
     st->pass_by_user = by_user;
     st->pass_again = false;
     st->pass_busy_retry = false;
+    st->pass_for_files = false;
     say(s, AGENT_LOG_INFO, "%s: forwarding inventory files", why);
     command(s, AGENT_ACT_FORWARD);
+    return true;
 }
 
 static void end_pass(step *s)
@@ -529,8 +532,8 @@ static void end_pass(step *s)
     st->phase = AGENT_PHASE_IDLE;
     st->pass_by_user = false;
     st->pass_again = false;
-    if (again)
-        start_pass(s, false, "inventory files came during the last pass");
+    if (again && start_pass(s, false, "inventory files came during the last pass"))
+        st->pass_for_files = true;
 }
 
 static bool ignore_out_of_phase(step *s, agent_phase expected, const char *what)
@@ -663,7 +666,10 @@ static void on_start(step *s)
 
 static void on_inventory(step *s, bool by_user)
 {
-    start_pass(s, by_user, by_user ? "check asked" : "inventory file appeared");
+    /* A pass an inventory file started is for that file: when the pass
+     * before took it (one change often signals twice), it has nothing to do. */
+    if (start_pass(s, by_user, by_user ? "check asked" : "inventory file appeared") && !by_user)
+        s->st->pass_for_files = true;
 }
 
 /* Files left open for writing: look again later. A pass a change
@@ -714,6 +720,13 @@ static void on_forwarded(step *s)
     if (s->ev->count == 0 && s->ev->busy > 0 && !st->pass_by_user) {
         /* Only files still being written: the check waits for them, so a
          * writer's every write does not cost a look at the share. */
+        end_pass(s);
+        return;
+    }
+    if (s->ev->count == 0 && st->pass_for_files && !st->pass_by_user) {
+        say(s, AGENT_LOG_INFO,
+            "no inventory file left to forward (the pass before took it): "
+            "no check");
         end_pass(s);
         return;
     }
@@ -968,14 +981,12 @@ static void on_timer(step *s)
         start_pass(s, false, "share retry due");
     }
     if (st->busy_retry_at != 0 && st->busy_retry_at <= s->now) {
-        bool idle = st->phase == AGENT_PHASE_IDLE;
         due = true;
         st->busy_retry_at = 0;
-        start_pass(s, false, "inventory file(s) were being written");
         /* A retry keeps the doubling going; queued behind a running pass
          * it counts as a change (that pass is one). */
-        if (idle && st->phase == AGENT_PHASE_FORWARDING)
-            st->pass_busy_retry = true;
+        if (start_pass(s, false, "inventory file(s) were being written"))
+            st->pass_busy_retry = st->pass_for_files = true;
     }
     if (!due)
         say(s, AGENT_LOG_INFO, "timer: nothing due");

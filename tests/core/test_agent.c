@@ -1123,6 +1123,26 @@ static void test_agent_file_being_written_beside_others_still_checks(void **stat
     assert_non_null(find(AGENT_ACT_READ_VERSIONS));
 }
 
+static void test_agent_second_wakeup_for_a_taken_file_checks_nothing(void **state)
+{
+    (void)state;
+    /* One .RAW, two wake-ups: the second queues a pass behind the first. */
+    run(AGENT_EV_INVENTORY, T0);
+    run(AGENT_EV_INVENTORY, T0);
+    assert_true(st.pass_again);
+    forwarded(T0, true, 1, "");
+    versions(T0, known(7), known(7));
+    assert_non_null(find(AGENT_ACT_FORWARD)); /* the queued pass */
+    forwarded(T0, true, 0, "");
+    assert_null(find(AGENT_ACT_READ_VERSIONS));
+    assert_int_equal(st.phase, AGENT_PHASE_IDLE);
+    assert_true(logged("no check"));
+    /* The user's own check still checks with nothing to forward. */
+    run(AGENT_EV_CHECK_NOW, T0 + 1);
+    forwarded(T0 + 1, true, 0, "");
+    assert_non_null(find(AGENT_ACT_READ_VERSIONS));
+}
+
 static void test_agent_session_ending_only_saves(void **state)
 {
     (void)state;
@@ -1369,6 +1389,7 @@ int main(void)
         T(test_agent_file_being_written_skips_the_check_and_retries),
         T(test_agent_file_held_open_retries_are_doubled_and_bounded),
         T(test_agent_file_being_written_beside_others_still_checks),
+        T(test_agent_second_wakeup_for_a_taken_file_checks_nothing),
         T(test_agent_session_ending_only_saves),
         T(test_agent_idle_schedules_no_timer),
         T(test_agent_earliest_time_is_scheduled),
