@@ -449,6 +449,10 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
         else /* "local X, server V: up to date" or "...: Client Setup already ran ..." */
             snprintf(want_exit, sizeof want_exit, "server %lu: ", v);
         while (logtail_next(&lt, line, sizeof line, timeout)) {
+            /* Lines of the pass before (a queued second pass) are not this
+             * pass's: the log has milliseconds, f0 is exact. */
+            if (cmtrace_ft(line) + 10000u < f0)
+                continue;
             if (!f_fwd && strstr(line, "forwarding inventory files"))
                 f_fwd = cmtrace_ft(line);
             else if (!f_fwded && strstr(line, "inventory file(s): reading CopyListVersions"))
