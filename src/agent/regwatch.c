@@ -77,8 +77,8 @@ static BOOL watch_key(watcher *w, HKEY k, BOOL exact, BOOL appeared, HANDLE chan
             if (again)
                 RegCloseKey(again);
             if (now_exact) {
+                /* Posted once the key itself is watched (appeared). */
                 LOG_INFO(w->lf, "Client Services appeared: reading the report");
-                watcher_post(w);
                 return TRUE;
             }
         } else {
