@@ -131,11 +131,15 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl);
  * cfg->smsini_error says why, so the agent runs and shows the error. */
 void config_load(const cmd_line *cl, climon_config *cfg);
 
+/* Fills cfg (zeroed first) with only what config_load takes from SMS.INI
+ * and the switches and policy that beat it: what a pass re-reads. */
+void config_reread_smsini(const cmd_line *cl, climon_config *cfg);
+
 /* What config_adopt_smsini changed (bits). */
 enum { CONFIG_CHANGED_INVDATA = 1u, CONFIG_CHANGED_SHARE = 2u, CONFIG_CHANGED_OTHER = 4u };
 
 /* A pass re-reads SMS.INI (Client Setup or an admin may have changed it):
- * takes into cfg what fresh (config_load of the same switches) found in
+ * takes into cfg what fresh (config_reread_smsini) found in
  * it: the share and its boxes, INVDATA, SMSPath, site code, logon server,
  * Unique ID. Only a clean read replaces known paths: when fresh could not
  * read SMS.INI, cfg keeps what it had (an unreadable file is no reason to

@@ -276,15 +276,14 @@ static void load_smsini(climon_config *cfg, smsini *f)
     }
 }
 
-void config_load(const cmd_line *cl, climon_config *cfg)
+/* Everything that comes from SMS.INI (with the switches and policy that
+ * beat it): the file's path, SMSPath, the share and its boxes, INVDATA,
+ * site code, logon server, Unique ID. */
+static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
 {
     smsini f;
     wchar_t v[CLIMON_PATH_MAX];
-    DWORD d;
     char id[INI_MAX_LINE_BYTES + 1];
-
-    memset(cfg, 0, sizeof *cfg);
-    agent_config_default(&cfg->core);
 
     /* SMS.INI itself */
     if (cl->smsini[0]) {
@@ -332,6 +331,39 @@ void config_load(const cmd_line *cl, climon_config *cfg)
              CLIMON_PATH_MAX, cfg);
     box_path(&f, cfg->share, SMSINI_KEY_CCR_BOX, L"" SHARE_CCR_BOX, cfg->ccr_box, CLIMON_PATH_MAX,
              cfg);
+
+    ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_SITE_CODE, id, sizeof id);
+    snprintf(cfg->site_code, sizeof cfg->site_code, "%s",
+             strlen(id) < sizeof cfg->site_code ? id : "");
+    ini_value(&f, SMSINI_SECTION_SERVERS, SMSINI_KEY_LOGON_SERVER, id, sizeof id);
+    snprintf(cfg->logon_server, sizeof cfg->logon_server, "%s",
+             strlen(id) < sizeof cfg->logon_server ? id : "");
+    /* The Unique ID becomes part of file names on the share: only a valid
+     * one is used. */
+    if (ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_UNIQUE_ID, id, sizeof id)) {
+        if (ccr_id_ok(id))
+            snprintf(cfg->unique_id, sizeof cfg->unique_id, "%s", id);
+        else if (!cfg->smsini_error[0])
+            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
+                     "SMS.INI SMS Unique ID is not 1 to 32 letters and digits");
+    }
+    fileio_free(f.data);
+}
+
+void config_reread_smsini(const cmd_line *cl, climon_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    read_smsini_part(cl, cfg);
+}
+
+void config_load(const cmd_line *cl, climon_config *cfg)
+{
+    wchar_t v[CLIMON_PATH_MAX];
+    DWORD d;
+
+    memset(cfg, 0, sizeof *cfg);
+    agent_config_default(&cfg->core);
+    read_smsini_part(cl, cfg);
 
     if (cl->statedir[0])
         copy_w(cfg->state_dir, CLIMON_PATH_MAX, cl->statedir);
@@ -381,23 +413,6 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         cfg->core.deferral_choices = d;
     if (config_policy_dword(L"QuietAfterLogonMinutes", &d) && d <= 24u * 60u)
         cfg->core.quiet_after_logon_s = d * 60u;
-
-    ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_SITE_CODE, id, sizeof id);
-    snprintf(cfg->site_code, sizeof cfg->site_code, "%s",
-             strlen(id) < sizeof cfg->site_code ? id : "");
-    ini_value(&f, SMSINI_SECTION_SERVERS, SMSINI_KEY_LOGON_SERVER, id, sizeof id);
-    snprintf(cfg->logon_server, sizeof cfg->logon_server, "%s",
-             strlen(id) < sizeof cfg->logon_server ? id : "");
-    /* The Unique ID becomes part of file names on the share: only a valid
-     * one is used. */
-    if (ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_UNIQUE_ID, id, sizeof id)) {
-        if (ccr_id_ok(id))
-            snprintf(cfg->unique_id, sizeof cfg->unique_id, "%s", id);
-        else if (!cfg->smsini_error[0])
-            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
-                     "SMS.INI SMS Unique ID is not 1 to 32 letters and digits");
-    }
-    fileio_free(f.data);
 }
 
 BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)

@@ -59,7 +59,7 @@ static void ui_refresh(engine *e)
 
     if (!fresh)
         return;
-    config_load(&g_app.cl, fresh);
+    config_reread_smsini(&g_app.cl, fresh);
     changed = config_adopt_smsini(&e->cfg, fresh, e->lf);
     HeapFree(GetProcessHeap(), 0, fresh);
     if (changed & CONFIG_CHANGED_INVDATA) {
