@@ -1,9 +1,11 @@
 # Climon's entry points. The README's two commands:
 #   make run    set up, build, lay out the lab site and run the agent on it
+#               (SITE=sms12: a site that writes only what SMS 1.2 documents)
 #   make test   set up, build every preset and run every test
 # Each installs what it needs itself (scripts/setup, idempotent).
 SHELL := /bin/bash
 JOBS ?= 2
+SITE ?= lab
 PRESETS := native native-asan mingw
 # GUI tests need an X display: use the caller's, or a private Xvfb.
 XRUN := $(if $(DISPLAY),,xvfb-run -a -s "-screen 0 1280x1024x24")
@@ -47,7 +49,7 @@ test-fuzz: setup
 run: setup
 	@cmake --preset mingw >/dev/null && cmake --build build/mingw -j$(JOBS)
 	@cmake --preset native >/dev/null && cmake --build build/native -j$(JOBS)
-	@scripts/run-story
+	@SITE=$(SITE) scripts/run-story
 
 format-check:
 	@clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')

@@ -23,6 +23,13 @@
  *    change, and only when the site and the admin allow prompts. A restart
  *    pending wins over a logoff pending; a restart or a new logon the user
  *    makes on their own clears what it satisfies.
+ *  - A change needs no help from the site to be told from the next: a
+ *    Change Id when the site gives one (our lab's extension), else the
+ *    Client Services key's last-write time. A flag written before this boot
+ *    was applied by the restart since (Q270697): never prompted again.
+ *  - Client Setup is judged by what it left (SMS.INI's CopyListVersion,
+ *    our request in CCR.BOX), never by its exit code: SMS 1.2's CLI_NT.EXE
+ *    documents none.
  */
 #ifndef CLIMON_AGENT_H
 #define CLIMON_AGENT_H
@@ -38,6 +45,8 @@
 #define AGENT_MAX_ACTIONS 16
 #define AGENT_BUSY_RETRY_FIRST_S 5u /* then 10, 20, 40, 80, 160 */
 #define AGENT_BUSY_RETRIES 6u
+#define AGENT_REPORT_COMPONENTS 16 /* component subkeys a report carries */
+#define AGENT_COMPONENT_TEXT 64    /* "Inventory Agent 1.2.1" */
 
 typedef uint64_t agent_time; /* seconds since 1970-01-01 UTC */
 
@@ -97,14 +106,25 @@ typedef struct agent_config {
 
 void agent_config_default(agent_config *cfg);
 
-/* The manager's report, as the shell read it from the Client Services key. */
+/* A component subkey of Client Services, as the shell found it. */
+typedef struct agent_component {
+    char text[AGENT_COMPONENT_TEXT]; /* display name and installed version */
+    agent_time written;              /* the subkey's last-write time; 0 unknown */
+} agent_component;
+
+/* The manager's report, as the shell read it from the Client Services key.
+ * Only restart is what SMS 1.2 documents; the rest is used when present. */
 typedef struct agent_report {
     bool restart;        /* Reboot Required = 1 */
-    bool logoff;         /* Logoff Required = 1 */
+    bool logoff;         /* Logoff Required = 1 (our lab's extension) */
     bool prompt_allowed; /* Prompt for Restart != 0 (absent = allowed) */
     bool request_queued; /* our .CCR is still in CCR.BOX */
-    uint32_t change_id;  /* Change Id; 0 = none given */
-    char components[AGENT_COMPONENTS_MAX + 1];
+    uint32_t change_id;  /* Change Id; 0 = none given (a real site gives none) */
+    agent_time written;  /* the key's last-write time (RegQueryInfoKeyW); 0 unknown */
+    char components[AGENT_COMPONENTS_MAX + 1]; /* Changed Components; "" none */
+    bool components_read;                      /* the subkeys below are all the key has */
+    unsigned ncomponents;                      /* component subkeys, when the key has them */
+    agent_component component[AGENT_REPORT_COMPONENTS];
 } agent_report;
 
 /* Persisted across agent restarts (state.h reads and writes it), plus the
@@ -128,6 +148,9 @@ typedef struct agent_state {
     /* Session identity, from AGENT_EV_START; not persisted. */
     agent_time boot_time;
     agent_time logon_time;
+    uint64_t start_uptime; /* uptime at START (s) */
+    uint32_t boot_id;      /* 0: unknown */
+    uint32_t prompt_seq;   /* the PROMPT an answer must name; not persisted */
 
     /* Client Setup bookkeeping */
     bool setup_ran;            /* setup_version is meaningful */
@@ -147,10 +170,21 @@ typedef struct agent_state {
     /* Change reported by the manager */
     agent_pending pending;
     agent_time pending_since;
-    agent_time pending_boot;  /* boot time when it was reported */
-    agent_time pending_logon; /* logon time when it was reported */
-    uint32_t change_id;
-    uint32_t done_change_id; /* a change already satisfied: never prompt for it again */
+    agent_time pending_boot;   /* boot time when it was reported */
+    agent_time pending_logon;  /* logon time when it was reported */
+    uint64_t pending_uptime;   /* uptime when it was reported (s); 0 unknown */
+    uint32_t pending_boot_id;  /* boot id when it was reported; 0 unknown */
+    uint32_t change_id;        /* the site's Change Id; 0 none */
+    agent_time change_written; /* the key's last-write time for the change; 0 unknown */
+    uint32_t done_change_id;   /* a change already satisfied: never prompt for it again */
+    agent_time done_written;   /* its key write time, 0 unknown */
+    agent_time done_at;        /* when the last change was done; 0 never */
+    /* The component subkeys as the last report found them (a hash of each
+     * one's name and version), so that a change the site does not name is
+     * named by what differs. */
+    bool seen_known;
+    uint32_t seen_n;
+    uint32_t seen[AGENT_REPORT_COMPONENTS];
     char components[AGENT_COMPONENTS_MAX + 1];
     agent_time deferred_until; /* 0: not deferred */
     agent_time prompted_at;    /* 0: not yet shown for this change */
@@ -188,17 +222,21 @@ typedef struct agent_event {
     agent_event_type type;
     agent_time now;
     int32_t local_offset_s; /* local time minus UTC, for "tomorrow" */
+    uint64_t uptime_s; /* every event: seconds since boot on a clock no step moves; 0 unknown */
 
-    agent_time boot_time;           /* START */
+    agent_time boot_time;           /* START: the boot instant Windows records */
     agent_time logon_time;          /* START */
+    uint32_t boot_id;               /* START: Windows' count of boots; 0 unknown */
     bool ok;                        /* FORWARDED */
     uint32_t count;                 /* FORWARDED: files moved */
     uint32_t busy;                  /* FORWARDED: files left, still open for writing */
     clv local, server;              /* VERSIONS */
     bool has_local;                 /* SETUP_EXITED: local = SMS.INI read again after setup */
-    int32_t exit_code;              /* SETUP_EXITED */
+    bool request_filed;             /* SETUP_EXITED: our .CCR is in CCR.BOX after the run */
+    int32_t exit_code;              /* SETUP_EXITED: logged, never judged */
     agent_report report;            /* REPORT */
     agent_choice choice;            /* USER_CHOICE */
+    uint32_t prompt_seq;            /* USER_CHOICE: the seq of the PROMPT answered */
     char error[AGENT_TEXT_MAX + 1]; /* FORWARDED (not ok), SETUP_NOT_STARTED */
 } agent_event;
 
@@ -229,6 +267,7 @@ typedef struct agent_action {
     uint32_t version;      /* RUN_SETUP */
     agent_pending pending; /* PROMPT */
     unsigned choices;      /* PROMPT: AGENT_CHOICE_* allowed */
+    uint32_t seq;          /* PROMPT: the answer's USER_CHOICE carries it back */
     agent_level level;     /* LOG */
     char text[AGENT_TEXT_MAX + 1];
 } agent_action;

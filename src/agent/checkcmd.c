@@ -113,23 +113,25 @@ int checkcmd_run(const cmd_line *cl)
     started = time_now();
 
     engine_event_init(&ev, AGENT_EV_START);
-    ev.boot_time = time_boot();
-    ev.logon_time = time_logon();
+    time_start_event(&ev);
     engine_feed(e, &ev);
     engine_event_init(&ev, AGENT_EV_CHECK_NOW);
     engine_feed(e, &ev);
     engine_drain(e);
 
-    /* Only a result of this run counts; the saved one may be days old. */
-    fresh = e->st.has_result && e->st.last_check >= started;
+    /* Only a result of this run counts; the saved one may be days old.
+     * The result is what the check found, before Client Setup ran. */
+    fresh = e->found && e->st.has_result && e->st.last_check >= started;
     memset(&none, 0, sizeof none);
     none.status = CLV_UNREADABLE;
     if (fresh)
-        r = e->st.last_result;
-    clv_format(fresh ? &e->st.local : &none, lv, sizeof lv);
-    clv_format(fresh ? &e->st.server : &none, sv, sizeof sv);
+        r = e->found_server.status == CLV_UNREADABLE
+                ? CLV_UNKNOWN
+                : clv_compare(&e->found_local, &e->found_server);
+    clv_format(fresh ? &e->found_local : &none, lv, sizeof lv);
+    clv_format(fresh ? &e->found_server : &none, sv, sizeof sv);
     if (fresh)
-        clv_explain(&e->st.local, &e->st.server, explain, sizeof explain);
+        clv_explain(&e->found_local, &e->found_server, explain, sizeof explain);
     else
         snprintf(explain, sizeof explain, "no versions read: %s",
                  e->st.last_error[0] ? e->st.last_error : "the pass did not get that far");
@@ -142,6 +144,12 @@ int checkcmd_run(const cmd_line *cl)
     else
         console_printf("setup_exit=%s\n",
                        e->setup_how == AGENT_EV_SETUP_TIMED_OUT ? "timeout" : "not-started");
+    if (e->setup_finished) {
+        /* Client Setup is judged by what it left: say what that is. */
+        clv_format(&e->st.local, lv, sizeof lv);
+        console_printf("local_version_after_setup=%s\nsetup_result=%s\n", lv,
+                       e->st.setup_ok ? "done" : "failed");
+    }
     console_printf("pending=%s\n", agent_pending_name(e->st.pending));
     if (e->st.last_error[0])
         console_printf("error=%s\n", e->st.last_error);

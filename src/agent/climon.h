@@ -161,8 +161,16 @@ BOOL config_state_path(const climon_config *cfg, wchar_t *out, size_t cap);
 agent_time time_now(void);
 int32_t time_local_offset(void);
 agent_time time_from_filetime(const FILETIME *ft);
-/* Boot time: now - uptime, rounded to the minute (uptime has jitter). */
+/* The boot instant Windows records (NtQuerySystemInformation), exact;
+ * now - uptime when it cannot be read. */
 agent_time time_boot(void);
+/* Seconds since boot on a clock that no clock change moves; 0 when that
+ * clock is not of the boot time_boot gives (Wine). */
+uint64_t time_uptime(void);
+/* Windows' count of boots (BootId, Windows 8 and later); 0 unknown. */
+uint32_t time_boot_id(void);
+/* Fills an AGENT_EV_START's boot time, logon time and boot id. */
+void time_start_event(agent_event *ev);
 /* Logon time of this session; see docs/agent.md for the fallback. */
 agent_time time_logon(void);
 /* "2026-11-24 13:49" in local time, or the "never" string when t == 0. */
@@ -213,6 +221,8 @@ setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, 
 /* Reads Client Services into r (absent key: nothing pending), and
  * request_queued from <ccr_box>\<unique_id>.CCR. */
 void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, agent_report *r);
+/* TRUE when <ccr_box>\<unique_id>.CCR is there: a request waits for the manager. */
+BOOL report_request_queued(const wchar_t *ccr_box, const char *unique_id);
 
 /* ---- dirwatch.c / regwatch.c ---- */
 
@@ -275,14 +285,20 @@ struct engine {
     /* Synchronous mode: events waiting for agent_step. */
     agent_event queue[8];
     unsigned qhead, qlen;
+    /* What this run did, for /check: the versions the check found (the
+     * result it reports; Client Setup may change SMS.INI afterwards). */
+    BOOL found;
+    clv found_local, found_server;
     /* What this run did, for /check. */
     BOOL setup_started;
+    agent_time setup_started_at; /* for the status: a long run is not a hung one */
     BOOL setup_finished;
     int32_t setup_exit;         /* -1: timed out or did not start */
     agent_event_type setup_how; /* SETUP_EXITED, _TIMED_OUT or _NOT_STARTED */
     /* The prompt AGENT_ACT_PROMPT asked for. */
     agent_pending prompt_pending;
     unsigned prompt_choices;
+    uint32_t prompt_seq; /* the answer carries it back */
     char prompt_text[AGENT_TEXT_MAX + 1];
 };
 
@@ -321,6 +337,8 @@ typedef struct climon_app {
     /* prompt */
     BOOL prompt_open;
     BOOL prompt_due;  /* balloon shown, the dialog follows */
+    BOOL prompt_superseded; /* a newer PROMPT came while the dialog was up */
+    uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
     HWND prompt_hwnd; /* the Task Dialog while it is shown */
     cmd_line cl;      /* the switches, for re-reading the configuration */
     unsigned quiet_retries;

@@ -221,6 +221,7 @@ static void carry_out(engine *e, const agent_action *a)
         break;
     case AGENT_ACT_RUN_SETUP:
         e->setup_started = TRUE;
+        e->setup_started_at = time_now();
         start_job(e, JOB_SETUP);
         break;
     case AGENT_ACT_READ_REPORT:
@@ -229,6 +230,7 @@ static void carry_out(engine *e, const agent_action *a)
     case AGENT_ACT_PROMPT:
         e->prompt_pending = a->pending;
         e->prompt_choices = a->choices;
+        e->prompt_seq = a->seq;
         snprintf(e->prompt_text, sizeof e->prompt_text, "%s", a->text);
         if (e->ui.prompt)
             e->ui.prompt(e);
@@ -272,6 +274,12 @@ void engine_feed(engine *e, agent_event *ev)
 
     ev->now = time_now();
     ev->local_offset_s = time_local_offset();
+    ev->uptime_s = time_uptime();
+    if (ev->type == AGENT_EV_VERSIONS) {
+        e->found = TRUE;
+        e->found_local = ev->local;
+        e->found_server = ev->server;
+    }
     if (ev->type == AGENT_EV_SETUP_EXITED || ev->type == AGENT_EV_SETUP_TIMED_OUT ||
         ev->type == AGENT_EV_SETUP_NOT_STARTED) {
         e->setup_finished = TRUE;

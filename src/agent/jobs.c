@@ -111,8 +111,11 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
     case SETUP_EXITED:
         ev->type = AGENT_EV_SETUP_EXITED;
         ev->exit_code = (int32_t)code;
+        /* Judged by what the run left, not by the code: SMS 1.2's
+         * CLI_NT.EXE documents none. */
         ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf);
         ev->has_local = true;
+        ev->request_filed = report_request_queued(cfg->ccr_box, cfg->unique_id);
         break;
     case SETUP_TIMED_OUT:
         ev->type = AGENT_EV_SETUP_TIMED_OUT;

@@ -61,6 +61,11 @@ static HRESULT CALLBACK PromptDialogProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM 
     switch (msg) {
     case TDN_CREATED:
         ctx->a->prompt_hwnd = hwnd;
+        if (ctx->a->prompt_superseded) {
+            /* A newer prompt came while this one was being made. */
+            PostMessageW(hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
+            break;
+        }
         if (ctx->foreground) {
             FLASHWINFO fi = {sizeof fi, hwnd, FLASHW_ALL | FLASHW_TIMERNOFG, 0, 0};
             /* Behind the user's program, not over it, and not active. */
@@ -88,10 +93,13 @@ static HWND other_foreground(void)
     return pid != GetCurrentProcessId() ? fg : NULL;
 }
 
-static void show_dialog(climon_app *a)
+/* Shows the prompt the engine last asked for; FALSE when a newer prompt
+ * replaced it while it was up (nothing was answered: show that one). */
+static BOOL show_dialog(climon_app *a)
 {
     engine *e = &a->eng;
     BOOL logoff = e->prompt_pending == AGENT_PENDING_LOGOFF;
+    uint32_t seq = e->prompt_seq;
     wchar_t title[128], main_text[256], fmt[512], comps[AGENT_TEXT_MAX + 1], content[1024];
     wchar_t act[64], later[64], r1[64], r4[64], rt[64];
     TASKDIALOG_BUTTON buttons[2];
@@ -105,11 +113,14 @@ static void show_dialog(climon_app *a)
 
     res_string(IDS_PROMPT_TITLE, title, 128);
     res_string(logoff ? IDS_PROMPT_MAIN_LOGOFF : IDS_PROMPT_MAIN_RESTART, main_text, 256);
-    res_string(logoff ? IDS_PROMPT_CONTENT_LOGOFF : IDS_PROMPT_CONTENT_RESTART, fmt, 512);
-    if (!winstr_from_utf8(e->prompt_text, comps, AGENT_TEXT_MAX + 1) || !comps[0])
-        res_string(IDS_PROMPT_NO_COMPONENTS, comps, AGENT_TEXT_MAX + 1);
-    _snwprintf(content, 1024, fmt, comps);
-    content[1023] = 0;
+    if (winstr_from_utf8(e->prompt_text, comps, AGENT_TEXT_MAX + 1) && comps[0]) {
+        res_string(logoff ? IDS_PROMPT_CONTENT_LOGOFF : IDS_PROMPT_CONTENT_RESTART, fmt, 512);
+        _snwprintf(content, 1024, fmt, comps);
+        content[1023] = 0;
+    } else {
+        /* A real SMS 1.2 site names no components: say it plainly. */
+        res_string(logoff ? IDS_PROMPT_PLAIN_LOGOFF : IDS_PROMPT_PLAIN_RESTART, content, 1024);
+    }
     res_string(logoff ? IDS_PROMPT_LOGOFF_NOW : IDS_PROMPT_RESTART_NOW, act, 64);
     res_string(IDS_PROMPT_LATER, later, 64);
     buttons[0].nButtonID = ID_PROMPT_ACT;
@@ -148,14 +159,25 @@ static void show_dialog(climon_app *a)
     ctx.foreground = other_foreground();
     tdc.lpCallbackData = (LONG_PTR)&ctx;
 
-    LOG_INFO(&a->log, "showing the %s prompt (deferrals 0x%x)%s", logoff ? "logoff" : "restart",
-             e->prompt_choices, ctx.foreground ? " behind the active program" : "");
+    LOG_INFO(&a->log, "showing the %s prompt %lu (deferrals 0x%x)%s", logoff ? "logoff" : "restart",
+             (unsigned long)seq, e->prompt_choices,
+             ctx.foreground ? " behind the active program" : "");
     a->prompt_open = TRUE;
+    a->prompt_open_seq = seq;
+    a->prompt_superseded = FALSE;
     hr = TaskDialogIndirect(&tdc, &button, &radio, NULL);
     a->prompt_open = FALSE;
     a->prompt_hwnd = NULL;
+    if (a->prompt_superseded && e->prompt_seq != seq) {
+        a->prompt_superseded = FALSE;
+        LOG_INFO(&a->log, "prompt %lu was replaced by prompt %lu while it was up",
+                 (unsigned long)seq, (unsigned long)e->prompt_seq);
+        return FALSE;
+    }
+    a->prompt_superseded = FALSE;
 
     engine_event_init(&ev, AGENT_EV_USER_CHOICE);
+    ev.prompt_seq = seq;
     if (FAILED(hr)) {
         LOG_ERROR(&a->log, "the prompt could not be shown (0x%08lx): as Later (1 hour)",
                   (unsigned long)hr);
@@ -169,8 +191,10 @@ static void show_dialog(climon_app *a)
     } else {
         ev.choice = AGENT_USER_DISMISSED;
     }
-    LOG_INFO(&a->log, "prompt answered: button %d, radio %d", button, radio);
+    LOG_INFO(&a->log, "prompt %lu answered: button %d, radio %d", (unsigned long)seq, button,
+             radio);
     engine_feed(e, &ev);
+    return TRUE;
 }
 
 void prompt_begin(climon_app *a)
@@ -180,8 +204,19 @@ void prompt_begin(climon_app *a)
     wchar_t text[256];
     unsigned delay;
 
+    if (a->prompt_open && a->prompt_open_seq == e->prompt_seq) {
+        LOG_INFO(&a->log, "prompt %lu is already open", (unsigned long)e->prompt_seq);
+        return;
+    }
     if (a->prompt_open) {
-        LOG_INFO(&a->log, "a prompt is already open");
+        /* The pending change moved on (a logoff became a restart, another
+         * change came): the open dialog would answer for the old one. Close
+         * it; show_dialog then shows the new one. */
+        LOG_INFO(&a->log, "a prompt is open for an older change: replacing it with prompt %lu",
+                 (unsigned long)e->prompt_seq);
+        a->prompt_superseded = TRUE;
+        if (a->prompt_hwnd)
+            PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
         return;
     }
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
@@ -217,7 +252,10 @@ void prompt_on_dialog_timer(climon_app *a)
     if (!a->prompt_due || a->prompt_open || a->eng.st.pending == AGENT_PENDING_NONE)
         return;
     a->prompt_due = FALSE;
-    show_dialog(a);
+    /* Bounded: each round is a newer prompt the core asked for. */
+    for (int round = 0; round < 8 && !show_dialog(a); round++)
+        if (a->eng.st.pending == AGENT_PENDING_NONE)
+            break;
 }
 
 static BOOL enable_shutdown_privilege(void)

@@ -4,7 +4,9 @@
  * request is still waiting in CCR.BOX.
  *
  * On doubt nothing is pending: a value of the wrong type is logged and
- * read as absent, so a damaged key can never start a prompt.
+ * read as absent, so a damaged key can never start a prompt. Only Reboot
+ * Required is what SMS 1.2 documents; the key's last-write time tells one
+ * change from the next where the site writes no Change Id.
  */
 #include "climon.h"
 
@@ -68,6 +70,87 @@ static void read_components(HKEY k, agent_report *r, logfile *lf)
     copy_utf8_cut(r->components, sizeof r->components, u);
 }
 
+static agent_time last_write(HKEY k)
+{
+    FILETIME ft;
+    if (RegQueryInfoKeyW(k, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, &ft) !=
+        ERROR_SUCCESS)
+        return 0;
+    return time_from_filetime(&ft);
+}
+
+static BOOL read_sz(HKEY k, const wchar_t *name, char *out, size_t cap)
+{
+    wchar_t w[128];
+    DWORD bytes = sizeof w - sizeof w[0], type = 0;
+    if (RegQueryValueExW(k, name, NULL, &type, (BYTE *)w, &bytes) != ERROR_SUCCESS ||
+        type != REG_SZ)
+        return FALSE;
+    w[bytes / sizeof w[0]] = 0;
+    return winstr_to_utf8(w, out, cap);
+}
+
+/* The component subkeys, where the key has them (our lab's Components\<NAME>
+ * with Display Name and Installed Version; a key of another layout gives
+ * its subkey names), each with its last-write time: the core picks those
+ * written with the flag when the site does not name them. */
+static void read_component_keys(HKEY services, agent_report *r)
+{
+    HKEY comps = NULL, parent = services;
+    wchar_t name[256];
+    DWORD n;
+
+    if (RegOpenKeyExW(services, REG_COMPONENTS_SUBKEY, 0,
+                      KEY_ENUMERATE_SUB_KEYS | KEY_QUERY_VALUE | KEY_WOW64_64KEY,
+                      &comps) == ERROR_SUCCESS)
+        parent = comps;
+    BOOL complete = FALSE;
+    for (DWORD i = 0; i < 1024; i++) {
+        HKEY c;
+        char shown[AGENT_COMPONENT_TEXT], version[32];
+        agent_component *ac;
+        n = 256;
+        LSTATUS rc = RegEnumKeyExW(parent, i, name, &n, NULL, NULL, NULL, NULL);
+        if (rc == ERROR_NO_MORE_ITEMS) {
+            complete = TRUE;
+            break;
+        }
+        if (r->ncomponents == AGENT_REPORT_COMPONENTS)
+            break; /* more than a report carries: not all of them */
+        if (rc != ERROR_SUCCESS ||
+            (parent == services && _wcsicmp(name, REG_COMPONENTS_SUBKEY) == 0))
+            continue;
+        if (RegOpenKeyExW(parent, name, 0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &c) != ERROR_SUCCESS)
+            continue;
+        ac = &r->component[r->ncomponents];
+        if (!read_sz(c, REGV_DISPLAY_NAME, shown, sizeof shown) &&
+            !winstr_to_utf8(name, shown, sizeof shown))
+            shown[0] = 0;
+        if (read_sz(c, REGV_INSTALLED_VERSION, version, sizeof version) && version[0])
+            snprintf(ac->text, sizeof ac->text, "%.40s %.20s", shown, version);
+        else
+            snprintf(ac->text, sizeof ac->text, "%s", shown);
+        ac->written = last_write(c);
+        RegCloseKey(c);
+        if (ac->text[0])
+            r->ncomponents++;
+    }
+    if (comps)
+        RegCloseKey(comps);
+    r->components_read = complete;
+}
+
+BOOL report_request_queued(const wchar_t *ccr_box, const char *unique_id)
+{
+    wchar_t id[48], name[64], path[CLIMON_PATH_MAX];
+
+    if (!ccr_box[0] || !unique_id[0] || !winstr_from_utf8(unique_id, id, 48))
+        return FALSE;
+    _snwprintf(name, 64, L"%ls.CCR", id);
+    name[63] = 0;
+    return path_join(path, CLIMON_PATH_MAX, ccr_box, name) && fileio_exists(path);
+}
+
 void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, agent_report *r)
 {
     HKEY k = NULL;
@@ -77,7 +160,7 @@ void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, age
     memset(r, 0, sizeof *r);
     r->prompt_allowed = TRUE;
     rc = RegOpenKeyExW(HKEY_LOCAL_MACHINE, REG_CLIENT_SERVICES, 0,
-                       KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k);
+                       KEY_QUERY_VALUE | KEY_ENUMERATE_SUB_KEYS | KEY_WOW64_64KEY, &k);
     if (rc == ERROR_SUCCESS) {
         if (read_dword(k, REGV_REBOOT_REQUIRED, &v, NULL, lf))
             r->restart = v == 1;
@@ -88,24 +171,20 @@ void report_read(const wchar_t *ccr_box, const char *unique_id, logfile *lf, age
         if (read_dword(k, REGV_CHANGE_ID, &v, NULL, lf))
             r->change_id = v;
         read_components(k, r, lf);
+        r->written = last_write(k);
+        /* Every report, flag or not: the core names a change by what
+         * differs from the last look. */
+        read_component_keys(k, r);
         RegCloseKey(k);
     } else if (rc != ERROR_FILE_NOT_FOUND) {
         char why[200];
         LOG_WARN(lf, "cannot open Client Services: %s", win_strerror((DWORD)rc, why, sizeof why));
     }
 
-    if (ccr_box[0] && unique_id[0]) {
-        wchar_t id[48], name[64], path[CLIMON_PATH_MAX];
-        if (winstr_from_utf8(unique_id, id, 48)) {
-            _snwprintf(name, 64, L"%ls.CCR", id);
-            name[63] = 0;
-            if (path_join(path, CLIMON_PATH_MAX, ccr_box, name))
-                r->request_queued = fileio_exists(path);
-        }
-    }
-    LOG_INFO(
-        lf,
-        "report: restart=%d logoff=%d change_id=%lu prompt_allowed=%d queued=%d components=\"%s\"",
-        r->restart, r->logoff, (unsigned long)r->change_id, r->prompt_allowed, r->request_queued,
-        r->components);
+    r->request_queued = report_request_queued(ccr_box, unique_id);
+    LOG_INFO(lf,
+             "report: restart=%d logoff=%d change_id=%lu written=%llu prompt_allowed=%d queued=%d "
+             "components=\"%s\" subkeys=%u",
+             r->restart, r->logoff, (unsigned long)r->change_id, (unsigned long long)r->written,
+             r->prompt_allowed, r->request_queued, r->components, r->ncomponents);
 }

@@ -197,7 +197,15 @@ void statuswnd_update(climon_app *a)
     }
     set_row(w, row++, v);
 
-    if (st->has_result && st->last_check) {
+    if (st->phase == AGENT_PHASE_SETUP && a->eng.setup_started_at) {
+        /* A run copying files over a slow link takes minutes: say since
+         * when it runs and until when it may, so it does not look hung. */
+        DWORD limit = cfg->setup_timeout_s ? cfg->setup_timeout_s : 600;
+        time_format_local(a->eng.setup_started_at, t1, 128);
+        time_format_local(a->eng.setup_started_at + limit, t2, AGENT_TEXT_MAX + 1);
+        _snwprintf(v, 1024, res_string(IDS_SETUP_RUNNING_FMT, fmt, 256), t1, t2);
+        v[1023] = 0;
+    } else if (st->has_result && st->last_check) {
         time_format_local(st->last_check, t1, 128);
         res_string(st->last_result == CLV_SAME      ? IDS_RESULT_SAME
                    : st->last_result == CLV_DIFFERS ? IDS_RESULT_DIFFERS

@@ -5,6 +5,7 @@
  */
 #include "climon.h"
 
+#include <string.h>
 #include <wchar.h>
 #include <wtsapi32.h>
 
@@ -47,14 +48,93 @@ int32_t time_local_offset(void)
     return (int32_t)(-bias * 60);
 }
 
+/* SYSTEM_TIMEOFDAY_INFORMATION (winternl.h has no complete one). */
+typedef struct timeofday_info {
+    LARGE_INTEGER boot_time;
+    LARGE_INTEGER current_time;
+    LARGE_INTEGER time_zone_bias;
+    ULONG time_zone_id;
+    ULONG reserved;
+    ULONGLONG boot_time_bias;
+    ULONGLONG sleep_time_bias;
+} timeofday_info;
+
+typedef LONG(NTAPI *query_system_information_fn)(int cls, void *info, ULONG len, ULONG *ret);
+#define SYSTEM_TIMEOFDAY_INFORMATION_CLASS 3
+
 agent_time time_boot(void)
 {
-    agent_time now = time_now();
-    agent_time up = GetTickCount64() / 1000u;
-    agent_time boot = now > up ? now - up : 0;
-    /* The two clocks are read apart and drift: round to the minute so the
-     * same boot always gives the same time. */
-    return (boot + 30u) / 60u * 60u;
+    HMODULE ntdll = GetModuleHandleW(L"ntdll.dll"); /* always loaded: no search */
+    query_system_information_fn query =
+        ntdll ? (query_system_information_fn)(void (*)(void))GetProcAddress(
+                    ntdll, "NtQuerySystemInformation")
+              : NULL;
+    timeofday_info ti;
+    ULONG got = 0;
+
+    /* The boot instant Windows itself records, to the 100 ns: the same
+     * value every time it is read in one boot (a clock step moves it, which
+     * the core allows for). now - uptime, read from two clocks, jitters. */
+    memset(&ti, 0, sizeof ti);
+    if (query && query(SYSTEM_TIMEOFDAY_INFORMATION_CLASS, &ti, sizeof ti, &got) >= 0 &&
+        got >= sizeof(LARGE_INTEGER) && ti.boot_time.QuadPart > 0) {
+        FILETIME ft;
+        ft.dwLowDateTime = ti.boot_time.LowPart;
+        ft.dwHighDateTime = (DWORD)ti.boot_time.HighPart;
+        return time_from_filetime(&ft);
+    }
+    {
+        agent_time now = time_now(), up = GetTickCount64() / 1000u;
+        return now > up ? now - up : 0;
+    }
+}
+
+/* Slack between the two readings of a consistent pair. */
+#define UPTIME_SLACK_S 120u
+
+uint64_t time_uptime(void)
+{
+    static int consistent = -1;
+    uint64_t up = GetTickCount64() / 1000u;
+
+    /* GetTickCount64 counts from the boot and is never stepped with the
+     * wall clock; the boot time Windows records is "now - that", so the
+     * two agree. Under Wine they do not: the tick count is the host's,
+     * the boot time the wineserver's start. An uptime that is not of this
+     * boot is worse than none, so it is then unknown (0) and the core
+     * judges a restart by the boot time alone. Decided once. */
+    if (consistent < 0) {
+        agent_time now = time_now(), boot = time_boot();
+        consistent = boot != 0 && now >= boot && up <= (now - boot) + UPTIME_SLACK_S &&
+                     (now - boot) <= up + UPTIME_SLACK_S;
+    }
+    return consistent ? up : 0;
+}
+
+uint32_t time_boot_id(void)
+{
+    DWORD id = 0, bytes = sizeof id, type = 0;
+    HKEY k;
+
+    /* Windows 8 and later count boots here; older Windows and Wine have no
+     * such value, and the core then judges by uptime and boot time. */
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE,
+                      L"SYSTEM\\CurrentControlSet\\Control\\Session Manager\\Memory "
+                      L"Management\\PrefetchParameters",
+                      0, KEY_QUERY_VALUE | KEY_WOW64_64KEY, &k) != ERROR_SUCCESS)
+        return 0;
+    if (RegQueryValueExW(k, L"BootId", NULL, &type, (BYTE *)&id, &bytes) != ERROR_SUCCESS ||
+        type != REG_DWORD || bytes != sizeof id)
+        id = 0;
+    RegCloseKey(k);
+    return id;
+}
+
+void time_start_event(agent_event *ev)
+{
+    ev->boot_time = time_boot();
+    ev->logon_time = time_logon();
+    ev->boot_id = time_boot_id();
 }
 
 /* The session's logon time from Terminal Services; 0 when it has none

@@ -43,11 +43,13 @@ static void ui_announce(engine *e, const char *text)
 {
     wchar_t fmt[256], comps[AGENT_TEXT_MAX + 1], msg[512];
     (void)e;
-    res_string(IDS_BALLOON_UPDATED_TEXT, fmt, 256);
-    if (!winstr_from_utf8(text, comps, AGENT_TEXT_MAX + 1) || !comps[0])
-        res_string(IDS_PROMPT_NO_COMPONENTS, comps, AGENT_TEXT_MAX + 1);
-    _snwprintf(msg, 512, fmt, comps);
-    msg[511] = 0;
+    if (winstr_from_utf8(text, comps, AGENT_TEXT_MAX + 1) && comps[0]) {
+        res_string(IDS_BALLOON_UPDATED_TEXT, fmt, 256);
+        _snwprintf(msg, 512, fmt, comps);
+        msg[511] = 0;
+    } else {
+        res_string(IDS_BALLOON_UPDATED_PLAIN, msg, 512);
+    }
     tray_balloon(&g_app, IDS_BALLOON_UPDATED_TITLE, msg);
     LOG_INFO(&g_app.log, "announced: components updated (%s)", text);
 }
@@ -322,8 +324,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
         LOG_ERROR(&a->log, "cannot start the registry watch");
 
     engine_event_init(&ev, AGENT_EV_START);
-    ev.boot_time = time_boot();
-    ev.logon_time = time_logon();
+    time_start_event(&ev);
     engine_feed(&a->eng, &ev);
     if (cl->show_status)
         statuswnd_open(a);

@@ -16,6 +16,8 @@
  */
 #include "climon/agent.h"
 
+#include "climon/protocol.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,10 +25,15 @@
 #define HOUR_S 3600u
 #define DAY_S 86400u
 
-/* Boot and logon times come from the shell's clocks and may jitter by a
- * second or two between runs; a real restart or new logon moves them by
- * far more than this. */
+/* Logon times come from the shell's clocks and may jitter by a second or
+ * two between runs; a real new logon moves them by far more than this. */
 #define AGENT_SAME_INSTANT_S 30u
+/* Uptime is read in whole seconds at two moments: it may seem to go back
+ * by this much without a restart. */
+#define AGENT_UPTIME_JITTER_S 2u
+/* A component subkey written this long before the flag is not part of the
+ * change the flag reports (the manager writes both in one go). */
+#define AGENT_COMPONENT_WINDOW_S HOUR_S
 /* A pass whose answer never came (a lost event) would block every later
  * pass; one this old is taken as lost. Client Setup's own time-out is the
  * shell's and much shorter. */
@@ -298,17 +305,52 @@ static bool persisted_equal(const agent_state *a, const agent_state *b)
            a->share_failures == b->share_failures && a->share_retry_at == b->share_retry_at &&
            a->request_since == b->request_since && a->pending == b->pending &&
            a->pending_since == b->pending_since && a->pending_boot == b->pending_boot &&
-           a->pending_logon == b->pending_logon && a->change_id == b->change_id &&
-           a->done_change_id == b->done_change_id && strcmp(a->components, b->components) == 0 &&
-           a->deferred_until == b->deferred_until && a->prompted_at == b->prompted_at &&
-           a->announce_updated == b->announce_updated && a->last_pass == b->last_pass &&
-           a->last_forwarded == b->last_forwarded && a->last_check == b->last_check &&
-           clv_eq(&a->local, &b->local) && clv_eq(&a->server, &b->server) &&
-           a->last_result == b->last_result && a->has_result == b->has_result &&
-           strcmp(a->last_error, b->last_error) == 0;
+           a->pending_logon == b->pending_logon && a->pending_uptime == b->pending_uptime &&
+           a->pending_boot_id == b->pending_boot_id && a->change_id == b->change_id &&
+           a->change_written == b->change_written && a->done_change_id == b->done_change_id &&
+           a->done_written == b->done_written && a->done_at == b->done_at &&
+           a->seen_known == b->seen_known && a->seen_n == b->seen_n &&
+           memcmp(a->seen, b->seen, sizeof a->seen) == 0 &&
+           strcmp(a->components, b->components) == 0 && a->deferred_until == b->deferred_until &&
+           a->prompted_at == b->prompted_at && a->announce_updated == b->announce_updated &&
+           a->last_pass == b->last_pass && a->last_forwarded == b->last_forwarded &&
+           a->last_check == b->last_check && clv_eq(&a->local, &b->local) &&
+           clv_eq(&a->server, &b->server) && a->last_result == b->last_result &&
+           a->has_result == b->has_result && strcmp(a->last_error, b->last_error) == 0;
 }
 
 /* ---- the pending change ---- */
+
+/* Which change a flag is: the site's Change Id when either side has one
+ * (our lab's extension), else the key's last-write time. Both unknown is
+ * "the same": a change that cannot be told apart is not prompted twice. */
+static bool same_change(uint32_t id_a, agent_time written_a, uint32_t id_b, agent_time written_b)
+{
+    if (id_a != 0 || id_b != 0)
+        return id_a == id_b;
+    return written_a == written_b;
+}
+
+/* "change 3" with a Change Id, else "the change written <time>". */
+static const char *change_label(const step *s, uint32_t id, agent_time written, char *buf,
+                                size_t cap)
+{
+    char t[24];
+    if (id != 0) {
+        snprintf(buf, cap, "change %lu", (unsigned long)id);
+    } else if (written != 0) {
+        when(s, written, t, sizeof t);
+        snprintf(buf, cap, "the change written %s", t);
+    } else {
+        snprintf(buf, cap, "a change of unknown time");
+    }
+    return buf;
+}
+
+static const char *pending_label(const step *s, char *buf, size_t cap)
+{
+    return change_label(s, s->st->change_id, s->st->change_written, buf, cap);
+}
 
 static void clear_pending(agent_state *st)
 {
@@ -316,8 +358,32 @@ static void clear_pending(agent_state *st)
     st->pending_since = 0;
     st->pending_boot = 0;
     st->pending_logon = 0;
+    st->pending_uptime = 0;
+    st->pending_boot_id = 0;
+    st->change_written = 0;
     st->deferred_until = 0;
     st->prompted_at = 0;
+}
+
+/* Did the machine restart since the pending change was recorded? Decided
+ * without trusting the wall clock, which may be stepped at any time: a
+ * boot id when Windows gives one; else uptime going back; else a boot
+ * that lies after the moment of the record, which is pending_uptime past
+ * the old boot (a clock step smaller than that cannot fake it). Boot
+ * times alone would not do: Windows moves its recorded boot time with
+ * every clock step. Unknown (0) never counts as a restart. */
+static bool rebooted_since_record(const agent_state *st)
+{
+    if (st->pending_boot_id != 0 && st->boot_id != 0)
+        return st->pending_boot_id != st->boot_id;
+    if (st->pending_uptime != 0 && st->start_uptime != 0 &&
+        st->start_uptime + AGENT_UPTIME_JITTER_S < st->pending_uptime)
+        return true;
+    if (st->pending_boot == 0 || st->boot_time == 0)
+        return false;
+    agent_time margin =
+        st->pending_uptime > AGENT_SAME_INSTANT_S ? st->pending_uptime : AGENT_SAME_INSTANT_S;
+    return st->boot_time > st->pending_boot + margin;
 }
 
 /* 0: no deadline. */
@@ -358,15 +424,17 @@ static void prompt(step *s, const char *why)
     unsigned choices = prompt_choices(s);
     st->prompted_at = s->now;
     st->deferred_until = 0;
+    if (++st->prompt_seq == 0)
+        st->prompt_seq = 1; /* 0 is "not an answer to a prompt" */
     agent_action *a = command(s, AGENT_ACT_PROMPT);
     a->pending = st->pending;
     a->choices = choices;
+    a->seq = st->prompt_seq;
     snprintf(a->text, sizeof a->text, "%s", st->components);
-    char dl[24];
+    char dl[24], label[64];
     when(s, deadline_of(s), dl, sizeof dl);
-    say(s, AGENT_LOG_INFO,
-        "%s: prompting for a %s (change %lu: %s); deferrals offered 0x%x, deadline %s", why,
-        agent_pending_name(st->pending), (unsigned long)st->change_id,
+    say(s, AGENT_LOG_INFO, "%s: prompting for a %s (%s: %s); deferrals offered 0x%x, deadline %s",
+        why, agent_pending_name(st->pending), pending_label(s, label, sizeof label),
         st->components[0] ? st->components : "no components named", choices,
         deadline_of(s) ? dl : "none");
 }
@@ -376,28 +444,28 @@ static void prompt(step *s, const char *why)
 static void maybe_prompt(step *s, bool prompt_allowed)
 {
     agent_state *st = s->st;
-    char t[24];
+    char t[24], label[64];
+    pending_label(s, label, sizeof label);
     if (st->prompted_at != 0 && st->deferred_until == 0) {
         when(s, st->prompted_at, t, sizeof t);
-        say(s, AGENT_LOG_INFO, "change %lu was already shown at %s and not deferred: no new prompt",
-            (unsigned long)st->change_id, t);
+        say(s, AGENT_LOG_INFO, "%s was already shown at %s and not deferred: no new prompt", label,
+            t);
         return;
     }
     if (st->deferred_until > s->now) {
         when(s, st->deferred_until, t, sizeof t);
-        say(s, AGENT_LOG_INFO, "%s for change %lu is deferred until %s",
-            agent_pending_name(st->pending), (unsigned long)st->change_id, t);
+        say(s, AGENT_LOG_INFO, "%s for %s is deferred until %s", agent_pending_name(st->pending),
+            label, t);
         return;
     }
     if (!prompt_allowed) {
-        say(s, AGENT_LOG_INFO,
-            "%s pending for change %lu; the site's Prompt for Restart is 0: status only",
-            agent_pending_name(st->pending), (unsigned long)st->change_id);
+        say(s, AGENT_LOG_INFO, "%s pending for %s; the site's Prompt for Restart is 0: status only",
+            agent_pending_name(st->pending), label);
         return;
     }
     if (!s->cfg->prompts_enabled) {
-        say(s, AGENT_LOG_INFO, "%s pending for change %lu; prompts are off by policy: status only",
-            agent_pending_name(st->pending), (unsigned long)st->change_id);
+        say(s, AGENT_LOG_INFO, "%s pending for %s; prompts are off by policy: status only",
+            agent_pending_name(st->pending), label);
         return;
     }
     agent_time quiet_end = st->logon_time + s->cfg->quiet_after_logon_s;
@@ -405,9 +473,8 @@ static void maybe_prompt(step *s, bool prompt_allowed)
         st->deferred_until = quiet_end;
         when(s, quiet_end, t, sizeof t);
         say(s, AGENT_LOG_INFO,
-            "%s pending for change %lu; too soon after logon (quiet %lu s): prompt at %s",
-            agent_pending_name(st->pending), (unsigned long)st->change_id,
-            (unsigned long)s->cfg->quiet_after_logon_s, t);
+            "%s pending for %s; too soon after logon (quiet %lu s): prompt at %s",
+            agent_pending_name(st->pending), label, (unsigned long)s->cfg->quiet_after_logon_s, t);
         return;
     }
     prompt(s, "change reported");
@@ -417,47 +484,194 @@ static void maybe_prompt(step *s, bool prompt_allowed)
 static void satisfy(step *s, const char *how)
 {
     agent_state *st = s->st;
-    say(s, AGENT_LOG_INFO,
-        "%s pending since change %lu is satisfied by %s: components updated (%s)",
-        agent_pending_name(st->pending), (unsigned long)st->change_id, how,
+    char label[64];
+    say(s, AGENT_LOG_INFO, "%s pending for %s is satisfied by %s: components updated (%s)",
+        agent_pending_name(st->pending), pending_label(s, label, sizeof label), how,
         st->components[0] ? st->components : "none named");
     st->done_change_id = st->change_id;
+    st->done_written = st->change_written;
+    st->done_at = s->now;
     clear_pending(st);
     st->announce_updated = true;
 }
 
-static void record_change(step *s, agent_pending want, uint32_t id, const char *comps)
+/* Appends item to a ", " list, whole items only. */
+static void list_add(char *list, size_t cap, const char *item)
+{
+    size_t have = strlen(list), n = strlen(item);
+    if (n == 0 || have + (have ? 2 : 0) + n + 1 > cap)
+        return;
+    snprintf(list + have, cap - have, "%s%s", have ? ", " : "", item);
+}
+
+/* What the change touched: the site's Changed Components when it names
+ * them; else the component subkeys written with the flag: not before our
+ * request was filed (Client Setup writes a changed component's intent,
+ * the manager its version, then the flag), nor before the last change
+ * done, nor more than an hour before the flag when the request is not
+ * known; else "" and the prompt says it plainly. */
+/* FNV-1a of a component's text (its name and version as the shell read
+ * them), cleaned as it would be shown. */
+static uint32_t component_hash(const agent_component *c)
+{
+    char text[AGENT_COMPONENT_TEXT];
+    uint32_t h = 2166136261u;
+    copy_clean(text, sizeof text, c->text, sizeof c->text);
+    for (const char *p = text; *p != '\0'; p++) {
+        h ^= (unsigned char)*p;
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static unsigned report_components(const agent_report *r)
+{
+    return r->ncomponents < AGENT_REPORT_COMPONENTS ? r->ncomponents : AGENT_REPORT_COMPONENTS;
+}
+
+static bool seen_before(const agent_state *st, uint32_t h)
+{
+    for (uint32_t i = 0; i < st->seen_n && i < AGENT_REPORT_COMPONENTS; i++)
+        if (st->seen[i] == h)
+            return true;
+    return false;
+}
+
+/* What the key's components are now, as of the first look and of each
+ * report of a change: the next change is named by what differs. Reports
+ * without a flag leave it: the manager writes a component's version a
+ * moment before the flag, and a look in between must not hide it. */
+static void remember_components(agent_state *st, const agent_report *r)
+{
+    if (!r->components_read || (st->seen_known && !r->restart && !r->logoff))
+        return;
+    unsigned n = report_components(r);
+    memset(st->seen, 0, sizeof st->seen);
+    for (unsigned i = 0; i < n; i++)
+        st->seen[i] = component_hash(&r->component[i]);
+    st->seen_n = n;
+    st->seen_known = true;
+}
+
+static void change_components(const step *s, const agent_report *r, agent_time request, char *out,
+                              size_t cap)
+{
+    copy_clean(out, cap, r->components, sizeof r->components);
+    if (out[0] != '\0')
+        return;
+    if (s->st->seen_known && r->components_read) {
+        /* The subkeys that differ from the last report: what changed. */
+        for (unsigned i = 0; i < report_components(r); i++) {
+            char text[AGENT_COMPONENT_TEXT];
+            if (seen_before(s->st, component_hash(&r->component[i])))
+                continue;
+            copy_clean(text, sizeof text, r->component[i].text, sizeof r->component[i].text);
+            list_add(out, cap, text);
+        }
+        return;
+    }
+    /* No earlier look at the key (a first start): the subkeys written with
+     * the flag, by their times. */
+    if (r->written == 0)
+        return;
+    agent_time lo =
+        r->written > AGENT_COMPONENT_WINDOW_S ? r->written - AGENT_COMPONENT_WINDOW_S : 0;
+    if (request > AGENT_SAME_INSTANT_S && request - AGENT_SAME_INSTANT_S > lo &&
+        request <= r->written)
+        lo = request - AGENT_SAME_INSTANT_S;
+    if (s->st->done_written > lo)
+        lo = s->st->done_written;
+    unsigned n =
+        r->ncomponents < AGENT_REPORT_COMPONENTS ? r->ncomponents : AGENT_REPORT_COMPONENTS;
+    for (unsigned i = 0; i < n; i++) {
+        const agent_component *c = &r->component[i];
+        char text[AGENT_COMPONENT_TEXT];
+        if (c->written <= lo || c->written > r->written + AGENT_SAME_INSTANT_S)
+            continue;
+        copy_clean(text, sizeof text, c->text, sizeof c->text);
+        list_add(out, cap, text);
+    }
+}
+
+static void record_change(step *s, agent_pending want, const agent_report *r, const char *comps)
 {
     agent_state *st = s->st;
     agent_pending was = st->pending;
+    bool another = was != AGENT_PENDING_NONE &&
+                   !same_change(st->change_id, st->change_written, r->change_id, r->written);
     if (was == AGENT_PENDING_NONE) {
         st->pending_since = s->now;
         st->pending_boot = st->boot_time;
         st->pending_logon = st->logon_time;
+        st->pending_uptime = s->ev->uptime_s;
+        st->pending_boot_id = st->boot_id;
         st->deferred_until = 0;
         st->prompted_at = 0;
     }
     if (want > st->pending)
         st->pending = want;
-    if (was != AGENT_PENDING_NONE && id != st->change_id)
+    if (another)
         st->prompted_at = 0; /* another change: worth one prompt of its own */
     if (was == AGENT_PENDING_LOGOFF && st->pending == AGENT_PENDING_RESTART)
         st->prompted_at = 0; /* the user was asked to log off; now it is a restart */
-    st->change_id = id;
+    st->change_id = r->change_id;
+    st->change_written = r->written;
     if (comps[0] != '\0' || was == AGENT_PENDING_NONE)
         snprintf(st->components, sizeof st->components, "%s", comps);
     st->request_since = 0;
 
-    char since[24];
+    char since[24], label[64];
     when(s, st->pending_since, since, sizeof since);
+    change_label(s, r->change_id, r->written, label, sizeof label);
     if (want < st->pending)
         say(s, AGENT_LOG_INFO,
-            "manager reports a %s for change %lu; a restart is pending and wins: still restart",
-            agent_pending_name(want), (unsigned long)id);
+            "manager reports a %s for %s; a restart is pending and wins: still restart",
+            agent_pending_name(want), label);
     else
-        say(s, AGENT_LOG_INFO, "manager reports a %s for change %lu (%s): pending since %s",
-            agent_pending_name(st->pending), (unsigned long)id,
+        say(s, AGENT_LOG_INFO, "manager reports a %s for %s (%s): pending since %s",
+            agent_pending_name(st->pending), label,
             st->components[0] ? st->components : "no components named", since);
+}
+
+/* A flag with nothing pending: already done, or applied by a restart (or
+ * a logon) since it was written? Q270697: a flag the site never clears
+ * must not bring a prompt after every restart. True when not to record. */
+static bool flag_done(step *s, agent_pending want, const agent_report *r)
+{
+    agent_state *st = s->st;
+    char label[64], t[24], b[24];
+    bool has_done = st->done_at != 0 || st->done_change_id != 0 || st->done_written != 0;
+
+    change_label(s, r->change_id, r->written, label, sizeof label);
+    if (has_done && same_change(st->done_change_id, st->done_written, r->change_id, r->written)) {
+        if (r->change_id == 0 && r->written == 0)
+            say(s, AGENT_LOG_WARNING,
+                "manager reports a %s, but neither a Change Id nor the key's write time tells it "
+                "from the change already done: not prompted",
+                agent_pending_name(want));
+        else
+            say(s, AGENT_LOG_INFO, "manager reports a %s for %s, already done: ignored",
+                agent_pending_name(want), label);
+        return true;
+    }
+    /* Written before this boot (or, for a logoff, this logon): the restart
+     * or logon since has applied it. The slack keeps a flag written just
+     * after boot, read with a clock a few seconds off, a change. */
+    agent_time since = want == AGENT_PENDING_LOGOFF && st->logon_time > st->boot_time
+                           ? st->logon_time
+                           : st->boot_time;
+    if (r->written != 0 && since != 0 && r->written + AGENT_SAME_INSTANT_S < since) {
+        when(s, r->written, t, sizeof t);
+        when(s, since, b, sizeof b);
+        say(s, AGENT_LOG_INFO,
+            "%s flag written %s, before this %s (%s): applied by it, no prompt for %s",
+            agent_pending_name(want), t, since == st->boot_time ? "boot" : "logon", b, label);
+        st->done_change_id = r->change_id;
+        st->done_written = r->written;
+        st->done_at = s->now;
+        return true;
+    }
+    return false;
 }
 
 /* ---- passes: forward, read versions, maybe run setup ---- */
@@ -635,19 +849,22 @@ static void on_start(step *s)
 {
     agent_state *st = s->st;
     const agent_event *ev = s->ev;
-    char b[24], l[24];
+    char b[24], l[24], label[64];
     st->boot_time = ev->boot_time;
     st->logon_time = ev->logon_time;
+    st->start_uptime = ev->uptime_s;
+    st->boot_id = ev->boot_id;
     st->phase = AGENT_PHASE_IDLE;
     st->pass_by_user = false;
     st->pass_again = false;
     s->force_status = true; /* the shell's first icon */
     when(s, st->boot_time, b, sizeof b);
     when(s, st->logon_time, l, sizeof l);
-    say(s, AGENT_LOG_INFO, "start: boot %s, logon %s; pending %s (change %lu)", b, l,
-        agent_pending_name(st->pending), (unsigned long)st->change_id);
+    say(s, AGENT_LOG_INFO, "start: boot %s (up %llu s, boot id %lu), logon %s; pending %s (%s)", b,
+        (unsigned long long)st->start_uptime, (unsigned long)st->boot_id, l,
+        agent_pending_name(st->pending), pending_label(s, label, sizeof label));
 
-    bool rebooted = instant_changed(st->pending_boot, st->boot_time);
+    bool rebooted = rebooted_since_record(st);
     bool new_logon = instant_changed(st->pending_logon, st->logon_time);
     if (st->pending == AGENT_PENDING_RESTART && rebooted)
         satisfy(s, "a restart");
@@ -789,12 +1006,32 @@ static void on_versions(step *s)
     end_pass(s);
 }
 
-static bool setup_success(int32_t code)
+/* Our lab's Client Setup names its exit codes (climon/protocol.h); SMS
+ * 1.2's CLI_NT.EXE documents none, so a code only ever adds words to the
+ * log and never decides. */
+static const char *setup_code_words(int32_t code)
 {
-    return code == 0 || code == 10 ||
-           code == 11; /* SETUP_EXIT_OK, _REQUEST_FILED, _LOGOFF_NEEDED */
+    switch (code) {
+    case SETUP_EXIT_OK:
+        return " (ours: done, nothing for the manager)";
+    case SETUP_EXIT_REQUEST_FILED:
+        return " (ours: request filed)";
+    case SETUP_EXIT_LOGOFF_NEEDED:
+        return " (ours: programs in use wait for a logoff)";
+    case SETUP_EXIT_USAGE:
+        return " (ours: bad command line)";
+    case SETUP_EXIT_BAD_INPUT:
+        return " (ours: SMS.INI or CL_NT.TXT refused)";
+    case SETUP_EXIT_IO:
+        return " (ours: a file or the registry could not be written)";
+    default:
+        return " (not a code Climon knows: judged by what the run left)";
+    }
 }
 
+/* A run is judged by what it left: Client Setup writes the server's
+ * CopyListVersion into SMS.INI last, so SMS.INI at the server's version
+ * means it got through; our request in CCR.BOX means the manager has work. */
 static void on_setup_result(step *s)
 {
     agent_state *st = s->st;
@@ -805,29 +1042,37 @@ static void on_setup_result(step *s)
                    : ev->type == AGENT_EV_SETUP_TIMED_OUT ? AGENT_SETUP_TIMED_OUT
                                                           : AGENT_SETUP_NOT_STARTED;
     unsigned long v = (unsigned long)st->setup_version;
+    char lv[24] = "unread", what[AGENT_TEXT_MAX + 1];
+    bool done = false;
     st->last_setup_exit = code;
-    if (ev->type == AGENT_EV_SETUP_EXITED && setup_success(code)) {
-        st->setup_ok = true;
-        st->setup_failures = 0;
-        st->setup_retry_at = 0;
-        st->last_error[0] = '\0';
-        if (code == 10)
-            st->request_since = s->now;
+    if (ev->type == AGENT_EV_SETUP_EXITED) {
         /* Client Setup rewrote SMS.INI: show the version it wrote now,
          * not the one read before it ran. */
         if (ev->has_local) {
             st->local = ev->local;
             st->last_result = clv_compare(&st->local, &st->server);
             st->has_result = true;
+            clv_format(&st->local, lv, sizeof lv);
+            done = st->last_result == CLV_SAME;
         }
-        say(s, AGENT_LOG_INFO, "Client Setup for version %lu: exit %ld, %s", v, (long)code,
-            code == 10   ? "a request was filed with the manager"
-            : code == 11 ? "programs in use wait for a logoff"
-                         : "nothing for the manager");
+        if (ev->request_filed && st->request_since == 0)
+            st->request_since = s->now;
+        say(s, AGENT_LOG_INFO,
+            "Client Setup for version %lu exited with code %ld%s; SMS.INI now %s; %s", v,
+            (long)code, setup_code_words(code), lv,
+            ev->request_filed ? "our request is in CCR.BOX" : "no request of ours in CCR.BOX");
+    }
+    if (done) {
+        st->setup_ok = true;
+        st->setup_failures = 0;
+        st->setup_retry_at = 0;
+        st->last_error[0] = '\0';
+        say(s, AGENT_LOG_INFO, "Client Setup for version %lu did its work: %s", v,
+            ev->request_filed ? "a request waits for the manager"
+                              : "SMS.INI is current, nothing queued for the manager");
     } else {
-        char what[AGENT_TEXT_MAX + 1];
         if (ev->type == AGENT_EV_SETUP_EXITED) {
-            snprintf(what, sizeof what, "exit %ld", (long)code);
+            snprintf(what, sizeof what, "exit %ld, SMS.INI left at %s", (long)code, lv);
         } else if (ev->type == AGENT_EV_SETUP_TIMED_OUT) {
             snprintf(what, sizeof what, "timed out");
         } else {
@@ -860,15 +1105,15 @@ static void on_setup_result(step *s)
     end_pass(s);
 }
 
-static void on_report(step *s)
+static void take_report(step *s)
 {
     agent_state *st = s->st;
     const agent_report *r = &s->ev->report;
     agent_pending want = r->restart  ? AGENT_PENDING_RESTART
                          : r->logoff ? AGENT_PENDING_LOGOFF
                                      : AGENT_PENDING_NONE;
-    char comps[AGENT_COMPONENTS_MAX + 1];
-    copy_clean(comps, sizeof comps, r->components, sizeof r->components);
+    char comps[AGENT_COMPONENTS_MAX + 1], label[64];
+    agent_time request = st->request_since; /* before the lines below clear it */
 
     if (!r->request_queued && st->request_since != 0) {
         say(s, AGENT_LOG_INFO, "the manager took the request: none queued");
@@ -878,25 +1123,27 @@ static void on_report(step *s)
         st->request_since = s->now;
     }
 
-    if (want != AGENT_PENDING_NONE) {
-        if (r->change_id == st->done_change_id) {
-            say(s, AGENT_LOG_INFO, "manager reports a %s for change %lu, already done%s: ignored",
-                agent_pending_name(want), (unsigned long)r->change_id,
-                r->change_id == 0 ? " (no Change Id: cannot tell it from one done)" : "");
-            return;
+    if (want == AGENT_PENDING_NONE) {
+        if (st->pending != AGENT_PENDING_NONE) {
+            say(s, AGENT_LOG_INFO, "manager no longer reports the %s for %s: the site cleared it",
+                agent_pending_name(st->pending), pending_label(s, label, sizeof label));
+            clear_pending(st);
+        } else {
+            say(s, AGENT_LOG_INFO, "manager reports no restart or logoff");
         }
-        record_change(s, want, r->change_id, comps);
-    } else if (st->pending != AGENT_PENDING_NONE) {
-        say(s, AGENT_LOG_INFO,
-            "manager no longer reports the %s for change %lu: the site cleared it",
-            agent_pending_name(st->pending), (unsigned long)st->change_id);
-        clear_pending(st);
-        return;
-    } else {
-        say(s, AGENT_LOG_INFO, "manager reports no restart or logoff");
         return;
     }
+    if (st->pending == AGENT_PENDING_NONE && flag_done(s, want, r))
+        return;
+    change_components(s, r, request, comps, sizeof comps);
+    record_change(s, want, r, comps);
     maybe_prompt(s, r->prompt_allowed);
+}
+
+static void on_report(step *s)
+{
+    take_report(s);
+    remember_components(s->st, &s->ev->report);
 }
 
 static void defer(step *s, agent_time until, const char *choice)
@@ -904,6 +1151,7 @@ static void defer(step *s, agent_time until, const char *choice)
     agent_state *st = s->st;
     agent_time dl = deadline_of(s);
     const char *note = "";
+    char label[64];
     if (dl != 0 && s->now >= dl) {
         until = s->now + HOUR_S; /* past the deadline: hourly reminders only */
         note = " (past the deadline: reminder in 1 hour)";
@@ -914,16 +1162,31 @@ static void defer(step *s, agent_time until, const char *choice)
     st->deferred_until = until;
     char t[24];
     when(s, until, t, sizeof t);
-    say(s, AGENT_LOG_INFO, "user chose %s for the %s of change %lu: reminder at %s%s", choice,
-        agent_pending_name(st->pending), (unsigned long)st->change_id, t, note);
+    say(s, AGENT_LOG_INFO, "user chose %s for the %s of %s: reminder at %s%s", choice,
+        agent_pending_name(st->pending), pending_label(s, label, sizeof label), t, note);
 }
 
 static void on_user_choice(step *s)
 {
     agent_state *st = s->st;
     agent_choice c = s->ev->choice;
+    uint32_t seq = s->ev->prompt_seq;
+    char label[64];
     if (st->pending == AGENT_PENDING_NONE) {
         say(s, AGENT_LOG_WARNING, "user choice %d with nothing pending: ignored", (int)c);
+        return;
+    }
+    pending_label(s, label, sizeof label);
+    /* An answer to a prompt that a newer one replaced (the change became
+     * a restart, or another came, while the dialog was up) says nothing
+     * of the change pending now: the newer prompt stands. Only a restart
+     * is taken, as it applies every change. Menu commands carry seq 0. */
+    if (seq != 0 && seq != st->prompt_seq &&
+        !(c == AGENT_USER_RESTART_NOW && st->pending == AGENT_PENDING_RESTART)) {
+        say(s, AGENT_LOG_INFO,
+            "user choice %d answers prompt %lu, but prompt %lu (%s of %s) replaced it: ignored",
+            (int)c, (unsigned long)seq, (unsigned long)st->prompt_seq,
+            agent_pending_name(st->pending), label);
         return;
     }
     switch (c) {
@@ -931,21 +1194,19 @@ static void on_user_choice(step *s)
         /* A reminder in case Windows does not restart (an application
          * refused): a restart clears it at the next start. */
         st->deferred_until = s->now + HOUR_S;
-        say(s, AGENT_LOG_INFO, "user chose to restart now for change %lu",
-            (unsigned long)st->change_id);
+        say(s, AGENT_LOG_INFO, "user chose to restart now for %s", label);
         command(s, AGENT_ACT_RESTART);
         return;
     case AGENT_USER_LOGOFF_NOW:
         if (st->pending != AGENT_PENDING_LOGOFF) {
             say(s, AGENT_LOG_WARNING,
-                "user chose to log off, but change %lu needs a restart: a logoff would not apply "
-                "it; ignored",
-                (unsigned long)st->change_id);
+                "user chose to log off, but %s needs a restart: a logoff would not apply it; "
+                "ignored",
+                label);
             return;
         }
         st->deferred_until = s->now + HOUR_S;
-        say(s, AGENT_LOG_INFO, "user chose to log off now for change %lu",
-            (unsigned long)st->change_id);
+        say(s, AGENT_LOG_INFO, "user chose to log off now for %s", label);
         command(s, AGENT_ACT_LOGOFF);
         return;
     case AGENT_USER_LATER_1H:

@@ -131,8 +131,18 @@ size_t state_format(const agent_state *st, char *buf, size_t cap)
     put_time(&w, "PendingSince", st->pending_since);
     put_time(&w, "PendingBoot", st->pending_boot);
     put_time(&w, "PendingLogon", st->pending_logon);
+    put(&w, "PendingUptime=%llu\r\n", (unsigned long long)st->pending_uptime);
+    put_u32(&w, "PendingBootId", st->pending_boot_id);
     put_u32(&w, "ChangeId", st->change_id);
+    put_time(&w, "ChangeWritten", st->change_written);
     put_u32(&w, "DoneChangeId", st->done_change_id);
+    put_time(&w, "DoneWritten", st->done_written);
+    put_time(&w, "DoneAt", st->done_at);
+    put_bool(&w, "SeenKnown", st->seen_known);
+    put(&w, "SeenComponents=");
+    for (uint32_t i = 0; i < st->seen_n && i < AGENT_REPORT_COMPONENTS; i++)
+        put(&w, "%s%08lX", i ? "," : "", (unsigned long)st->seen[i]);
+    put(&w, "\r\n");
     put_text(&w, "Components", st->components, sizeof st->components);
     put_time(&w, "DeferredUntil", st->deferred_until);
     put_time(&w, "PromptedAt", st->prompted_at);
@@ -248,6 +258,98 @@ static bool get_i32(reader *r, const char *key, int32_t *out)
     return true;
 }
 
+/* Keys added after Format=1 was first written: a file from an older
+ * Climon lacks them, and they read as 0 (unknown), which the machine
+ * takes on the safe side. Present, they are checked like any other.
+ * "End=1" still tells a file cut short. */
+static bool get_opt(reader *r, const char *key, unsigned long long max, unsigned long long *v)
+{
+    char text[32];
+    ini_error ie;
+    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, text, sizeof text, &ie);
+    if (s == INI_NOT_FOUND) {
+        *v = 0;
+        return true;
+    }
+    if (s != INI_OK)
+        return field_error(r, key, s == INI_ERR_VALUE_TOO_LONG ? s : INI_NOT_FOUND);
+    if (!parse_u64(text, max, v))
+        return field_error(r, key, INI_OK);
+    return true;
+}
+
+static bool get_opt_time(reader *r, const char *key, agent_time *t)
+{
+    unsigned long long v;
+    if (!get_opt(r, key, STATE_TIME_MAX, &v))
+        return false;
+    *t = (agent_time)v;
+    return true;
+}
+
+static bool get_opt_u32(reader *r, const char *key, uint32_t *out)
+{
+    unsigned long long v;
+    if (!get_opt(r, key, UINT32_MAX, &v))
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+/* "1A2B3C4D,..." (at most AGENT_REPORT_COMPONENTS hashes); "" none. */
+static bool get_opt_hashes(reader *r, const char *key, uint32_t *out, uint32_t *n)
+{
+    char text[AGENT_REPORT_COMPONENTS * 9 + 8];
+    ini_error ie;
+    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, text, sizeof text, &ie);
+    *n = 0;
+    if (s == INI_NOT_FOUND)
+        return true;
+    if (s != INI_OK)
+        return field_error(r, key, s == INI_ERR_VALUE_TOO_LONG ? s : INI_NOT_FOUND);
+    for (const char *p = text; *p != '\0';) {
+        uint32_t v = 0;
+        unsigned digits = 0;
+        for (; digits < 8; digits++, p++) {
+            char c = *p;
+            unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                         : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                                : 16u;
+            if (d == 16u)
+                break;
+            v = v << 4 | d;
+        }
+        if (digits != 8 || *n >= AGENT_REPORT_COMPONENTS || (*p != ',' && *p != '\0') ||
+            (*p == ',' && p[1] == '\0'))
+            return field_error(r, key, INI_OK);
+        out[(*n)++] = v;
+        if (*p == ',')
+            p++;
+    }
+    return true;
+}
+
+static bool get_opt_bool(reader *r, const char *key, bool *out)
+{
+    unsigned long long v;
+    if (!get_opt(r, key, 1, &v))
+        return false;
+    *out = v == 1;
+    return true;
+}
+
+/* Uptime in seconds: a machine up for more than a few centuries is damage. */
+#define STATE_UPTIME_MAX (1000ull * 365 * 86400)
+
+static bool get_opt_uptime(reader *r, const char *key, uint64_t *out)
+{
+    unsigned long long v;
+    if (!get_opt(r, key, STATE_UPTIME_MAX, &v))
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
 /* One of names (exact spelling, as written). */
 static bool get_name(reader *r, const char *key, const char *const *names, size_t n, unsigned *out)
 {
@@ -303,8 +405,15 @@ static bool get_fields(reader *r, agent_state *st)
         get_name(r, "Pending", pending_names, NAMES(pending_names), &pending) &&
         get_time(r, "PendingSince", &st->pending_since) &&
         get_time(r, "PendingBoot", &st->pending_boot) &&
-        get_time(r, "PendingLogon", &st->pending_logon) && get_u32(r, "ChangeId", &st->change_id) &&
+        get_time(r, "PendingLogon", &st->pending_logon) &&
+        get_opt_uptime(r, "PendingUptime", &st->pending_uptime) &&
+        get_opt_u32(r, "PendingBootId", &st->pending_boot_id) &&
+        get_u32(r, "ChangeId", &st->change_id) &&
+        get_opt_time(r, "ChangeWritten", &st->change_written) &&
         get_u32(r, "DoneChangeId", &st->done_change_id) &&
+        get_opt_time(r, "DoneWritten", &st->done_written) &&
+        get_opt_time(r, "DoneAt", &st->done_at) && get_opt_bool(r, "SeenKnown", &st->seen_known) &&
+        get_opt_hashes(r, "SeenComponents", st->seen, &st->seen_n) &&
         get(r, "Components", st->components, sizeof st->components) &&
         get_time(r, "DeferredUntil", &st->deferred_until) &&
         get_time(r, "PromptedAt", &st->prompted_at) &&

@@ -161,11 +161,26 @@ static void versions(agent_time now, clv local, clv server)
     step_ev(&e);
 }
 
-static void setup_exited(agent_time now, int32_t code)
+/* Client Setup exited with code and left SMS.INI at the server's version
+ * (current) or where it was, and our request in CCR.BOX or not. */
+static void setup_left(agent_time now, int32_t code, bool current, bool request)
 {
     agent_event e = ev_of(AGENT_EV_SETUP_EXITED, now);
     e.exit_code = code;
+    e.has_local = true;
+    e.local = current ? st.server : st.local;
+    e.request_filed = request;
     step_ev(&e);
+}
+
+/* What our lab's Client Setup leaves for each of its exit codes: 0, 10
+ * and 11 wrote the server's version (10 with a request); any other code
+ * changed nothing. */
+static void setup_exited(agent_time now, int32_t code)
+{
+    bool ok = code == SETUP_EXIT_OK || code == SETUP_EXIT_REQUEST_FILED ||
+              code == SETUP_EXIT_LOGOFF_NEEDED;
+    setup_left(now, code, ok, code == SETUP_EXIT_REQUEST_FILED);
 }
 
 static void report(agent_time now, bool restart, bool logoff, bool allowed, bool queued,
@@ -542,7 +557,8 @@ static void test_agent_never_runs_setup_twice_for_same_server_version(void **sta
     assert_non_null(find(AGENT_ACT_RUN_SETUP));
     setup_exited(T0 + 30, SETUP_EXIT_OK);
     assert_true(st.setup_ok);
-    /* SMS.INI was not updated (whatever the reason): no second run. */
+    /* SMS.INI differs again later (an admin restored an old copy,
+     * whatever the reason): no second run for the same server version. */
     pass(T0 + HOUR, known(1), known(2));
     assert_null(find(AGENT_ACT_RUN_SETUP));
     assert_true(logged("already ran for this version"));
@@ -766,10 +782,6 @@ static void test_agent_no_prompt_without_reported_change(void **state)
     assert_int_equal(scheduled(), 0);
     /* A change id alone is no change. */
     report(T0, false, false, true, false, 42, "Remote Control 2.0");
-    assert_null(find(AGENT_ACT_PROMPT));
-    assert_int_equal(st.pending, AGENT_PENDING_NONE);
-    /* Nor is a restart flag with no Change Id: it cannot be told from one done. */
-    report(T0, true, false, true, false, 0, "x");
     assert_null(find(AGENT_ACT_PROMPT));
     assert_int_equal(st.pending, AGENT_PENDING_NONE);
 }
@@ -1223,6 +1235,350 @@ static void test_agent_deferral_survives_restart(void **state)
     assert_string_equal(p->text, "Inventory Agent 1.2.1");
 }
 
+/* ---- a real SMS 1.2 site: Reboot Required alone ---- */
+
+#define BOOT2 (T0 + 2 * HOUR) /* a later boot */
+
+/* The report a documented-only site gives: the flag and the key's last
+ * write time, no Change Id, no Changed Components. */
+static agent_event bare_report(agent_time now, agent_time written)
+{
+    agent_event e = ev_of(AGENT_EV_REPORT, now);
+    e.report.restart = true;
+    e.report.prompt_allowed = true;
+    e.report.written = written;
+    e.uptime_s = now > BOOT1 ? now - BOOT1 : 0;
+    return e;
+}
+
+static void bare(agent_time now, agent_time written)
+{
+    agent_event e = bare_report(now, written);
+    step_ev(&e);
+}
+
+static void start_up(agent_time now, agent_time boot, uint64_t uptime, uint32_t boot_id)
+{
+    agent_event e = ev_of(AGENT_EV_START, now);
+    e.boot_time = boot;
+    e.logon_time = boot + 60;
+    e.uptime_s = uptime;
+    e.boot_id = boot_id;
+    step_ev(&e);
+}
+
+static void test_agent_bare_reboot_required_is_a_change_prompted_once(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    bare(T0 + 10, T0 + 5);
+    const agent_action *p = must_find(AGENT_ACT_PROMPT);
+    assert_int_equal(p->pending, AGENT_PENDING_RESTART);
+    assert_string_equal(p->text, ""); /* the dialog says it plainly */
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    assert_int_equal(st.change_id, 0);
+    assert_int_equal(st.change_written, T0 + 5);
+    assert_int_equal(st.pending_uptime, T0 + 10 - BOOT1);
+    assert_true(logged("the change written"));
+    /* The same key read again (any pass, the registry watch): no prompt. */
+    bare(T0 + 600, T0 + 5);
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_true(logged("already shown"));
+    /* The agent restarts in the same boot: still pending, still once. */
+    start_up(T0 + 700, BOOT1, T0 + 700 - BOOT1, 0);
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    bare(T0 + 701, T0 + 5);
+    assert_null(find(AGENT_ACT_PROMPT));
+}
+
+static void test_agent_bare_flag_names_the_components_written_with_it(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    agent_event e = bare_report(T0 + 10, T0 + 5);
+    e.report.ncomponents = 3;
+    snprintf(e.report.component[0].text, AGENT_COMPONENT_TEXT, "Inventory Agent 1.2.1");
+    e.report.component[0].written = T0 + 4; /* the manager, just before the flag */
+    snprintf(e.report.component[1].text, AGENT_COMPONENT_TEXT, "Package Command Manager 1.2");
+    e.report.component[1].written = T0 - 30 * 86400; /* untouched for a month */
+    snprintf(e.report.component[2].text, AGENT_COMPONENT_TEXT, "Remote\r\nControl 2.0");
+    e.report.component[2].written = T0 - 600;
+    step_ev(&e);
+    assert_string_equal(must_find(AGENT_ACT_PROMPT)->text,
+                        "Inventory Agent 1.2.1, Remote  Control 2.0");
+    /* Our request was filed a minute before: what was written before it
+     * (a first install ten minutes ago) is not this change. */
+    setup(NULL);
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    st.request_since = T0 - 60;
+    e.now = T0 + 11;
+    step_ev(&e);
+    assert_string_equal(must_find(AGENT_ACT_PROMPT)->text, "Inventory Agent 1.2.1");
+    /* Changed Components, where the site gives it, is the site's word. */
+    setup(NULL);
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    e = bare_report(T0 + 10, T0 + 5);
+    e.report.ncomponents = 1;
+    snprintf(e.report.component[0].text, AGENT_COMPONENT_TEXT, "Inventory Agent 1.2.1");
+    e.report.component[0].written = T0 + 4;
+    snprintf(e.report.components, sizeof e.report.components, "Remote Control 2.0");
+    step_ev(&e);
+    assert_string_equal(must_find(AGENT_ACT_PROMPT)->text, "Remote Control 2.0");
+}
+
+static void test_agent_bare_flag_names_what_differs_from_the_last_look(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    /* The agent's first look: no flag, three components. */
+    agent_event e = ev_of(AGENT_EV_REPORT, T0 + 1);
+    e.report.prompt_allowed = true;
+    e.report.components_read = true;
+    e.report.ncomponents = 3;
+    snprintf(e.report.component[0].text, AGENT_COMPONENT_TEXT, "Inventory Agent 1.2.0");
+    snprintf(e.report.component[1].text, AGENT_COMPONENT_TEXT, "Remote Control 2.0");
+    snprintf(e.report.component[2].text, AGENT_COMPONENT_TEXT, "Package Command Manager 1.2");
+    step_ev(&e);
+    assert_true(st.seen_known);
+    assert_int_equal(st.seen_n, 3);
+    assert_non_null(find(AGENT_ACT_SAVE_STATE)); /* survives a restart of the agent */
+    /* The manager writes the version; the registry watch reads the key
+     * before the flag is there. */
+    snprintf(e.report.component[0].text, AGENT_COMPONENT_TEXT, "Inventory Agent 1.2.1");
+    e.now = T0 + 99;
+    step_ev(&e);
+    assert_null(find(AGENT_ACT_PROMPT));
+    /* The manager upgrades one and sets the flag; the others were written
+     * at the same time (times say nothing here), their versions did not
+     * change. */
+    e = bare_report(T0 + 100, T0 + 99);
+    e.report.components_read = true;
+    e.report.ncomponents = 3;
+    snprintf(e.report.component[0].text, AGENT_COMPONENT_TEXT, "Inventory Agent 1.2.1");
+    snprintf(e.report.component[1].text, AGENT_COMPONENT_TEXT, "Remote Control 2.0");
+    snprintf(e.report.component[2].text, AGENT_COMPONENT_TEXT, "Package Command Manager 1.2");
+    for (unsigned i = 0; i < 3; i++)
+        e.report.component[i].written = T0 + 98;
+    step_ev(&e);
+    assert_string_equal(must_find(AGENT_ACT_PROMPT)->text, "Inventory Agent 1.2.1");
+    /* A bare flag with no component changed: the plain sentence. */
+    setup(NULL);
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    e.now = T0 + 1;
+    e.report.restart = false;
+    step_ev(&e);
+    e.now = T0 + 100;
+    e.report.restart = true;
+    step_ev(&e);
+    assert_string_equal(must_find(AGENT_ACT_PROMPT)->text, "");
+}
+
+static void test_agent_bare_flag_later_survives_agent_restart(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    bare(T0 + 10, T0 + 5);
+    choose(T0 + 20, AGENT_USER_LATER_4H, 0);
+    char buf[STATE_MAX_BYTES];
+    size_t n = state_format(&st, buf, sizeof buf);
+    assert_true(n > 0);
+    agent_state loaded;
+    assert_int_equal(state_parse(buf, n, &loaded, NULL), STATE_OK);
+    st = loaded;
+    start_up(T0 + HOUR, BOOT1, T0 + HOUR - BOOT1, 0);
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    assert_int_equal(scheduled(), T0 + 20 + 4 * HOUR);
+    bare(T0 + HOUR + 1, T0 + 5);
+    assert_null(find(AGENT_ACT_PROMPT));
+    run(AGENT_EV_TIMER, T0 + 20 + 4 * HOUR);
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->pending, AGENT_PENDING_RESTART);
+}
+
+/* Q270697: the site never clears Reboot Required. */
+static void test_agent_flag_written_before_this_boot_is_done_not_prompted(void **state)
+{
+    (void)state;
+    /* The agent first meets the flag after a restart that applied it. */
+    start_up(BOOT2 + 120, BOOT2, 120, 0);
+    bare(BOOT2 + 130, T0 + 5);
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_int_equal(st.pending, AGENT_PENDING_NONE);
+    assert_true(logged("before this boot"));
+    assert_int_equal(st.done_written, T0 + 5);
+    assert_non_null(find(AGENT_ACT_SAVE_STATE));
+    /* Read again: done, not a new change. */
+    bare(BOOT2 + 600, T0 + 5);
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_true(logged("already done"));
+}
+
+static void test_agent_restart_applies_bare_change_and_a_later_write_is_new(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    bare(T0 + 10, T0 + 5);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+    /* The user restarts; the agent starts 2 minutes after the new boot. */
+    start_up(BOOT2 + 120, BOOT2, 120, 0);
+    assert_int_equal(st.pending, AGENT_PENDING_NONE);
+    assert_non_null(find(AGENT_ACT_ANNOUNCE));
+    assert_int_equal(st.done_written, T0 + 5);
+    /* The flag is still 1 and the key unchanged: done, no prompt. */
+    bare(BOOT2 + 121, T0 + 5);
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_int_equal(st.pending, AGENT_PENDING_NONE);
+    /* The manager sets the flag again for another change: a new prompt. */
+    bare(BOOT2 + 3600, BOOT2 + 3590);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+    assert_int_equal(st.change_written, BOOT2 + 3590);
+}
+
+static void test_agent_bare_change_prompted_again_only_after_a_deferral(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    bare(T0 + 10, T0 + 5);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+    for (agent_time t = T0 + 60; t < T0 + 12 * HOUR; t += 1800) {
+        bare(t, T0 + 5);
+        assert_null(find(AGENT_ACT_PROMPT));
+        run(AGENT_EV_TIMER, t + 1);
+        assert_null(find(AGENT_ACT_PROMPT));
+    }
+    choose(T0 + 12 * HOUR, AGENT_USER_LATER_1H, 0);
+    run(AGENT_EV_TIMER, T0 + 13 * HOUR);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+}
+
+/* Issue 17.1: the clock steps; the boot Windows records moves with it. */
+static void test_agent_clock_step_is_not_a_restart(void **state)
+{
+    (void)state;
+    const long long steps[] = {-28, -24, -4, 4, 31, 59, 61, -3600, 1800};
+    for (unsigned i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        setup(NULL);
+        start_up(T0, BOOT1, T0 - BOOT1, 0); /* up 2 hours */
+        bare(T0 + 10, T0 + 5);
+        assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+        /* The agent starts again after a clock step: the boot time moved by
+         * the step, the uptime kept counting. */
+        agent_time moved = (agent_time)((long long)BOOT1 + steps[i]);
+        start_up((agent_time)((long long)T0 + 100 + steps[i]), moved, T0 + 100 - BOOT1, 0);
+        assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+        assert_false(logged("satisfied"));
+    }
+}
+
+static void test_agent_restart_seen_by_uptime_or_by_a_boot_after_the_record(void **state)
+{
+    (void)state;
+    /* Uptime went back: a restart, even with the clock set back an hour. */
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    bare(T0 + 10, T0 + 5);
+    start_up(T0 + 200, T0 + 100 - 3600, 100, 0);
+    assert_int_equal(st.pending, AGENT_PENDING_NONE);
+    assert_true(logged("satisfied by a restart"));
+    /* Logged on hours after the boot: the uptime is longer than at the
+     * record, but the boot lies after it. */
+    setup(NULL);
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    bare(T0 + 10, T0 + 5);
+    start_up(T0 + 30 * HOUR, T0 + 20 * HOUR, 10 * HOUR, 0);
+    assert_int_equal(st.pending, AGENT_PENDING_NONE);
+}
+
+static void test_agent_boot_id_decides_when_windows_gives_one(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 41);
+    bare(T0 + 10, T0 + 5);
+    assert_int_equal(st.pending_boot_id, 41);
+    /* Same boot id: no restart, however far the clock moved. */
+    start_up(T0 + 5 * HOUR, BOOT1 + 5 * HOUR, T0 - BOOT1, 41);
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    /* Another boot id: a restart, whatever the clocks say. */
+    start_up(T0 + 6 * HOUR, BOOT1, 7 * HOUR, 42);
+    assert_int_equal(st.pending, AGENT_PENDING_NONE);
+}
+
+/* Issue 17.2: a logoff prompt is up when the change becomes a restart. */
+static void test_agent_answer_to_a_replaced_prompt_is_not_taken(void **state)
+{
+    (void)state;
+    start_up(T0, BOOT1, T0 - BOOT1, 0);
+    report(T0 + 10, false, true, true, false, 2, "Help Desk Tools 1.1");
+    uint32_t first = must_find(AGENT_ACT_PROMPT)->seq;
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->pending, AGENT_PENDING_LOGOFF);
+    report(T0 + 20, true, false, true, false, 3, "Inventory Agent 1.2.1");
+    const agent_action *p = must_find(AGENT_ACT_PROMPT);
+    assert_int_equal(p->pending, AGENT_PENDING_RESTART);
+    uint32_t second = p->seq;
+    assert_int_not_equal(first, second);
+    /* The open logoff dialog's buttons answer the first prompt. */
+    agent_event e = ev_of(AGENT_EV_USER_CHOICE, T0 + 30);
+    e.choice = AGENT_USER_LOGOFF_NOW;
+    e.prompt_seq = first;
+    step_ev(&e);
+    assert_null(find(AGENT_ACT_LOGOFF));
+    assert_true(logged("replaced it"));
+    e.choice = AGENT_USER_LATER_TOMORROW;
+    step_ev(&e);
+    assert_int_equal(st.deferred_until, 0);
+    e.choice = AGENT_USER_DISMISSED;
+    step_ev(&e);
+    assert_int_equal(st.deferred_until, 0);
+    /* The restart prompt's own answer counts. */
+    e.choice = AGENT_USER_LATER_1H;
+    e.prompt_seq = second;
+    step_ev(&e);
+    assert_int_equal(st.deferred_until, T0 + 30 + HOUR);
+    /* A restart from any prompt (or the menu, seq 0) applies every change. */
+    e.choice = AGENT_USER_RESTART_NOW;
+    e.prompt_seq = first;
+    step_ev(&e);
+    assert_non_null(find(AGENT_ACT_RESTART));
+}
+
+/* Issue 11.4: CLI_NT.EXE documents no exit codes. */
+static void test_agent_setup_judged_by_what_it_left_not_its_exit_code(void **state)
+{
+    (void)state;
+    const int32_t codes[] = {0, 1, 10, 11, 255, -1073741819, 3};
+    for (unsigned i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        setup(NULL);
+        pass(T0, known(1), known(2));
+        setup_left(T0 + 20, codes[i], true, false);
+        assert_true(st.setup_ok);
+        assert_int_equal(st.setup_failures, 0);
+        assert_string_equal(st.last_error, "");
+        char num[32];
+        snprintf(num, sizeof num, "code %ld", (long)codes[i]);
+        assert_true(logged(num));
+        /* The same codes with SMS.INI left behind: a failed run. */
+        setup(NULL);
+        pass(T0, known(1), known(2));
+        setup_left(T0 + 20, codes[i], false, false);
+        assert_false(st.setup_ok);
+        assert_int_equal(st.setup_failures, 1);
+        assert_int_equal(agent_icon_of(&st), AGENT_ICON_ERROR);
+    }
+    assert_true(logged("not a code Climon knows"));
+    /* A request in CCR.BOX is pending whatever the code said. */
+    setup(NULL);
+    pass(T0, known(1), known(2));
+    setup_left(T0 + 20, 0, true, true);
+    assert_int_equal(st.request_since, T0 + 20);
+    assert_int_equal(agent_icon_of(&st), AGENT_ICON_REQUEST_PENDING);
+    /* SMS.INI unreadable after the run: not known to be done. */
+    setup(NULL);
+    pass(T0, known(1), known(2));
+    agent_event e = ev_of(AGENT_EV_SETUP_EXITED, T0 + 20);
+    e.has_local = true;
+    e.local = unknown(CLV_UNREADABLE);
+    step_ev(&e);
+    assert_false(st.setup_ok);
+}
+
 static void test_agent_components_are_cleaned(void **state)
 {
     (void)state;
@@ -1395,6 +1751,18 @@ int main(void)
         T(test_agent_earliest_time_is_scheduled),
         T(test_agent_saves_only_when_persisted_fields_change),
         T(test_agent_deferral_survives_restart),
+        T(test_agent_bare_reboot_required_is_a_change_prompted_once),
+        T(test_agent_bare_flag_names_the_components_written_with_it),
+        T(test_agent_bare_flag_names_what_differs_from_the_last_look),
+        T(test_agent_bare_flag_later_survives_agent_restart),
+        T(test_agent_flag_written_before_this_boot_is_done_not_prompted),
+        T(test_agent_restart_applies_bare_change_and_a_later_write_is_new),
+        T(test_agent_bare_change_prompted_again_only_after_a_deferral),
+        T(test_agent_clock_step_is_not_a_restart),
+        T(test_agent_restart_seen_by_uptime_or_by_a_boot_after_the_record),
+        T(test_agent_boot_id_decides_when_windows_gives_one),
+        T(test_agent_answer_to_a_replaced_prompt_is_not_taken),
+        T(test_agent_setup_judged_by_what_it_left_not_its_exit_code),
         T(test_agent_components_are_cleaned),
         T(test_agent_random_events_keep_bounds),
         T(test_agent_icon_order),

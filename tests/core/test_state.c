@@ -38,8 +38,18 @@ static void full_state(agent_state *st)
     st->pending_since = 1764000004;
     st->pending_boot = 1763990005;
     st->pending_logon = 1763990006;
+    st->pending_uptime = 86400ull * 400;
+    st->pending_boot_id = 4000000001u;
     st->change_id = 77;
+    st->change_written = 1764000011;
     st->done_change_id = 76;
+    st->done_written = 1763000012;
+    st->done_at = 1763000013;
+    st->seen_known = true;
+    st->seen_n = 3;
+    st->seen[0] = 0xDEADBEEFu;
+    st->seen[1] = 0x00000001u;
+    st->seen[2] = 0xFFFFFFFFu;
     snprintf(st->components, sizeof st->components, "Inventory Agent 1.2.1, Remote Control 2.0");
     st->deferred_until = 1764014407;
     st->prompted_at = 1764000008;
@@ -73,8 +83,16 @@ static void assert_persisted_equal(const agent_state *a, const agent_state *b)
     assert_int_equal(a->pending_since, b->pending_since);
     assert_int_equal(a->pending_boot, b->pending_boot);
     assert_int_equal(a->pending_logon, b->pending_logon);
+    assert_int_equal(a->pending_uptime, b->pending_uptime);
+    assert_int_equal(a->pending_boot_id, b->pending_boot_id);
     assert_int_equal(a->change_id, b->change_id);
+    assert_int_equal(a->change_written, b->change_written);
     assert_int_equal(a->done_change_id, b->done_change_id);
+    assert_int_equal(a->done_written, b->done_written);
+    assert_int_equal(a->done_at, b->done_at);
+    assert_int_equal(a->seen_known, b->seen_known);
+    assert_int_equal(a->seen_n, b->seen_n);
+    assert_memory_equal(a->seen, b->seen, sizeof a->seen);
     assert_string_equal(a->components, b->components);
     assert_int_equal(a->deferred_until, b->deferred_until);
     assert_int_equal(a->prompted_at, b->prompted_at);
@@ -422,6 +440,70 @@ static void test_state_missing_field_is_refused(void **state)
     }
 }
 
+/* A state file of the Climon before the change-identity fields: a pending
+ * restart must survive the upgrade, the new fields read as unknown. */
+static void test_state_file_without_newer_keys_keeps_the_pending_change(void **state)
+{
+    (void)state;
+    const char *newer[] = {"PendingUptime", "PendingBootId", "ChangeWritten", "DoneWritten",
+                           "DoneAt",        "SeenKnown",     "SeenComponents"};
+    char buf[STATE_MAX_BYTES + 64], tmp[STATE_MAX_BYTES + 64];
+    size_t n = format_full(buf, sizeof buf);
+    for (unsigned i = 0; i < sizeof newer / sizeof newer[0]; i++) {
+        memcpy(tmp, buf, n);
+        tmp[n] = '\0';
+        char needle[64];
+        snprintf(needle, sizeof needle, "\r\n%s=", newer[i]);
+        char *at = strstr(tmp, needle);
+        assert_non_null(at);
+        char *eol = strstr(at + 2, "\r\n");
+        assert_non_null(eol);
+        memmove(at, eol, strlen(eol) + 1);
+        memcpy(buf, tmp, strlen(tmp) + 1);
+        n = strlen(tmp);
+    }
+    agent_state st;
+    state_error err;
+    assert_int_equal(state_parse(buf, n, &st, &err), STATE_OK);
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    assert_int_equal(st.change_id, 77);
+    assert_int_equal(st.pending_uptime, 0);
+    assert_int_equal(st.pending_boot_id, 0);
+    assert_int_equal(st.change_written, 0);
+    assert_int_equal(st.done_written, 0);
+    assert_int_equal(st.done_at, 0);
+    assert_false(st.seen_known);
+    assert_int_equal(st.seen_n, 0);
+}
+
+static void test_state_newer_keys_out_of_range_are_refused(void **state)
+{
+    (void)state;
+    char buf[STATE_MAX_BYTES + 64];
+    size_t n = with_value(buf, sizeof buf, "ChangeWritten", "253402300800");
+    expect_error(buf, n, STATE_ERR_FIELD, "ChangeWritten");
+    n = with_value(buf, sizeof buf, "PendingBootId", "4294967296");
+    expect_error(buf, n, STATE_ERR_FIELD, "PendingBootId");
+    n = with_value(buf, sizeof buf, "PendingUptime", "-1");
+    expect_error(buf, n, STATE_ERR_FIELD, "PendingUptime");
+    n = with_value(buf, sizeof buf, "DoneAt", "");
+    expect_error(buf, n, STATE_ERR_FIELD, "DoneAt");
+    const char *bad_hashes[] = {"DEADBEEF,",
+                                "DEADBEE",
+                                "deadbeef",
+                                "DEADBEEF;00000001",
+                                "DEADBEEF,,00000001",
+                                "00000001,00000002,00000003,00000004,00000005,00000006,00000007,"
+                                "00000008,00000009,0000000A,0000000B,0000000C,0000000D,0000000E,"
+                                "0000000F,00000010,00000011"};
+    for (unsigned i = 0; i < sizeof bad_hashes / sizeof bad_hashes[0]; i++) {
+        n = with_value(buf, sizeof buf, "SeenComponents", bad_hashes[i]);
+        expect_error(buf, n, STATE_ERR_FIELD, "SeenComponents");
+    }
+    n = with_value(buf, sizeof buf, "SeenKnown", "2");
+    expect_error(buf, n, STATE_ERR_FIELD, "SeenKnown");
+}
+
 static void test_state_admin_edits_are_read(void **state)
 {
     (void)state;
@@ -520,6 +602,8 @@ int main(void)
         cmocka_unit_test(test_state_damaged_values_are_refused),
         cmocka_unit_test(test_state_too_long_text_is_refused),
         cmocka_unit_test(test_state_missing_field_is_refused),
+        cmocka_unit_test(test_state_file_without_newer_keys_keeps_the_pending_change),
+        cmocka_unit_test(test_state_newer_keys_out_of_range_are_refused),
         cmocka_unit_test(test_state_admin_edits_are_read),
         cmocka_unit_test(test_state_utf16_file_is_read),
         cmocka_unit_test(test_state_error_texts),

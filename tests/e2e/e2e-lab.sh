@@ -5,7 +5,7 @@
 # CLIMON.EXE), sends every window of the prefix into a virtual desktop
 # named e2e, and snapshots the result at rest for each scenario to start
 # from (e2e-lib.sh, restore_lab).
-#   e2e-lab.sh     (environment: CLIMON_BUILD, E2E_LAB, E2E_ART, E2E_SRC)
+#   e2e-lab.sh     (environment: CLIMON_BUILD, E2E_LAB, E2E_ART, E2E_SRC, E2E_SITE)
 set -u
 . "$(dirname "$0")/e2e-lib.sh"
 
@@ -15,9 +15,9 @@ for f in "$CLIMON_BUILD/src/agent/climon.exe" "$CLIMON_BUILD/src/site/clisetup.e
 done
 case $E2E_LAB in */tests/e2e/*) ;; *) echo "not ok - refusing to remove $E2E_LAB"; exit 1 ;; esac
 if [ -d "$WINEPREFIX" ]; then timeout 20 wineserver -k 2>/dev/null; timeout 20 wineserver -w 2>/dev/null; fi
-rm -rf "$E2E_LAB" "$E2E_ART"
+rm -rf "$E2E_LAB"
 mkdir -p "$E2E_ART"
-"$LABCMD" init "$E2E_LAB" || { echo "not ok - lab init failed"; exit 1; }
+"$LABCMD" init "$E2E_LAB" --site "$SITE" || { echo "not ok - lab init failed"; exit 1; }
 cp -f "$CLIMON_BUILD/src/agent/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"
 wine reg add 'HKCU\Software\Wine\Explorer' /v Desktop /d e2e /f >/dev/null 2>&1
 wine reg add 'HKCU\Software\Wine\Explorer\Desktops' /v e2e /d 1024x768 /f >/dev/null 2>&1
@@ -28,4 +28,4 @@ cp -f "$WINEPREFIX"/*.reg "$SNAP/"
 cp -a "$C/MS" "$SNAP/MS"
 cp -f "$C/SMS.INI" "$SNAP/SMS.INI"
 cp -a "$E2E_LAB/site" "$SNAP/site"
-echo "ok - lab laid out and snapshotted in $E2E_LAB (CopyListVersion $(ini "$C/SMS.INI" CopyListVersion))"
+echo "ok - $SITE lab laid out and snapshotted in $E2E_LAB (CopyListVersion $(ini "$C/SMS.INI" CopyListVersion))"

@@ -10,11 +10,13 @@
 #
 # Environment (from CMake): CLIMON_BUILD (the mingw build tree), E2E_LAB
 # (the lab folder), E2E_ART (screenshots: build/<preset>/e2e-artifacts),
-# E2E_SRC (the source tree).
+# E2E_SRC (the source tree), E2E_SITE (lab: our lab with its extensions,
+# the default; sms12: a site that writes only what SMS 1.2 documents).
 
 set -u
 : "${CLIMON_BUILD:?}" "${E2E_LAB:?}" "${E2E_ART:?}" "${E2E_SRC:?}"
 export CLIMON_BUILD
+SITE=${E2E_SITE:-lab}
 LABCMD=$E2E_SRC/scripts/lab
 TOOLS=$CLIMON_BUILD/tests/e2e
 INSPECT=$TOOLS/climon_wininspect.exe
@@ -159,7 +161,7 @@ start_agent() { # [SWITCH...]
     wine 'C:\MS\SMS\BIN\CLIMON.EXE' '/smsini:C:\SMS.INI' '/restart-hook:C:\hook.txt' \
         '/statedir:C:\climon-state' "$@" >"$E2E_LAB/agent.out" 2>&1 &
     agent_pid=$!
-    wait_for 30 bash -c "[ \$(grep -c 'notification icon added' '$CLIMON_LOG' 2>/dev/null || echo 0) -gt ${adds:-0} ]" ||
+    wait_for 30 bash -c "n=\$(grep -c 'notification icon added' '$CLIMON_LOG' 2>/dev/null); [ \"\${n:-0}\" -gt ${adds:-0} ]" ||
         { not_ok "the agent did not add its notification icon"; return 1; }
 }
 
@@ -190,6 +192,7 @@ stop_all() {
 
 begin() { # NAME
     NAME=$1
+    [ "$SITE" = lab ] || NAME=$SITE-$1
     need_tools
     restore_lab
     start_desktop
@@ -213,3 +216,23 @@ finish() {
 
 # A prompt in the agent's log since line N.
 prompted_since() { new_lines_have "$CLIMON_LOG" "$1" 'showing the .* prompt'; }
+
+# The manager's report as SMS 1.2's manager gives it: our lab's extensions
+# (Change Id, Changed Components, Logoff Required) gone, one component's
+# version written, then Reboot Required = 1 (deleted first: Wine skips a
+# write of the same data, which would not move the key's write time).
+SERVICES_KEY='HKLM\SOFTWARE\Microsoft\SMS\Client Services'
+manager_sets_bare_flag() { # [COMPONENT VERSION]
+    local v
+    for v in 'Change Id' 'Changed Components' 'Logoff Required' 'Reboot Required'; do
+        wine reg delete "$SERVICES_KEY" /v "$v" /f >/dev/null 2>&1
+    done
+    [ -z "${1:-}" ] || wine reg add "$SERVICES_KEY\\Components\\$1" /v 'Installed Version' /d "$2" /f >/dev/null 2>&1
+    wine reg add "$SERVICES_KEY" /v 'Reboot Required' /t REG_DWORD /d 1 /f >/dev/null 2>&1
+}
+
+# Climon.exe /check on the lab, as an admin runs it; its output.
+agent_check() {
+    wine 'C:\MS\SMS\BIN\CLIMON.EXE' /check '/smsini:C:\SMS.INI' '/statedir:C:\climon-state' 2>/dev/null | tr -d '\r'
+}
+check_pending_is() { agent_check | grep -qx "pending=$1"; }

@@ -26,6 +26,15 @@
 #   status-after-setup  the same right after Client Setup ran (reported bug)
 #   explorer-restart    the shell restarts (its icons gone, TaskbarCreated): the
 #                       icon comes back and answers a click
+#   bare-flag           the manager sets Reboot Required alone, as SMS 1.2's
+#                       does (no Change Id, no Changed Components): one prompt
+#                       naming the component whose version changed; Later
+#                       survives an agent restart; /check says pending=restart
+#   restart-applies     Q270697: after a restart (the Wine prefix's server
+#                       restarted) with the flag still 1 the change is done, no
+#                       prompt; the manager setting it again is a new change
+# E2E_SITE=sms12 plays them against a site that writes only what SMS 1.2
+# documents (scripts/lab init --site sms12).
 set -u
 . "$(dirname "$0")/e2e-lib.sh"
 
@@ -126,7 +135,13 @@ sc_service_change() {
     want=$(tr -d '\r' <"$SHARE/CL_NT.TXT" | awk '/^\[INV32CLI\]/{s=1} s && /^Version=/{sub(/^Version=/,""); print; exit}')
     check "Inventory Agent $want installed in C:\\MS\\SMS\\BIN" grep -q "version=$want" "$C/MS/SMS/BIN/INV32CLI.EXE"
     check "CCR.BOX is empty again" no_request
-    check "Changed Components names it" test "$(reg 'Changed Components')" = "Inventory Agent $want"
+    if [ "$SITE" = sms12 ]; then
+        check "the site wrote no Changed Components and no Change Id" \
+            test -z "$(reg 'Changed Components')$(reg 'Change Id')"
+        check "the site wrote no Prompt for Restart" test -z "$(reg 'Prompt for Restart')"
+    else
+        check "Changed Components names it" test "$(reg 'Changed Components')" = "Inventory Agent $want"
+    fi
     check "the dialog says a restart is needed" window_has_text "$PROMPT_TITLE" 'restart'
     check "the dialog names the component" window_has_text "$PROMPT_TITLE" 'Inventory Agent'
     check "the dialog offers Restart now" window_has_text "$PROMPT_TITLE" 'Restart now'
@@ -252,7 +267,88 @@ sc_explorer_restart() {
     check "the icon answers a click (status window)" wait_for 10 window_shown "$STATUS_TITLE"
 }
 
-[ $# = 1 ] || { sed -n '2,27p' "$0"; exit 64; }
+# The agent running, its first look at the key taken: then the manager's
+# bare flag, and the prompt it brings.
+bare_flag_until_prompt() {
+    local log0
+    start_agent || return 1
+    agent_started=1
+    check "the agent read the report at its start" wait_for 20 grep -q 'report: restart=0' "$CLIMON_LOG"
+    log0=$(lines "$CLIMON_LOG")
+    manager_sets_bare_flag INV32CLI 1.2.9
+    check "the agent took the bare flag as a change" wait_for 20 new_lines_have "$CLIMON_LOG" "$log0" \
+        'manager reports a restart for the change written'
+    check "a balloon rose from the notification area" wait_for 30 balloon_shown
+    check "the restart dialog is on the desktop" wait_for 30 window_shown "$PROMPT_TITLE"
+    PROMPT_LOG0=$log0
+}
+
+sc_bare_flag() {
+    local log0
+    bare_flag_until_prompt || return
+    windows "$PROMPT_TITLE" | sed 's/^/#   /'
+    check "the dialog says a restart is needed" window_has_text "$PROMPT_TITLE" 'restart'
+    check "it names the component whose version changed" window_has_text "$PROMPT_TITLE" 'Inventory Agent 1.2.9'
+    check "and no other" window_lacks_text "$PROMPT_TITLE" 'Remote Control'
+    shot "$NAME-prompt"
+    check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
+    check "the dialog is gone" wait_for 10 window_gone "$PROMPT_TITLE"
+    check "prompted once" test "$(tail -n +$((PROMPT_LOG0 + 1)) "$CLIMON_LOG" | grep -c 'showing the .* prompt')" = 1
+    # The agent restarts (a crash, an update of Climon): still pending,
+    # still deferred, no second prompt.
+    stop_agent
+    log0=$(lines "$CLIMON_LOG")
+    start_agent
+    check "the restarted agent still has the restart pending" wait_for 20 new_lines_have "$CLIMON_LOG" \
+        "$log0" 'pending restart'
+    sleep 8
+    check "no dialog after the agent's restart (Later holds)" window_gone "$PROMPT_TITLE"
+    check "no prompt in its log" bash -c "! tail -n +$((log0 + 1)) '$CLIMON_LOG' | grep -q 'showing the .* prompt'"
+    stop_agent
+    AGENT_MAY_EXIT=1
+    check "/check says pending=restart" check_pending_is restart
+}
+
+# The lab's machine restarts: the agent and the desktop go, the Wine
+# prefix's server (whose start is the prefix's boot time) stops and starts.
+restart_the_prefix() {
+    stop_agent
+    kill "$desktop_pid" 2>/dev/null
+    timeout 20 wineserver -k 2>/dev/null; timeout 20 wineserver -w 2>/dev/null
+    wine explorer /desktop=e2e,1024x768 >/dev/null 2>&1 &
+    desktop_pid=$!
+    wait_for 30 bash -c 'xdotool search --name "e2e - Wine desktop" >/dev/null 2>&1'
+}
+
+sc_restart_applies() {
+    local log0 boot0
+    boot0=$(date +%s)
+    bare_flag_until_prompt || return
+    check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
+    # A boot that lies 30 s after the last is a restart to the agent (its
+    # clocks jitter by less): wait that long, then restart.
+    while [ $(($(date +%s) - boot0)) -lt 35 ]; do sleep 1; done
+    restart_the_prefix
+    check "Reboot Required is still 1 after the restart (nobody clears it)" \
+        test "$(reg 'Reboot Required')" = 1
+    log0=$(lines "$CLIMON_LOG")
+    start_agent
+    check "the agent takes the change as done by the restart" wait_for 20 new_lines_have "$CLIMON_LOG" \
+        "$log0" 'is satisfied by a restart'
+    check "it says so once (balloon)" wait_for 30 balloon_shown
+    sleep 6
+    check "no prompt after the restart" window_gone "$PROMPT_TITLE"
+    check "nothing pending in the log" new_lines_have "$CLIMON_LOG" "$log0" 'already done: ignored'
+    shot "$NAME-after-restart"
+    # Another change later: the manager sets the flag again.
+    log0=$(lines "$CLIMON_LOG")
+    sleep 1
+    manager_sets_bare_flag INV32CLI 1.2.10
+    check "the new write is a new change: the dialog comes" wait_for 30 window_shown "$PROMPT_TITLE"
+    check "it names the new version" window_has_text "$PROMPT_TITLE" 'Inventory Agent 1.2.10'
+}
+
+[ $# = 1 ] || { sed -n '2,35p' "$0"; exit 64; }
 fn=sc_${1//-/_}
 declare -F "$fn" >/dev/null || { echo "unknown scenario $1"; exit 64; }
 begin "$1"

@@ -7,6 +7,7 @@ if(TARGET climon)
   add_executable(fake_cli_nt ${CMAKE_CURRENT_LIST_DIR}/fake_cli_nt.c ${CMAKE_CURRENT_LIST_DIR}/stub_record.c)
   climon_target(fake_cli_nt)
   target_link_options(fake_cli_nt PRIVATE -municode)
+  target_link_libraries(fake_cli_nt PRIVATE climon_core)
 
   set(CLIMON_AGENT_TEST_ENV "CLIMON_EXE=$<TARGET_FILE:climon>" "CLIMON_FAKE_CLI=$<TARGET_FILE:fake_cli_nt>")
 

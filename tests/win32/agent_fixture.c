@@ -188,6 +188,8 @@ int fx_lab_make(fx_lab *lab, const char *name, const char *local_version,
     SetEnvironmentVariableW(L"CLIMON_FAKE_RECORD", lab->record);
     SetEnvironmentVariableW(L"CLIMON_FAKE_EXIT", L"0");
     SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", NULL);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_LEAVES", NULL);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_SMSINI", lab->sms_ini);
     return 0;
 }
 

@@ -57,7 +57,7 @@ static void test_check_same_versions_exits_0_and_says_so(void **state)
 
 static void test_check_differs_runs_setup_once_and_exits_1(void **state)
 {
-    char *out, *rec;
+    char *out, *rec, *ini, *at;
     (void)state;
     assert_int_equal(fx_lab_make(&lab, "check-differs", "835643765", "835650000"), 0);
     fx_client_services_clear();
@@ -69,7 +69,16 @@ static void test_check_differs_runs_setup_once_and_exits_1(void **state)
     assert_non_null(rec);
     assert_non_null(strstr(rec, "CLI_NT.EXE\" /p:"));
     free(rec);
-    /* Setup already ran for this server version: the saved state says so. */
+    /* The run did its work: SMS.INI has the server's version. */
+    ini = fx_read_text(lab.sms_ini);
+    assert_non_null(ini);
+    at = ini ? strstr(ini, "CopyListVersion=835650000") : NULL;
+    assert_non_null(at);
+    /* An old SMS.INI is put back: setup already ran for this server
+     * version, and the saved state says so. */
+    memcpy(at, "CopyListVersion=835643765", 25);
+    assert_int_equal(fx_write_text(lab.sms_ini, ini), 0);
+    free(ini);
     DeleteFileW(lab.record);
     assert_int_equal(check(NULL, &out), 1);
     assert_non_null(strstr(out, "setup_exit=none\n"));
@@ -88,6 +97,42 @@ static void test_check_failing_setup_reports_its_exit_code(void **state)
     assert_non_null(strstr(out, "setup_exit=74\n"));
     assert_non_null(strstr(out, "error="));
     free(out);
+}
+
+/* SMS 1.2's CLI_NT.EXE documents no exit codes: the run is judged by what
+ * it left in SMS.INI and CCR.BOX, and any code is only logged. */
+static void test_check_judges_setup_by_what_it_left_not_its_exit_code(void **state)
+{
+    char *out, *log;
+    (void)state;
+    assert_int_equal(fx_lab_make(&lab, "check-left", "1", "2"), 0);
+    fx_client_services_clear();
+    SetEnvironmentVariableW(L"CLIMON_FAKE_EXIT", L"255");
+    SetEnvironmentVariableW(L"CLIMON_FAKE_LEAVES", L"version,request");
+    assert_int_equal(check(NULL, &out), 1);
+    assert_non_null(strstr(out, "setup_exit=255\n"));
+    assert_non_null(strstr(out, "local_version_after_setup=2\n"));
+    assert_non_null(strstr(out, "setup_result=done\n"));
+    assert_null(strstr(out, "error="));
+    free(out);
+    log = fx_read_text(lab.log);
+    assert_non_null(log);
+    assert_non_null(strstr(log, "exited with code 255 (not a code Climon knows"));
+    assert_non_null(strstr(log, "our request is in CCR.BOX"));
+    free(log);
+    fx_lab_remove(&lab);
+
+    /* Exit 0, but SMS.INI left as it was: not done, whatever 0 means. */
+    assert_int_equal(fx_lab_make(&lab, "check-left0", "1", "2"), 0);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_EXIT", L"0");
+    SetEnvironmentVariableW(L"CLIMON_FAKE_LEAVES", L"nothing");
+    assert_int_equal(check(NULL, &out), 1);
+    assert_non_null(strstr(out, "setup_exit=0\n"));
+    assert_non_null(strstr(out, "setup_result=failed\n"));
+    assert_non_null(
+        strstr(out, "error=Client Setup for version 2 failed (exit 0, SMS.INI left at 1)"));
+    free(out);
+    SetEnvironmentVariableW(L"CLIMON_FAKE_LEAVES", NULL);
 }
 
 static void test_check_hung_setup_is_stopped_at_the_timeout(void **state)
@@ -175,6 +220,8 @@ int main(void)
         cmocka_unit_test_teardown(test_check_same_versions_exits_0_and_says_so, teardown_one),
         cmocka_unit_test_teardown(test_check_differs_runs_setup_once_and_exits_1, teardown_one),
         cmocka_unit_test_teardown(test_check_failing_setup_reports_its_exit_code, teardown_one),
+        cmocka_unit_test_teardown(test_check_judges_setup_by_what_it_left_not_its_exit_code,
+                                  teardown_one),
         cmocka_unit_test_teardown(test_check_hung_setup_is_stopped_at_the_timeout, teardown_one),
         cmocka_unit_test_teardown(test_check_unreadable_copy_list_is_unknown_and_runs_nothing,
                                   teardown_one),

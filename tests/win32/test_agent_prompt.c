@@ -176,6 +176,60 @@ static void test_logoff_only_change_offers_log_off(void **state)
     assert_true(fx_wait_until(hook_logoff, NULL, 15000));
 }
 
+typedef struct child_text {
+    const wchar_t *want;
+    BOOL found;
+} child_text;
+
+static BOOL CALLBACK each_child(HWND w, LPARAM lp)
+{
+    child_text *c = (child_text *)lp;
+    wchar_t t[512];
+    if (IsWindowVisible(w) && GetWindowTextW(w, t, 512) && wcsstr(t, c->want)) {
+        c->found = TRUE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* A prompt of the agent is up and one of its controls reads want. */
+static BOOL prompt_has(dlg_search *s, const wchar_t *want)
+{
+    child_text c = {want, FALSE};
+    if (!find_prompt(s))
+        return FALSE;
+    EnumChildWindows(s->found, each_child, (LPARAM)&c);
+    return c.found;
+}
+
+static int prompt_offers_restart(void *arg)
+{
+    return prompt_has(arg, L"Restart now");
+}
+
+/* Issue 17.2: the logoff dialog is up when the change becomes a restart.
+ * The open dialog must follow the pending change: its "Log off now" would
+ * answer for a change no longer pending, and the restart would never be
+ * asked for. */
+static void test_logoff_dialog_follows_the_change_becoming_a_restart(void **state)
+{
+    dlg_search s;
+    (void)state;
+    start_agent();
+    s.pid = GetProcessId(agent);
+    fx_client_services_set(0, 1, 2, L"Remote Control 2.0");
+    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    assert_true(prompt_has(&s, L"Log off now"));
+    fx_client_services_set(1, 1, 3, L"Remote Control 2.0, Inventory Agent 1.2.1");
+    assert_true(fx_wait_until(prompt_offers_restart, &s, 60000));
+    assert_false(prompt_has(&s, L"Log off now"));
+    assert_true(prompt_has(&s, L"Inventory Agent 1.2.1"));
+    assert_null(fx_read_text(lab.hook));
+    SendMessageW(s.found, TDM_CLICK_BUTTON, ID_ACT, 0);
+    assert_true(fx_wait_until(hook_restart, NULL, 15000));
+    assert_false(hook_says("logoff"));
+}
+
 static void test_later_4h_survives_an_agent_restart(void **state)
 {
     dlg_search s;
@@ -215,6 +269,8 @@ int main(void)
             test_registry_change_prompts_and_restart_now_reaches_the_hook, setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(test_logoff_only_change_offers_log_off, setup_one,
                                         teardown_one),
+        cmocka_unit_test_setup_teardown(test_logoff_dialog_follows_the_change_becoming_a_restart,
+                                        setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(test_later_4h_survives_an_agent_restart, setup_one,
                                         teardown_one),
     };

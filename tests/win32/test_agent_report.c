@@ -94,6 +94,57 @@ static void test_report_reads_the_managers_values(void **state)
     DeleteFileW(ccr);
 }
 
+static void set_sz(HKEY k, const wchar_t *name, const wchar_t *v)
+{
+    RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)v, (DWORD)((wcslen(v) + 1) * sizeof v[0]));
+}
+
+/* A real SMS 1.2 manager writes Reboot Required and nothing else: the
+ * report carries the key's last-write time and its component subkeys, so
+ * the core can tell one change from the next and name it. */
+static void test_bare_reboot_required_carries_write_times_and_subkeys(void **state)
+{
+    agent_report r;
+    HKEY k, c;
+    agent_time before, first;
+    (void)state;
+    RegDeleteTreeW(HKEY_LOCAL_MACHINE, REG_CLIENT_SERVICES);
+    before = time_now();
+    k = services();
+    assert_int_equal(
+        RegCreateKeyExW(k, L"Components\\INVAGENT", 0, NULL, 0, KEY_ALL_ACCESS, NULL, &c, NULL),
+        ERROR_SUCCESS);
+    set_sz(c, REGV_DISPLAY_NAME, L"Inventory Agent");
+    set_sz(c, REGV_INSTALLED_VERSION, L"1.2.1");
+    RegCloseKey(c);
+    assert_int_equal(
+        RegCreateKeyExW(k, L"Components\\RC", 0, NULL, 0, KEY_ALL_ACCESS, NULL, &c, NULL),
+        ERROR_SUCCESS);
+    RegCloseKey(c); /* no values: named by its subkey */
+    set_dword(k, REGV_REBOOT_REQUIRED, 1);
+    report_read(lab.ccr_box, "SKZ01000", &lf, &r);
+    assert_true(r.restart);
+    assert_int_equal(r.change_id, 0);
+    assert_string_equal(r.components, "");
+    assert_true(r.written + 2 >= before && r.written <= time_now() + 2);
+    assert_true(r.components_read);
+    assert_int_equal(r.ncomponents, 2);
+    assert_string_equal(r.component[0].text, "Inventory Agent 1.2.1");
+    assert_string_equal(r.component[1].text, "RC");
+    assert_true(r.component[0].written + 2 >= before && r.component[0].written <= r.written + 2);
+    first = r.written;
+
+    /* A later write moves the key's time: another change. (Writing the same
+     * data again is skipped by Wine's registry, not by Windows': our lab's
+     * manager deletes the flag before it sets it again.) */
+    Sleep(1100);
+    RegDeleteValueW(k, REGV_REBOOT_REQUIRED);
+    set_dword(k, REGV_REBOOT_REQUIRED, 1);
+    RegCloseKey(k);
+    report_read(lab.ccr_box, "SKZ01000", &lf, &r);
+    assert_true(r.written > first);
+}
+
 static void test_wrong_value_type_is_not_a_restart(void **state)
 {
     static const wchar_t one[] = L"1";
@@ -199,6 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_absent_key_reports_nothing_pending),
         cmocka_unit_test(test_report_reads_the_managers_values),
+        cmocka_unit_test(test_bare_reboot_required_carries_write_times_and_subkeys),
         cmocka_unit_test(test_wrong_value_type_is_not_a_restart),
         cmocka_unit_test(test_watch_hears_the_key_appear_and_each_change),
         cmocka_unit_test(test_watch_burst_queues_one_message_and_loses_no_change),

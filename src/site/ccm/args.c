@@ -8,6 +8,8 @@
  *   --now "MM/DD/YYYY H:MM"  the clock for this run (tests and labs replay
  *                         retries without waiting for them)
  *   --for <seconds>       stop watching after this long (tests, the lab)
+ *   --documented-only     write only what SMS 1.2 documents for the client
+ *                         (Reboot Required), as SITE.INI Documented Only=1
  */
 #include "ccm.h"
 
@@ -19,8 +21,8 @@
 
 void ccm_usage(FILE *to)
 {
-    fputs("usage: ccm --once <share> [-v] [--now \"MM/DD/YYYY H:MM\"]\n"
-          "       ccm --watch <share> [-v] [--for <seconds>]\n"
+    fputs("usage: ccm --once <share> [-v] [--documented-only] [--now \"MM/DD/YYYY H:MM\"]\n"
+          "       ccm --watch <share> [-v] [--documented-only] [--for <seconds>]\n"
           "  <share>  the logon server share holding CL_NT.TXT, X86.BIN, CCR.BOX, CLIENTS\n"
           "exit: 0 pass done (see LOGS\\CLICFG.LOG), 64 usage, 65 CL_NT.TXT refused,\n"
           "      74 share unreadable, 75 another manager is running on this share\n",
@@ -46,6 +48,8 @@ bool ccm_parse_args(int argc, wchar_t **argv, ccm_opts *o, char *why, size_t cap
             share = argv[++i];
         } else if (!wcscmp(a, L"-v") || !wcscmp(a, L"--verbose")) {
             o->verbose = true;
+        } else if (!wcscmp(a, L"--documented-only")) {
+            o->documented_only = true;
         } else if (!wcscmp(a, L"-h") || !wcscmp(a, L"--help") || !wcscmp(a, L"/?")) {
             o->help = true;
             return true;

@@ -44,6 +44,7 @@ typedef struct ccm_site {
     uint32_t retry_duration_min; /* Retry Duration Minutes, 1440 */
     uint32_t retry_first_min;    /* Retry First Wait Minutes, 5 */
     uint32_t retry_max_min;      /* Retry Max Wait Minutes, 240 */
+    bool documented_only;        /* Documented Only: write only Reboot Required, 0 */
 } ccm_site;
 
 void ccm_site_default(ccm_site *s);
@@ -85,7 +86,8 @@ typedef struct ccm_ctx {
     copylist *list; /* CL_NT.TXT, read once per pass (heap) */
     ccr_time now;
     int64_t now_min;
-    bool fixed_now; /* --now: tests and labs set the clock */
+    bool fixed_now;        /* --now: tests and labs set the clock */
+    bool documented_forced; /* --documented-only, whatever SITE.INI says */
     ccm_counts counts;
 } ccm_ctx;
 
@@ -151,6 +153,7 @@ HANDLE ccm_lock(const wchar_t *share, DWORD *err);
 typedef struct ccm_opts {
     wchar_t share[SITE_PATH_MAX];
     bool once, watch, verbose, help;
+    bool documented_only; /* --documented-only: play SMS 1.2's manager */
     bool have_now;
     ccr_time now;         /* --now "MM/DD/YYYY H:MM" */
     uint32_t watch_for_s; /* --for N: stop watching after N seconds (0: never) */

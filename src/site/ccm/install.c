@@ -189,8 +189,11 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
                  win_strerror(err, e, sizeof e));
         goto out;
     }
-    /* The site's setting travels with every request, change or not. */
-    err = clientreg_set_dword(reg.services, REGV_PROMPT_FOR_RESTART, ctx->site.prompt_for_restart);
+    /* Our lab's extension: the site's setting travels with every request,
+     * change or not. SMS 1.2 documents no such value for the client. */
+    if (!ctx->site.documented_only)
+        err = clientreg_set_dword(reg.services, REGV_PROMPT_FOR_RESTART,
+                                  ctx->site.prompt_for_restart);
     if (err != ERROR_SUCCESS) {
         snprintf(why, cap, "cannot write Prompt for Restart: %s", win_strerror(err, e, sizeof e));
         goto out;
@@ -243,7 +246,16 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
                   c->id, list);
         goto out;
     }
-    report = clientreg_report_change(&reg, REGV_REBOOT_REQUIRED, list, &id);
+    if (ctx->site.documented_only) {
+        report = clientreg_report_documented(&reg);
+        if (report == ERROR_SUCCESS) {
+            SLOG_INFO(&ctx->log, "client %s: Reboot Required (documented values only): %s", c->id,
+                      list);
+            goto out;
+        }
+    } else {
+        report = clientreg_report_change(&reg, REGV_REBOOT_REQUIRED, list, &id);
+    }
     if (report != ERROR_SUCCESS) {
         if (err == ERROR_SUCCESS) {
             err = report;

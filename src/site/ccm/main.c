@@ -50,6 +50,7 @@ int wmain(int argc, wchar_t **argv)
         }
         goto out;
     }
+    ctx->documented_forced = opts.documented_only;
     if (opts.have_now) {
         ctx->now = opts.now;
         ctx->fixed_now = true;

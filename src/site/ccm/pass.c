@@ -68,6 +68,8 @@ static void load_site(ccm_ctx *ctx)
     if (!ccm_site_parse(data, len, &ctx->site, why, sizeof why))
         SLOG_WARN(&ctx->log, "SITE.INI: %s; the default is used instead", why);
     fileio_free(data);
+    if (ctx->documented_forced)
+        ctx->site.documented_only = true;
 }
 
 static int load_copylist(ccm_ctx *ctx)

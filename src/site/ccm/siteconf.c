@@ -21,6 +21,7 @@ void ccm_site_default(ccm_site *s)
     s->retry_duration_min = 24 * 60;
     s->retry_first_min = 5;
     s->retry_max_min = 4 * 60;
+    s->documented_only = false;
 }
 
 static void add_why(char *why, size_t cap, const char *key, const char *value)
@@ -74,6 +75,7 @@ bool ccm_site_parse(const unsigned char *data, size_t len, ccm_site *s, char *wh
     ok &= get_number(data, len, "Retry Max Wait Minutes", 1, 7 * 24 * 60, &s->retry_max_min, why,
                      cap);
     s->prompt_for_restart = prompt;
+    s->documented_only = site_documented_only(data, len);
     if (s->retry_max_min < s->retry_first_min)
         s->retry_max_min = s->retry_first_min;
     return ok;

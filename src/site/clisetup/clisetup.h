@@ -71,6 +71,7 @@ typedef struct clisetup_run_ctx {
     clientreg reg;
     char logoff_changed[SITE_CHANGED_MAX + 1]; /* programs waiting for a logoff */
     bool request_filed;
+    bool documented_only; /* the share's SITE.INI: play SMS 1.2's CLI_NT.EXE */
 } clisetup_run_ctx;
 
 /* programs.c: installs, upgrades and removes the delta's programs in

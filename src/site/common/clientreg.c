@@ -55,8 +55,14 @@ DWORD clientreg_get_dword(HKEY key, const wchar_t *value, DWORD *out)
     return (DWORD)RegGetValueW(key, NULL, value, RRF_RT_REG_DWORD, NULL, out, &cb);
 }
 
+/* Writes of a value that is already there are skipped: the key's
+ * last-write time is how an agent of a real site tells one change from the
+ * next, so nothing may touch it for no change. */
 DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v)
 {
+    DWORD was;
+    if (clientreg_get_dword(key, value, &was) == ERROR_SUCCESS && was == v)
+        return ERROR_SUCCESS;
     return (DWORD)RegSetValueExW(key, value, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
 }
 
@@ -80,8 +86,14 @@ DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8)
 {
     wchar_t buf[1024];
 
+    wchar_t was[1024];
+    DWORD cb = sizeof was;
+
     if (!winstr_from_utf8(utf8, buf, sizeof buf / sizeof buf[0]))
         return ERROR_INVALID_DATA;
+    if (RegGetValueW(key, NULL, value, RRF_RT_REG_SZ, NULL, was, &cb) == ERROR_SUCCESS &&
+        wcscmp(was, buf) == 0)
+        return ERROR_SUCCESS; /* unchanged: see clientreg_set_dword */
     return (DWORD)RegSetValueExW(key, value, 0, REG_SZ, (const BYTE *)buf,
                                  (DWORD)((wcslen(buf) + 1) * sizeof(wchar_t)));
 }
@@ -370,4 +382,15 @@ DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const c
     if (err == ERROR_SUCCESS && change_id)
         *change_id = id;
     return err;
+}
+
+DWORD clientreg_report_documented(const clientreg *reg)
+{
+    DWORD one = 1;
+    LSTATUS rc = RegDeleteValueW(reg->services, REGV_REBOOT_REQUIRED);
+
+    if (rc != ERROR_SUCCESS && rc != ERROR_FILE_NOT_FOUND)
+        return (DWORD)rc;
+    return (DWORD)RegSetValueExW(reg->services, REGV_REBOOT_REQUIRED, 0, REG_DWORD,
+                                 (const BYTE *)&one, sizeof one);
 }

@@ -76,6 +76,14 @@ bool site_path_ok(const wchar_t *path);
  * drive root keeps its one). FALSE when it does not fit or is not valid. */
 BOOL site_full_path(const wchar_t *path, wchar_t *out, size_t cap);
 
+/* ---- sitemode.c: a documented-only site (SITE.INI [Site] Documented Only=1) ---- */
+
+/* True when SITE.INI's bytes say Documented Only=1: the manager writes only
+ * Reboot Required, Client Setup no Logoff Required and no exit codes. */
+bool site_documented_only(const void *site_ini, size_t len);
+/* The same, read from <share>\SITE.INI; false when it cannot be read. */
+bool site_read_documented_only(const wchar_t *share);
+
 /* ---- siteclock.c: request dates (local time, minutes) ---- */
 
 void siteclock_now(ccr_time *t);
@@ -143,6 +151,12 @@ DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8);
  * receives it. */
 DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const char *changed,
                               DWORD *change_id);
+
+/* Reports a change as SMS 1.2's manager does: Reboot Required = 1 and
+ * nothing else. The value is deleted first so that the key's last-write
+ * time moves even when it was already 1 (Wine's registry skips a write of
+ * the same data; Windows' does not). */
+DWORD clientreg_report_documented(const clientreg *reg);
 
 /* Appends "item" to a ", "-separated list in buf unless it is already
  * there or would not fit. Returns false when it did not fit. */
