@@ -32,6 +32,7 @@ if(TARGET climon)
   climon_agent_test(check LOCKS climon_client_services)
   climon_agent_test(tray LOCKS climon_session climon_client_services)
   climon_agent_test(prompt LOCKS climon_session climon_client_services)
+  climon_agent_test(status LOCKS climon_session climon_client_services)
   climon_agent_test(install LOCKS climon_session climon_run_keys)
   # install_report's words come from the agent's string table.
   target_sources(test_agent.install PRIVATE $<TARGET_OBJECTS:climon_res>)
@@ -44,5 +45,16 @@ if(TARGET climon)
     RESOURCE_LOCK climon_client_services)
   if(CLIMON_WINEPREFIX)
     set_tests_properties(${CLIMON_TEST_PREFIX}.agent.check-wine PROPERTIES FIXTURES_REQUIRED wineprefix)
+  endif()
+
+  # Issue 17.1: a clock step (Debian's faketime) is not a restart.
+  add_test(NAME ${CLIMON_TEST_PREFIX}.agent.clock-step
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent-clock-step.sh $<TARGET_FILE:climon>
+      $<TARGET_FILE:climon_holdfile>)
+  set_tests_properties(${CLIMON_TEST_PREFIX}.agent.clock-step PROPERTIES LABELS agent TIMEOUT 300
+    ENVIRONMENT "${CLIMON_TEST_ENV};WINE=${CMAKE_CROSSCOMPILING_EMULATOR}" SKIP_RETURN_CODE 77
+    RESOURCE_LOCK climon_client_services)
+  if(CLIMON_WINEPREFIX)
+    set_tests_properties(${CLIMON_TEST_PREFIX}.agent.clock-step PROPERTIES FIXTURES_REQUIRED wineprefix)
   endif()
 endif()

@@ -1,0 +1,129 @@
+/*
+ * test_agent_status.c: the status window says what the agent is doing.
+ * A Client Setup that copies files over a slow link runs for minutes: the
+ * window must say since when it runs and until when it may, so a long run
+ * does not look hung before its timeout (issue 11, item 4).
+ */
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "agent_fixture.h"
+#include "climon.h"
+
+static fx_lab lab;
+static HANDLE agent;
+
+static int find_agent(void *arg)
+{
+    (void)arg;
+    return FindWindowW(CLIMON_WNDCLASS, NULL) != NULL;
+}
+
+typedef struct child_text {
+    const wchar_t *want;
+    BOOL found;
+} child_text;
+
+static BOOL CALLBACK each_child(HWND w, LPARAM lp)
+{
+    child_text *c = (child_text *)lp;
+    wchar_t t[512];
+    if (GetWindowTextW(w, t, 512) && wcsstr(t, c->want)) {
+        c->found = TRUE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static int status_has(const wchar_t *want)
+{
+    child_text c = {want, FALSE};
+    HWND w = FindWindowW(CLIMON_STATUS_WNDCLASS, NULL);
+    if (!w || !IsWindowVisible(w))
+        return 0;
+    EnumChildWindows(w, each_child, (LPARAM)&c);
+    return c.found;
+}
+
+static int status_running(void *arg)
+{
+    (void)arg;
+    return status_has(L"Client Setup running since");
+}
+
+static int status_current(void *arg)
+{
+    (void)arg;
+    return status_has(L"up to date");
+}
+
+static int setup_finished(void *arg)
+{
+    char *rec = fx_read_text(lab.record);
+    int done = rec && strstr(rec, "done") != NULL;
+    (void)arg;
+    free(rec);
+    return done;
+}
+
+static void test_long_client_setup_shows_since_when_and_until_when(void **state)
+{
+    wchar_t sw[4096], args[4200];
+    char *out;
+    DWORD code;
+    (void)state;
+    assert_int_equal(fx_lab_make(&lab, "status", "1", "2"), 0);
+    fx_client_services_clear();
+    SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", L"12000");
+    fx_lab_switches(&lab, sw, 4096);
+    _snwprintf(args, 4200, L"%ls /setuptimeout:600", sw);
+    args[4199] = 0;
+    agent = fx_start_climon(args);
+    assert_non_null(agent);
+    assert_true(fx_wait_until(find_agent, NULL, 60000));
+    /* A second start opens the first one's status window. */
+    assert_int_equal(fx_run_climon(sw, 30000, &out, &code), 0);
+    free(out);
+    assert_true(fx_wait_until(status_running, NULL, 20000));
+    assert_true(status_has(L"given until"));
+    /* When it ends (it wrote the server's version), the window says so. */
+    assert_true(fx_wait_until(setup_finished, NULL, 30000));
+    assert_true(fx_wait_until(status_current, NULL, 20000));
+    assert_false(status_has(L"Client Setup running since"));
+}
+
+static int teardown(void **state)
+{
+    char *out;
+    DWORD code;
+    (void)state;
+    SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", NULL);
+    if (agent) {
+        fx_run_climon(L"/quit", 30000, &out, &code);
+        free(out);
+        if (WaitForSingleObject(agent, 15000) != WAIT_OBJECT_0)
+            TerminateProcess(agent, 1);
+        CloseHandle(agent);
+    }
+    fx_client_services_clear();
+    fx_lab_remove(&lab);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_long_client_setup_shows_since_when_and_until_when, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
