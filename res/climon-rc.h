@@ -50,6 +50,12 @@
 #define IDS_PROMPT_PLAIN_RESTART 1118 /* a site that names no components */
 #define IDS_PROMPT_PLAIN_LOGOFF 1119
 #define IDS_BALLOON_UPDATED_PLAIN 1120
+#define IDS_PROMPT_LEFT_FMT 1121     /* "%lu of %lu postponements left." */
+#define IDS_PROMPT_LEFT_ONE 1122     /* the last one */
+#define IDS_PROMPT_DEADLINE_FMT 1123 /* "... %ls ..." the deadline */
+#define IDS_COUNTDOWN_TITLE 1130
+#define IDS_COUNTDOWN_RESTART_FMT 1131 /* time left, components */
+#define IDS_COUNTDOWN_LOGOFF_FMT 1132
 
 #define IDS_ST_TITLE 1200
 #define IDS_ST_FIRST_LABEL 1201 /* the rows, in order */

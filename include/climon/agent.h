@@ -27,6 +27,11 @@
  *    Change Id when the site gives one (our lab's extension), else the
  *    Client Services key's last-write time. A flag written before this boot
  *    was applied by the restart since (Q270697): never prompted again.
+ *  - The restart ladder: deferrals end at the admin's deadline and after
+ *    the admin's count; then a final countdown that cannot be postponed
+ *    ends in the restart. A PC away (off, asleep, nobody logged on) at the
+ *    deadline gets a grace period from its return; a countdown that ended
+ *    while it slept starts again: never an instant restart.
  *  - Client Setup is judged by what it left (SMS.INI's CopyListVersion,
  *    our request in CCR.BOX), never by its exit code: SMS 1.2's CLI_NT.EXE
  *    documents none.
@@ -102,7 +107,12 @@ typedef struct agent_config {
     uint32_t deadline_s;          /* 0 none; else deferrals end this long after the change */
     uint32_t quiet_after_logon_s; /* no prompt this soon after logon (0) */
     unsigned deferral_choices;    /* AGENT_CHOICE_* the admin allows (all three) */
+    uint32_t max_deferrals;       /* 0 no limit; else the countdown follows the last one */
+    uint32_t countdown_s;         /* the final countdown (900); never under 60 */
+    uint32_t grace_s;             /* away at the deadline: this long from the return (7200) */
 } agent_config;
+
+#define AGENT_NO_LIMIT UINT32_MAX /* agent_action.deferrals_left without MaxDeferrals */
 
 void agent_config_default(agent_config *cfg);
 
@@ -188,6 +198,9 @@ typedef struct agent_state {
     char components[AGENT_COMPONENTS_MAX + 1];
     agent_time deferred_until; /* 0: not deferred */
     agent_time prompted_at;    /* 0: not yet shown for this change */
+    uint32_t deferrals_used;   /* for this change */
+    agent_time countdown_end;  /* the final countdown runs until then; 0 none */
+    agent_time awake_since;    /* START or the last resume; not persisted */
     bool announce_updated;     /* a restart satisfied a change: say so once */
 
     /* For the status window */
@@ -215,13 +228,17 @@ typedef enum agent_event_type {
     AGENT_EV_REPORT,            /* report */
     AGENT_EV_USER_CHOICE,       /* choice */
     AGENT_EV_TIMER,             /* the time asked for by AGENT_ACT_SCHEDULE came */
-    AGENT_EV_SESSION_ENDING     /* WM_ENDSESSION: save, nothing else */
+    AGENT_EV_SESSION_ENDING,    /* WM_ENDSESSION: save, nothing else */
+    AGENT_EV_RESUMED,           /* the PC woke from sleep: re-anchor timers, grace */
+    AGENT_EV_CLOCK_CHANGED      /* WM_TIMECHANGE: re-anchor timers */
 } agent_event_type;
 
 typedef struct agent_event {
     agent_event_type type;
     agent_time now;
     int32_t local_offset_s; /* local time minus UTC, for "tomorrow" */
+    bool has_next_day_offset;
+    int32_t next_day_offset_s; /* the same 24 h from now (a daylight-saving change) */
     uint64_t uptime_s; /* every event: seconds since boot on a clock no step moves; 0 unknown */
 
     agent_time boot_time;           /* START: the boot instant Windows records */
@@ -252,7 +269,8 @@ typedef enum agent_action_type {
     AGENT_ACT_SCHEDULE,      /* next AGENT_EV_TIMER at `at`; at == 0: no timer */
     AGENT_ACT_LOG,           /* level, text */
     AGENT_ACT_SAVE_STATE,
-    AGENT_ACT_STATUS /* icon, tooltip or status window may have changed */
+    AGENT_ACT_STATUS,   /* icon, tooltip or status window may have changed */
+    AGENT_ACT_COUNTDOWN /* the final countdown: at = its end, pending, text = components */
 } agent_action_type;
 
 typedef enum agent_level {
@@ -263,12 +281,14 @@ typedef enum agent_level {
 
 typedef struct agent_action {
     agent_action_type type;
-    agent_time at;         /* SCHEDULE */
-    uint32_t version;      /* RUN_SETUP */
-    agent_pending pending; /* PROMPT */
-    unsigned choices;      /* PROMPT: AGENT_CHOICE_* allowed */
-    uint32_t seq;          /* PROMPT: the answer's USER_CHOICE carries it back */
-    agent_level level;     /* LOG */
+    agent_time at;           /* SCHEDULE */
+    uint32_t version;        /* RUN_SETUP */
+    agent_pending pending;   /* PROMPT */
+    unsigned choices;        /* PROMPT: AGENT_CHOICE_* allowed */
+    uint32_t seq;            /* PROMPT: the answer's USER_CHOICE carries it back */
+    uint32_t deferrals_left; /* PROMPT: AGENT_NO_LIMIT, or how many are left */
+    agent_time deadline;     /* PROMPT: when the countdown comes; 0 none */
+    agent_level level;       /* LOG */
     char text[AGENT_TEXT_MAX + 1];
 } agent_action;
 

@@ -19,6 +19,7 @@
  *   window.c    the hidden top-level window and its procedure
  *   tray.c      the notification icon and its menu
  *   prompt.c    the restart / logoff prompt and carrying it out
+ *   countdown.c the final countdown window
  *   statuswnd.c the status window
  *   checkcmd.c  /check, and console output for every command
  *   install.c   /install, /uninstall (Run keys)
@@ -160,6 +161,8 @@ BOOL config_state_path(const climon_config *cfg, wchar_t *out, size_t cap);
 
 agent_time time_now(void);
 int32_t time_local_offset(void);
+/* Local time minus UTC at t (seconds), by the time-zone rules for t. */
+int32_t time_local_offset_at(agent_time t);
 agent_time time_from_filetime(const FILETIME *ft);
 /* The boot instant Windows records (NtQuerySystemInformation), exact;
  * now - uptime when it cannot be read. */
@@ -266,6 +269,7 @@ typedef struct engine_ui {
     void (*announce)(engine *e, const char *text); /* AGENT_ACT_ANNOUNCE */
     void (*schedule)(engine *e, agent_time at);    /* AGENT_ACT_SCHEDULE */
     void (*refresh)(engine *e);                    /* before a pass: re-read SMS.INI */
+    void (*countdown)(engine *e);                  /* AGENT_ACT_COUNTDOWN: e->countdown_* set */
 } engine_ui;
 
 struct engine {
@@ -299,7 +303,13 @@ struct engine {
     agent_pending prompt_pending;
     unsigned prompt_choices;
     uint32_t prompt_seq; /* the answer carries it back */
+    uint32_t prompt_deferrals_left;
+    agent_time prompt_deadline;
     char prompt_text[AGENT_TEXT_MAX + 1];
+    /* The countdown AGENT_ACT_COUNTDOWN asked for. */
+    agent_time countdown_end;
+    agent_pending countdown_pending;
+    char countdown_text[AGENT_TEXT_MAX + 1];
 };
 
 /* Loads the state file (damaged or missing: the default state, logged). */
@@ -336,11 +346,12 @@ typedef struct climon_app {
     BOOL icon_valid;
     /* prompt */
     BOOL prompt_open;
-    BOOL prompt_due;  /* balloon shown, the dialog follows */
-    BOOL prompt_superseded; /* a newer PROMPT came while the dialog was up */
+    BOOL prompt_due;          /* balloon shown, the dialog follows */
+    BOOL prompt_superseded;   /* a newer PROMPT came while the dialog was up */
     uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
-    HWND prompt_hwnd; /* the Task Dialog while it is shown */
-    cmd_line cl;      /* the switches, for re-reading the configuration */
+    HWND prompt_hwnd;         /* the Task Dialog while it is shown */
+    HWND countdown;           /* the final countdown while it is shown */
+    cmd_line cl;              /* the switches, for re-reading the configuration */
     unsigned quiet_retries;
     UINT dpi;
 } climon_app;
@@ -382,6 +393,12 @@ void prompt_on_dialog_timer(climon_app *a);
 void prompt_do_restart(const climon_config *cfg, logfile *lf, BOOL logoff);
 /* TRUE when the user should not be disturbed (QUNS_BUSY and the like). */
 BOOL prompt_user_busy(void);
+
+/* ---- countdown.c ---- */
+
+void countdown_show(climon_app *a);
+/* Closes the window when the countdown is over. */
+void countdown_update(climon_app *a);
 
 /* ---- statuswnd.c ---- */
 

@@ -413,6 +413,14 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         cfg->core.deferral_choices = d;
     if (config_policy_dword(L"QuietAfterLogonMinutes", &d) && d <= 24u * 60u)
         cfg->core.quiet_after_logon_s = d * 60u;
+    /* The restart ladder (docs/agent.md): a count of postponements, the
+     * final countdown, the grace period of a PC away at the deadline. */
+    if (config_policy_dword(L"MaxDeferrals", &d) && d <= 100u)
+        cfg->core.max_deferrals = d;
+    if (config_policy_dword(L"FinalCountdownMinutes", &d) && d >= 1u && d <= 24u * 60u)
+        cfg->core.countdown_s = d * 60u;
+    if (config_policy_dword(L"GracePeriodHours", &d) && d <= 24u * 7u)
+        cfg->core.grace_s = d * 3600u;
 }
 
 BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)

@@ -231,11 +231,22 @@ static void carry_out(engine *e, const agent_action *a)
         e->prompt_pending = a->pending;
         e->prompt_choices = a->choices;
         e->prompt_seq = a->seq;
+        e->prompt_deferrals_left = a->deferrals_left;
+        e->prompt_deadline = a->deadline;
         snprintf(e->prompt_text, sizeof e->prompt_text, "%s", a->text);
         if (e->ui.prompt)
             e->ui.prompt(e);
         else
             LOG_INFO(e->lf, "no prompt without the tray agent; status only");
+        break;
+    case AGENT_ACT_COUNTDOWN:
+        e->countdown_end = a->at;
+        e->countdown_pending = a->pending;
+        snprintf(e->countdown_text, sizeof e->countdown_text, "%s", a->text);
+        if (e->ui.countdown)
+            e->ui.countdown(e);
+        else
+            LOG_INFO(e->lf, "no countdown without the tray agent; status only");
         break;
     case AGENT_ACT_ANNOUNCE:
         if (e->ui.announce)
@@ -273,7 +284,9 @@ void engine_feed(engine *e, agent_event *ev)
     agent_actions acts;
 
     ev->now = time_now();
-    ev->local_offset_s = time_local_offset();
+    ev->local_offset_s = time_local_offset_at(ev->now);
+    ev->has_next_day_offset = true;
+    ev->next_day_offset_s = time_local_offset_at(ev->now + 86400u);
     ev->uptime_s = time_uptime();
     if (ev->type == AGENT_EV_VERSIONS) {
         e->found = TRUE;

@@ -101,7 +101,7 @@ static BOOL show_dialog(climon_app *a)
     BOOL logoff = e->prompt_pending == AGENT_PENDING_LOGOFF;
     uint32_t seq = e->prompt_seq;
     wchar_t title[128], main_text[256], fmt[512], comps[AGENT_TEXT_MAX + 1], content[1024];
-    wchar_t act[64], later[64], r1[64], r4[64], rt[64];
+    wchar_t act[64], later[64], r1[64], r4[64], rt[64], footer[512];
     TASKDIALOG_BUTTON buttons[2];
     TASKDIALOG_BUTTON radios[3];
     TASKDIALOGCONFIG tdc;
@@ -154,6 +154,33 @@ static BOOL show_dialog(climon_app *a)
     tdc.cRadioButtons = nradio;
     tdc.pRadioButtons = nradio ? radios : NULL;
     tdc.nDefaultRadioButton = nradio ? radios[0].nButtonID : 0;
+    footer[0] = 0;
+    {
+        /* What is left of the ladder: the user plans by it. */
+        wchar_t part[256], when_text[128];
+        uint32_t left = e->prompt_deferrals_left, max = e->cfg.core.max_deferrals;
+        if (left != AGENT_NO_LIMIT && max != 0) {
+            if (left == 1)
+                res_string(IDS_PROMPT_LEFT_ONE, part, 256);
+            else
+                _snwprintf(part, 256, res_string(IDS_PROMPT_LEFT_FMT, fmt, 512),
+                           (unsigned long)left, (unsigned long)max);
+            part[255] = 0;
+            wcsncat(footer, part, 511 - wcslen(footer));
+        }
+        if (e->prompt_deadline) {
+            time_format_local(e->prompt_deadline, when_text, 128);
+            _snwprintf(part, 256, res_string(IDS_PROMPT_DEADLINE_FMT, fmt, 512), when_text);
+            part[255] = 0;
+            if (footer[0])
+                wcsncat(footer, L" ", 511 - wcslen(footer));
+            wcsncat(footer, part, 511 - wcslen(footer));
+        }
+    }
+    if (footer[0]) {
+        tdc.pszFooter = footer;
+        tdc.pszFooterIcon = TD_INFORMATION_ICON;
+    }
     tdc.pfCallback = PromptDialogProc;
     ctx.a = a;
     ctx.foreground = other_foreground();

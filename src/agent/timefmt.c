@@ -35,6 +35,26 @@ agent_time time_now(void)
     return time_from_filetime(&ft);
 }
 
+int32_t time_local_offset_at(agent_time t)
+{
+    FILETIME ft;
+    SYSTEMTIME utc, local;
+    FILETIME lft;
+    ULARGE_INTEGER a, b;
+
+    /* The offset Windows' time-zone rules give for that moment (daylight
+     * saving in or out), not the one in force now. */
+    filetime_from_time(t, &ft);
+    if (!FileTimeToSystemTime(&ft, &utc) || !SystemTimeToTzSpecificLocalTime(NULL, &utc, &local) ||
+        !SystemTimeToFileTime(&local, &lft))
+        return time_local_offset();
+    a.LowPart = lft.dwLowDateTime;
+    a.HighPart = lft.dwHighDateTime;
+    b.LowPart = ft.dwLowDateTime;
+    b.HighPart = ft.dwHighDateTime;
+    return (int32_t)(((long long)a.QuadPart - (long long)b.QuadPart) / 10000000ll);
+}
+
 int32_t time_local_offset(void)
 {
     TIME_ZONE_INFORMATION tz;

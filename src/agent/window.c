@@ -26,6 +26,7 @@ static void ui_status(engine *e)
     (void)e;
     tray_update(&g_app);
     statuswnd_update(&g_app);
+    countdown_update(&g_app);
     /* The site cleared the change while the dialog was up: close it. */
     if (g_app.prompt_hwnd && g_app.eng.st.pending == AGENT_PENDING_NONE)
         PostMessageW(g_app.prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
@@ -73,6 +74,15 @@ static void ui_refresh(engine *e)
     }
     if (changed)
         statuswnd_update(&g_app);
+}
+
+static void ui_countdown(engine *e)
+{
+    (void)e;
+    /* A prompt still up answers for nothing now: the countdown replaces it. */
+    if (g_app.prompt_hwnd)
+        PostMessageW(g_app.prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
+    countdown_show(&g_app);
 }
 
 static void ui_schedule(engine *e, agent_time at)
@@ -222,6 +232,14 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_COMMAND:
         on_command(a, LOWORD(wp));
         return 0;
+    case WM_POWERBROADCAST:
+        /* Timers did not run while the PC slept: what was due is due now. */
+        if (wp == PBT_APMRESUMEAUTOMATIC)
+            feed_simple(a, AGENT_EV_RESUMED);
+        return TRUE;
+    case WM_TIMECHANGE:
+        feed_simple(a, AGENT_EV_CLOCK_CHANGED);
+        return 0;
     case WM_QUERYENDSESSION:
         return TRUE; /* never stand in the way of a logoff or shutdown */
     case WM_ENDSESSION:
@@ -313,6 +331,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
     a->eng.ui.announce = ui_announce;
     a->eng.ui.schedule = ui_schedule;
     a->eng.ui.refresh = ui_refresh;
+    a->eng.ui.countdown = ui_countdown;
     HeapFree(GetProcessHeap(), 0, cfg);
 
     tray_add(a);

@@ -87,6 +87,9 @@ void agent_config_default(agent_config *cfg)
     cfg->deadline_s = 0;
     cfg->quiet_after_logon_s = 0;
     cfg->deferral_choices = AGENT_CHOICE_1H | AGENT_CHOICE_4H | AGENT_CHOICE_TOMORROW;
+    cfg->max_deferrals = 0;
+    cfg->countdown_s = 15u * 60u;
+    cfg->grace_s = 2u * HOUR_S;
 }
 
 void agent_state_init(agent_state *st)
@@ -310,6 +313,7 @@ static bool persisted_equal(const agent_state *a, const agent_state *b)
            a->change_written == b->change_written && a->done_change_id == b->done_change_id &&
            a->done_written == b->done_written && a->done_at == b->done_at &&
            a->seen_known == b->seen_known && a->seen_n == b->seen_n &&
+           a->deferrals_used == b->deferrals_used && a->countdown_end == b->countdown_end &&
            memcmp(a->seen, b->seen, sizeof a->seen) == 0 &&
            strcmp(a->components, b->components) == 0 && a->deferred_until == b->deferred_until &&
            a->prompted_at == b->prompted_at && a->announce_updated == b->announce_updated &&
@@ -363,6 +367,8 @@ static void clear_pending(agent_state *st)
     st->change_written = 0;
     st->deferred_until = 0;
     st->prompted_at = 0;
+    st->deferrals_used = 0;
+    st->countdown_end = 0;
 }
 
 /* Did the machine restart since the pending change was recorded? Decided
@@ -394,19 +400,53 @@ static agent_time deadline_of(const step *s)
     return s->st->pending_since + s->cfg->deadline_s;
 }
 
-/* 09:00 local time on the day after now. */
+/* When the final countdown starts: at the deadline; for a PC that was
+ * away when it came (off, asleep, nobody logged on: the agent's start or
+ * the resume is after it), the grace period from its return. 0: never. */
+static agent_time countdown_due(const step *s)
+{
+    agent_time dl = deadline_of(s);
+    if (dl == 0)
+        return 0;
+    if (s->st->awake_since > dl)
+        return s->st->awake_since + s->cfg->grace_s;
+    return dl;
+}
+
+static bool deferrals_spent(const step *s)
+{
+    return s->cfg->max_deferrals != 0 && s->st->deferrals_used >= s->cfg->max_deferrals;
+}
+
+static uint32_t deferrals_left(const step *s)
+{
+    if (s->cfg->max_deferrals == 0)
+        return AGENT_NO_LIMIT;
+    return deferrals_spent(s) ? 0 : s->cfg->max_deferrals - s->st->deferrals_used;
+}
+
+static agent_time countdown_length(const step *s)
+{
+    return s->cfg->countdown_s < AGENT_MIN_RETRY_S ? AGENT_MIN_RETRY_S : s->cfg->countdown_s;
+}
+
+/* 09:00 local time on the day after now, in the offset that day has (a
+ * daylight-saving change overnight moves it by the hour). */
 static agent_time tomorrow_nine(const step *s)
 {
+    int32_t then = s->ev->has_next_day_offset ? s->ev->next_day_offset_s : s->ev->local_offset_s;
     long long local = (long long)s->now + s->ev->local_offset_s;
     long long day = local - (local % (long long)DAY_S + (long long)DAY_S) % (long long)DAY_S;
-    long long t = day + (long long)DAY_S + 9 * (long long)HOUR_S - s->ev->local_offset_s;
+    long long t = day + (long long)DAY_S + 9 * (long long)HOUR_S - then;
     return t <= (long long)s->now ? s->now + HOUR_S : (agent_time)t;
 }
 
 static unsigned prompt_choices(const step *s)
 {
-    agent_time dl = deadline_of(s);
+    agent_time dl = countdown_due(s);
     unsigned c = 0;
+    if (deferrals_spent(s))
+        return 0;
     if (dl == 0 || s->now + HOUR_S < dl)
         c |= AGENT_CHOICE_1H;
     if (dl == 0 || s->now + 4 * HOUR_S < dl)
@@ -418,9 +458,53 @@ static unsigned prompt_choices(const step *s)
     return c & s->cfg->deferral_choices;
 }
 
+/* The last rung: a countdown no one can postpone, ending in the restart
+ * (or logoff) Windows carries out with every program asking about unsaved
+ * work (never forced). */
+static void start_countdown(step *s, const char *why)
+{
+    agent_state *st = s->st;
+    char t[24], label[64];
+    st->countdown_end = s->now + countdown_length(s);
+    st->deferred_until = 0;
+    st->prompted_at = s->now;
+    agent_action *a = command(s, AGENT_ACT_COUNTDOWN);
+    a->at = st->countdown_end;
+    a->pending = st->pending;
+    snprintf(a->text, sizeof a->text, "%s", st->components);
+    when(s, st->countdown_end, t, sizeof t);
+    say(s, AGENT_LOG_WARNING, "%s: final countdown for the %s of %s: %s at %s", why,
+        agent_pending_name(st->pending), pending_label(s, label, sizeof label),
+        st->pending == AGENT_PENDING_LOGOFF ? "log off" : "restart", t);
+}
+
+static void end_countdown(step *s)
+{
+    agent_state *st = s->st;
+    char label[64];
+    pending_label(s, label, sizeof label);
+    if (s->st->awake_since > st->countdown_end) {
+        /* It ran out while the PC was away: the user has not seen it end. */
+        start_countdown(s, "the countdown ran out while the PC was away: again from now");
+        return;
+    }
+    st->countdown_end = 0;
+    /* If Windows does not restart (a program asked about unsaved work and
+     * the user said no), the ladder starts again in an hour. */
+    st->deferred_until = s->now + HOUR_S;
+    say(s, AGENT_LOG_WARNING, "final countdown over: asking Windows to %s for %s",
+        st->pending == AGENT_PENDING_LOGOFF ? "log off" : "restart", label);
+    command(s, st->pending == AGENT_PENDING_LOGOFF ? AGENT_ACT_LOGOFF : AGENT_ACT_RESTART);
+}
+
 static void prompt(step *s, const char *why)
 {
     agent_state *st = s->st;
+    agent_time due = countdown_due(s);
+    if (deferrals_spent(s) || (due != 0 && s->now >= due)) {
+        start_countdown(s, deferrals_spent(s) ? "every postponement used" : "the deadline came");
+        return;
+    }
     unsigned choices = prompt_choices(s);
     st->prompted_at = s->now;
     st->deferred_until = 0;
@@ -430,13 +514,17 @@ static void prompt(step *s, const char *why)
     a->pending = st->pending;
     a->choices = choices;
     a->seq = st->prompt_seq;
+    a->deferrals_left = deferrals_left(s);
+    a->deadline = due;
     snprintf(a->text, sizeof a->text, "%s", st->components);
     char dl[24], label[64];
-    when(s, deadline_of(s), dl, sizeof dl);
-    say(s, AGENT_LOG_INFO, "%s: prompting for a %s (%s: %s); deferrals offered 0x%x, deadline %s",
-        why, agent_pending_name(st->pending), pending_label(s, label, sizeof label),
+    when(s, due, dl, sizeof dl);
+    say(s, AGENT_LOG_INFO,
+        "%s: prompting for a %s (%s: %s); deferrals offered 0x%x, %s%lu left, deadline %s", why,
+        agent_pending_name(st->pending), pending_label(s, label, sizeof label),
         st->components[0] ? st->components : "no components named", choices,
-        deadline_of(s) ? dl : "none");
+        s->cfg->max_deferrals ? "" : "no limit, ", (unsigned long)deferrals_left(s),
+        due ? dl : "none");
 }
 
 /* Shows the prompt unless something says not now; prompt_allowed is the
@@ -446,6 +534,11 @@ static void maybe_prompt(step *s, bool prompt_allowed)
     agent_state *st = s->st;
     char t[24], label[64];
     pending_label(s, label, sizeof label);
+    if (st->countdown_end != 0) {
+        when(s, st->countdown_end, t, sizeof t);
+        say(s, AGENT_LOG_INFO, "the final countdown for %s runs until %s: no prompt", label, t);
+        return;
+    }
     if (st->prompted_at != 0 && st->deferred_until == 0) {
         when(s, st->prompted_at, t, sizeof t);
         say(s, AGENT_LOG_INFO, "%s was already shown at %s and not deferred: no new prompt", label,
@@ -610,8 +703,10 @@ static void record_change(step *s, agent_pending want, const agent_report *r, co
     }
     if (want > st->pending)
         st->pending = want;
-    if (another)
+    if (another) {
         st->prompted_at = 0; /* another change: worth one prompt of its own */
+        st->deferrals_used = 0;
+    }
     if (was == AGENT_PENDING_LOGOFF && st->pending == AGENT_PENDING_RESTART)
         st->prompted_at = 0; /* the user was asked to log off; now it is a restart */
     st->change_id = r->change_id;
@@ -845,6 +940,8 @@ static void run_or_skip_setup(step *s)
 
 /* ---- one handler per event ---- */
 
+static bool ladder_due(step *s);
+
 static void on_start(step *s)
 {
     agent_state *st = s->st;
@@ -854,6 +951,7 @@ static void on_start(step *s)
     st->logon_time = ev->logon_time;
     st->start_uptime = ev->uptime_s;
     st->boot_id = ev->boot_id;
+    st->awake_since = s->now; /* a deadline that came before is a PC's return */
     st->phase = AGENT_PHASE_IDLE;
     st->pass_by_user = false;
     st->pass_again = false;
@@ -871,6 +969,15 @@ static void on_start(step *s)
     else if (st->pending == AGENT_PENDING_LOGOFF && (rebooted || new_logon))
         satisfy(s, rebooted ? "a restart" : "a new logon");
 
+    if (st->countdown_end > s->now) {
+        /* The agent was restarted during the final countdown: show it again. */
+        agent_action *a = command(s, AGENT_ACT_COUNTDOWN);
+        a->at = st->countdown_end;
+        a->pending = st->pending;
+        snprintf(a->text, sizeof a->text, "%s", st->components);
+    } else if (st->countdown_end != 0) {
+        ladder_due(s); /* ran out while the agent was away: again, never at once */
+    }
     if (st->announce_updated) {
         agent_action *a = command(s, AGENT_ACT_ANNOUNCE);
         snprintf(a->text, sizeof a->text, "%s", st->components);
@@ -1149,21 +1256,33 @@ static void on_report(step *s)
 static void defer(step *s, agent_time until, const char *choice)
 {
     agent_state *st = s->st;
-    agent_time dl = deadline_of(s);
+    agent_time dl = countdown_due(s);
     const char *note = "";
-    char label[64];
+    char label[64], t[24];
+    pending_label(s, label, sizeof label);
+    if (st->countdown_end != 0) {
+        say(s, AGENT_LOG_INFO,
+            "user chose %s during the final countdown of %s: it cannot be "
+            "postponed",
+            choice, label);
+        return;
+    }
     if (dl != 0 && s->now >= dl) {
-        until = s->now + HOUR_S; /* past the deadline: hourly reminders only */
-        note = " (past the deadline: reminder in 1 hour)";
-    } else if (dl != 0 && until > dl) {
+        /* An old dialog answered after the deadline: the countdown now. */
+        start_countdown(s, "the deadline came");
+        return;
+    }
+    if (dl != 0 && until > dl) {
         until = dl;
         note = " (the admin's deadline)";
     }
+    if (st->deferrals_used < UINT32_MAX)
+        st->deferrals_used++;
     st->deferred_until = until;
-    char t[24];
     when(s, until, t, sizeof t);
-    say(s, AGENT_LOG_INFO, "user chose %s for the %s of %s: reminder at %s%s", choice,
-        agent_pending_name(st->pending), pending_label(s, label, sizeof label), t, note);
+    say(s, AGENT_LOG_INFO, "user chose %s for the %s of %s: reminder at %s%s (postponement %lu%s)",
+        choice, agent_pending_name(st->pending), label, t, note, (unsigned long)st->deferrals_used,
+        s->cfg->max_deferrals ? " of the admin's limit" : "");
 }
 
 static void on_user_choice(step *s)
@@ -1194,6 +1313,7 @@ static void on_user_choice(step *s)
         /* A reminder in case Windows does not restart (an application
          * refused): a restart clears it at the next start. */
         st->deferred_until = s->now + HOUR_S;
+        st->countdown_end = 0;
         say(s, AGENT_LOG_INFO, "user chose to restart now for %s", label);
         command(s, AGENT_ACT_RESTART);
         return;
@@ -1206,6 +1326,7 @@ static void on_user_choice(step *s)
             return;
         }
         st->deferred_until = s->now + HOUR_S;
+        st->countdown_end = 0;
         say(s, AGENT_LOG_INFO, "user chose to log off now for %s", label);
         command(s, AGENT_ACT_LOGOFF);
         return;
@@ -1225,18 +1346,53 @@ static void on_user_choice(step *s)
     say(s, AGENT_LOG_WARNING, "unknown user choice %d: ignored", (int)c);
 }
 
+/* The ladder's next rung, when it is due: the countdown's end, the
+ * deadline (for a change the user was shown), or a deferral's end. */
+static bool ladder_due(step *s)
+{
+    agent_state *st = s->st;
+    agent_time dl = countdown_due(s);
+    if (st->pending == AGENT_PENDING_NONE)
+        return false;
+    if (st->countdown_end != 0) {
+        if (st->countdown_end > s->now)
+            return false;
+        end_countdown(s);
+        return true;
+    }
+    bool deadline = dl != 0 && dl <= s->now && st->prompted_at != 0;
+    bool deferral = st->deferred_until != 0 && st->deferred_until <= s->now;
+    if (!deadline && !deferral)
+        return false;
+    if (s->cfg->prompts_enabled)
+        prompt(s, deadline ? "deadline reached" : "deferral ended");
+    else
+        say(s, AGENT_LOG_INFO, "%s; prompts are off by policy: status only",
+            deadline ? "deadline reached" : "deferral ended");
+    return true;
+}
+
+/* The PC woke up, or its clock changed: every timer is a wall-clock time,
+ * so what is due now happens now and the next wake is computed afresh. A
+ * deadline that came while the PC slept gives it the grace period. */
+static void on_reanchor(step *s, bool resumed)
+{
+    char t[24];
+    if (resumed)
+        s->st->awake_since = s->now;
+    when(s, s->now, t, sizeof t);
+    say(s, AGENT_LOG_INFO, "%s at %s: timers re-anchored",
+        resumed ? "the PC resumed" : "the clock changed", t);
+    if (ladder_due(s))
+        return;
+    if (s->st->share_retry_at != 0 && s->st->share_retry_at <= s->now)
+        start_pass(s, false, "share retry due");
+}
+
 static void on_timer(step *s)
 {
     agent_state *st = s->st;
-    bool due = false;
-    if (st->pending != AGENT_PENDING_NONE && st->deferred_until != 0 &&
-        st->deferred_until <= s->now) {
-        due = true;
-        if (s->cfg->prompts_enabled)
-            prompt(s, "deferral ended");
-        else
-            say(s, AGENT_LOG_INFO, "deferral ended; prompts are off by policy: status only");
-    }
+    bool due = ladder_due(s);
     if (st->share_retry_at != 0 && st->share_retry_at <= s->now) {
         due = true;
         start_pass(s, false, "share retry due");
@@ -1278,18 +1434,31 @@ static void clamp_clock(step *s)
                           now + ((agent_time)AGENT_BUSY_RETRY_FIRST_S << AGENT_BUSY_RETRIES));
     clamped |= bound_time(&st->setup_retry_at, now + setup_max_s(s->cfg));
     clamped |= bound_time(&st->pending_since, now);
+    clamped |= bound_time(&st->countdown_end, now + countdown_length(s));
     clamped |= bound_time(&st->request_since, now);
     if (clamped)
         say(s, AGENT_LOG_WARNING,
             "saved times lie far ahead (clock set backwards?): bounded from now");
 }
 
-/* The earliest future time something is due; 0 when nothing is. */
-static agent_time next_wake(const agent_state *st, agent_time now)
+static agent_time earliest(agent_time t, agent_time u, agent_time now)
 {
-    agent_time t = 0;
-    if (st->pending != AGENT_PENDING_NONE && st->deferred_until > now)
-        t = st->deferred_until;
+    if (u <= now)
+        return t;
+    return t == 0 ? u : min_time(t, u);
+}
+
+/* The earliest future time something is due; 0 when nothing is. */
+static agent_time next_wake(const step *s)
+{
+    const agent_state *st = s->st;
+    agent_time now = s->now, t = 0;
+    if (st->pending != AGENT_PENDING_NONE) {
+        t = earliest(t, st->deferred_until, now);
+        t = earliest(t, st->countdown_end, now);
+        if (st->countdown_end == 0 && st->prompted_at != 0)
+            t = earliest(t, countdown_due(s), now);
+    }
     if (st->share_retry_at > now)
         t = t == 0 ? st->share_retry_at : min_time(t, st->share_retry_at);
     if (st->busy_retry_at > now)
@@ -1325,7 +1494,7 @@ static void finish(const step *s, const agent_state *before, agent_icon icon_bef
         push_type(out, AGENT_ACT_STATUS, 0);
     for (unsigned i = 0; i < s->ncmds; i++)
         push(out, &s->cmds[i]);
-    push_type(out, AGENT_ACT_SCHEDULE, next_wake(st, s->now));
+    push_type(out, AGENT_ACT_SCHEDULE, next_wake(s));
 }
 
 void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev, agent_actions *out)
@@ -1383,6 +1552,12 @@ void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
         break;
     case AGENT_EV_SESSION_ENDING:
         break; /* handled above */
+    case AGENT_EV_RESUMED:
+        on_reanchor(&s, true);
+        break;
+    case AGENT_EV_CLOCK_CHANGED:
+        on_reanchor(&s, false);
+        break;
     default:
         say(&s, AGENT_LOG_WARNING, "unknown event %d: ignored", (int)ev->type);
         break;

@@ -146,6 +146,8 @@ size_t state_format(const agent_state *st, char *buf, size_t cap)
     put_text(&w, "Components", st->components, sizeof st->components);
     put_time(&w, "DeferredUntil", st->deferred_until);
     put_time(&w, "PromptedAt", st->prompted_at);
+    put_u32(&w, "DeferralsUsed", st->deferrals_used);
+    put_time(&w, "CountdownEnd", st->countdown_end);
     put_bool(&w, "AnnounceUpdated", st->announce_updated);
     put_time(&w, "LastPass", st->last_pass);
     put_u32(&w, "LastForwarded", st->last_forwarded);
@@ -417,6 +419,8 @@ static bool get_fields(reader *r, agent_state *st)
         get(r, "Components", st->components, sizeof st->components) &&
         get_time(r, "DeferredUntil", &st->deferred_until) &&
         get_time(r, "PromptedAt", &st->prompted_at) &&
+        get_opt_u32(r, "DeferralsUsed", &st->deferrals_used) &&
+        get_opt_time(r, "CountdownEnd", &st->countdown_end) &&
         get_bool(r, "AnnounceUpdated", &st->announce_updated) &&
         get_time(r, "LastPass", &st->last_pass) &&
         get_u32(r, "LastForwarded", &st->last_forwarded) &&

@@ -1006,7 +1006,7 @@ static void test_agent_deferral_clamped_to_deadline(void **state)
     assert_int_equal(st.deferred_until, T0 + 8 * HOUR);
 }
 
-static void test_agent_prompt_offers_only_deferrals_before_deadline(void **state)
+static void test_agent_deadline_brings_the_final_countdown_not_reminders(void **state)
 {
     (void)state;
     cfg.deadline_s = 8 * HOUR;
@@ -1017,14 +1017,26 @@ static void test_agent_prompt_offers_only_deferrals_before_deadline(void **state
                      AGENT_CHOICE_1H); /* 4 h would end at 8 h */
     choose(T0 + 4 * HOUR, AGENT_USER_LATER_4H, 0);
     assert_int_equal(st.deferred_until, T0 + 8 * HOUR);
+    /* At the deadline: no more choices, the final countdown (issue 14). */
     run(AGENT_EV_TIMER, T0 + 8 * HOUR);
-    const agent_action *p = must_find(AGENT_ACT_PROMPT);
-    assert_non_null(p);
-    assert_int_equal(p->choices, 0);
-    /* Past the deadline the reminder is an hour, never "now" again and again. */
-    choose(T0 + 8 * HOUR, AGENT_USER_DISMISSED, 0);
-    assert_int_equal(st.deferred_until, T0 + 9 * HOUR);
-    assert_int_equal(scheduled(), T0 + 9 * HOUR);
+    assert_null(find(AGENT_ACT_PROMPT));
+    const agent_action *c = must_find(AGENT_ACT_COUNTDOWN);
+    assert_int_equal(c->at, T0 + 8 * HOUR + 15 * 60);
+    assert_int_equal(c->pending, AGENT_PENDING_RESTART);
+    assert_int_equal(scheduled(), T0 + 8 * HOUR + 15 * 60);
+    /* It cannot be postponed. */
+    choose(T0 + 8 * HOUR + 60, AGENT_USER_DISMISSED, 0);
+    assert_int_equal(st.deferred_until, 0);
+    assert_int_equal(st.countdown_end, T0 + 8 * HOUR + 15 * 60);
+    assert_true(logged("cannot be postponed"));
+    /* Its end asks Windows to restart; should Windows not (a program kept
+     * it), the countdown comes again an hour later, never in a loop. */
+    run(AGENT_EV_TIMER, T0 + 8 * HOUR + 15 * 60);
+    assert_non_null(find(AGENT_ACT_RESTART));
+    assert_int_equal(st.countdown_end, 0);
+    assert_int_equal(scheduled(), T0 + 9 * HOUR + 15 * 60);
+    run(AGENT_EV_TIMER, T0 + 9 * HOUR + 15 * 60);
+    assert_non_null(find(AGENT_ACT_COUNTDOWN));
 }
 
 static void test_agent_choice_with_nothing_pending_is_ignored(void **state)
@@ -1579,6 +1591,202 @@ static void test_agent_setup_judged_by_what_it_left_not_its_exit_code(void **sta
     assert_false(st.setup_ok);
 }
 
+/* ---- the restart ladder (issue 14) ---- */
+
+static void test_agent_max_deferrals_count_down_then_the_countdown(void **state)
+{
+    (void)state;
+    cfg.max_deferrals = 3;
+    restart_reported(T0, 5);
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->deferrals_left, 3);
+    agent_time t = T0;
+    for (uint32_t left = 3; left > 0; left--) {
+        choose(t + 10, AGENT_USER_LATER_1H, 0);
+        assert_int_equal(st.deferrals_used, 4 - left);
+        t = st.deferred_until;
+        run(AGENT_EV_TIMER, t);
+        if (left > 1)
+            assert_int_equal(must_find(AGENT_ACT_PROMPT)->deferrals_left, left - 1);
+    }
+    /* The third postponement was the last: the countdown, not a prompt. */
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_non_null(find(AGENT_ACT_COUNTDOWN));
+    assert_true(logged("every postponement used"));
+    /* Closing the dialog counts as a postponement too. */
+    setup(NULL);
+    cfg.max_deferrals = 1;
+    restart_reported(T0, 6);
+    choose(T0 + 5, AGENT_USER_DISMISSED, 0);
+    run(AGENT_EV_TIMER, T0 + 5 + HOUR);
+    assert_non_null(find(AGENT_ACT_COUNTDOWN));
+    /* Without a limit the prompt says so. */
+    setup(NULL);
+    restart_reported(T0, 7);
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->deferrals_left, AGENT_NO_LIMIT);
+}
+
+static void test_agent_another_change_starts_the_count_afresh(void **state)
+{
+    (void)state;
+    cfg.max_deferrals = 2;
+    restart_reported(T0, 5);
+    choose(T0 + 10, AGENT_USER_LATER_1H, 0);
+    assert_int_equal(st.deferrals_used, 1);
+    report(T0 + 20, true, false, true, false, 6, "Remote Control 2.0");
+    assert_int_equal(st.deferrals_used, 0);
+}
+
+static void test_agent_pc_away_at_the_deadline_gets_the_grace_period(void **state)
+{
+    (void)state;
+    cfg.deadline_s = 8 * HOUR;
+    cfg.grace_s = 2 * HOUR;
+    start_up(T0 - 60, BOOT1, T0 - 60 - BOOT1, 0);
+    restart_reported(T0, 3);
+    choose(T0 + 60, AGENT_USER_LATER_4H, 0);
+    /* Asleep from T0 + 1 h to T0 + 20 h: the deadline came at T0 + 8 h. */
+    run(AGENT_EV_RESUMED, T0 + 20 * HOUR);
+    assert_null(find(AGENT_ACT_COUNTDOWN));
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_int_equal(scheduled(), T0 + 22 * HOUR); /* the grace period from the return */
+    assert_true(logged("re-anchored"));
+    /* The deferral that ended while asleep brings its prompt now, and that
+     * prompt offers what ends before the grace period does. */
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->choices, AGENT_CHOICE_1H);
+    assert_int_equal(must_find(AGENT_ACT_PROMPT)->deadline, T0 + 22 * HOUR);
+    choose(T0 + 20 * HOUR + 5, AGENT_USER_LATER_1H, 0);
+    run(AGENT_EV_TIMER, T0 + 21 * HOUR + 5);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+    choose(T0 + 21 * HOUR + 10, AGENT_USER_LATER_1H, 0);
+    assert_int_equal(st.deferred_until, T0 + 22 * HOUR);
+    run(AGENT_EV_TIMER, T0 + 22 * HOUR);
+    assert_non_null(find(AGENT_ACT_COUNTDOWN));
+
+    /* Off at the deadline (the agent starts after it, same pending change). */
+    setup(NULL);
+    cfg.deadline_s = 8 * HOUR;
+    cfg.grace_s = 2 * HOUR;
+    start_up(T0 - 60, BOOT1, T0 - 60 - BOOT1, 0);
+    restart_reported(T0, 3);
+    choose(T0 + 60, AGENT_USER_LATER_4H, 0);
+    start_up(T0 + 30 * HOUR, BOOT1, T0 + 30 * HOUR - BOOT1, 0);
+    assert_null(find(AGENT_ACT_COUNTDOWN));
+    assert_int_equal(scheduled(), T0 + 32 * HOUR);
+}
+
+static void test_agent_countdown_that_ran_out_asleep_starts_again(void **state)
+{
+    (void)state;
+    cfg.deadline_s = HOUR;
+    start_up(T0 - 60, BOOT1, T0 - 60 - BOOT1, 0);
+    restart_reported(T0, 3);
+    run(AGENT_EV_TIMER, T0 + HOUR);
+    assert_int_equal(must_find(AGENT_ACT_COUNTDOWN)->at, T0 + HOUR + 900);
+    /* The lid closes 5 minutes in; it opens an hour later. */
+    run(AGENT_EV_RESUMED, T0 + 2 * HOUR);
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_int_equal(must_find(AGENT_ACT_COUNTDOWN)->at, T0 + 2 * HOUR + 900);
+    assert_true(logged("while the PC was away"));
+    /* Awake to its end: the restart. */
+    run(AGENT_EV_TIMER, T0 + 2 * HOUR + 900);
+    assert_non_null(find(AGENT_ACT_RESTART));
+}
+
+static void test_agent_countdown_survives_an_agent_restart(void **state)
+{
+    (void)state;
+    cfg.deadline_s = HOUR;
+    start_up(T0 - 60, BOOT1, T0 - 60 - BOOT1, 0);
+    restart_reported(T0, 3);
+    run(AGENT_EV_TIMER, T0 + HOUR);
+    char buf[STATE_MAX_BYTES];
+    size_t n = state_format(&st, buf, sizeof buf);
+    agent_state loaded;
+    assert_int_equal(state_parse(buf, n, &loaded, NULL), STATE_OK);
+    st = loaded;
+    assert_int_equal(st.countdown_end, T0 + HOUR + 900);
+    /* Started again 5 minutes into it: the same end, shown again. */
+    start_up(T0 + HOUR + 300, BOOT1, T0 + HOUR + 300 - BOOT1, 0);
+    assert_int_equal(must_find(AGENT_ACT_COUNTDOWN)->at, T0 + HOUR + 900);
+    /* Started after its end (the agent was away): a new countdown. */
+    st = loaded;
+    start_up(T0 + 3 * HOUR, BOOT1, T0 + 3 * HOUR - BOOT1, 0);
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_int_equal(must_find(AGENT_ACT_COUNTDOWN)->at, T0 + 3 * HOUR + 900);
+    /* Restart now ends it. */
+    choose(T0 + 3 * HOUR + 10, AGENT_USER_RESTART_NOW, 0);
+    assert_non_null(find(AGENT_ACT_RESTART));
+    assert_int_equal(st.countdown_end, 0);
+}
+
+static void test_agent_reminder_comes_at_its_wall_clock_time_after_sleep(void **state)
+{
+    (void)state;
+    start_up(T0 - 60, BOOT1, T0 - 60 - BOOT1, 0);
+    restart_reported(T0, 3);
+    choose(T0 + 60, AGENT_USER_LATER_1H, 0);
+    /* Asleep at T0 + 10 min, awake at T0 + 2 h: the reminder is overdue. */
+    run(AGENT_EV_RESUMED, T0 + 2 * HOUR);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+    /* Awake before it is due: nothing yet, the timer set for its time. */
+    setup(NULL);
+    start_up(T0 - 60, BOOT1, T0 - 60 - BOOT1, 0);
+    restart_reported(T0, 3);
+    choose(T0 + 60, AGENT_USER_LATER_4H, 0);
+    run(AGENT_EV_RESUMED, T0 + 2 * HOUR);
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_int_equal(scheduled(), T0 + 60 + 4 * HOUR);
+}
+
+static void test_agent_clock_change_re_anchors_the_timers(void **state)
+{
+    (void)state;
+    restart_reported(T0, 3);
+    choose(T0 + 60, AGENT_USER_LATER_4H, 0);
+    /* Set forward past the reminder: it comes now. */
+    run(AGENT_EV_CLOCK_CHANGED, T0 + 5 * HOUR);
+    assert_non_null(find(AGENT_ACT_PROMPT));
+    /* Set back: nothing due, the wake-up is the reminder's own time. */
+    choose(T0 + 5 * HOUR, AGENT_USER_LATER_1H, 0);
+    run(AGENT_EV_CLOCK_CHANGED, T0 + 3 * HOUR);
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_int_equal(scheduled(), T0 + 6 * HOUR);
+}
+
+static void test_agent_tomorrow_morning_across_a_daylight_saving_change(void **state)
+{
+    (void)state;
+    restart_reported(T0, 3);
+    /* T0 is 16:00 UTC, 17:00 in Central Europe in winter; the clocks go
+     * forward overnight: 09:00 tomorrow is 07:00 UTC, not 08:00. */
+    agent_event e = ev_of(AGENT_EV_USER_CHOICE, T0 + 60);
+    e.choice = AGENT_USER_LATER_TOMORROW;
+    e.local_offset_s = 3600;
+    e.has_next_day_offset = true;
+    e.next_day_offset_s = 7200;
+    step_ev(&e);
+    assert_int_equal(st.deferred_until, T0 + 15 * HOUR);
+    /* The other way: 09:00 in the new winter time is 08:00 UTC. */
+    setup(NULL);
+    restart_reported(T0, 3);
+    e.local_offset_s = 7200;
+    e.next_day_offset_s = 3600;
+    step_ev(&e);
+    assert_int_equal(st.deferred_until, T0 + 16 * HOUR);
+}
+
+static void test_agent_no_countdown_for_a_change_never_shown(void **state)
+{
+    (void)state;
+    cfg.deadline_s = HOUR;
+    st.boot_time = BOOT1;
+    report(T0, true, false, false, false, 3, "x"); /* the site's Prompt for Restart is 0 */
+    assert_int_equal(scheduled(), 0);
+    run(AGENT_EV_TIMER, T0 + 2 * HOUR);
+    assert_null(find(AGENT_ACT_COUNTDOWN));
+    assert_null(find(AGENT_ACT_RESTART));
+}
+
 static void test_agent_components_are_cleaned(void **state)
 {
     (void)state;
@@ -1738,7 +1946,7 @@ int main(void)
         T(test_agent_later_choices_defer),
         T(test_agent_later_tomorrow_is_nine_local),
         T(test_agent_deferral_clamped_to_deadline),
-        T(test_agent_prompt_offers_only_deferrals_before_deadline),
+        T(test_agent_deadline_brings_the_final_countdown_not_reminders),
         T(test_agent_choice_with_nothing_pending_is_ignored),
         T(test_agent_timer_prompts_when_deferral_due),
         T(test_agent_timer_retries_share_when_due),
@@ -1763,6 +1971,15 @@ int main(void)
         T(test_agent_boot_id_decides_when_windows_gives_one),
         T(test_agent_answer_to_a_replaced_prompt_is_not_taken),
         T(test_agent_setup_judged_by_what_it_left_not_its_exit_code),
+        T(test_agent_max_deferrals_count_down_then_the_countdown),
+        T(test_agent_another_change_starts_the_count_afresh),
+        T(test_agent_pc_away_at_the_deadline_gets_the_grace_period),
+        T(test_agent_countdown_that_ran_out_asleep_starts_again),
+        T(test_agent_countdown_survives_an_agent_restart),
+        T(test_agent_reminder_comes_at_its_wall_clock_time_after_sleep),
+        T(test_agent_clock_change_re_anchors_the_timers),
+        T(test_agent_tomorrow_morning_across_a_daylight_saving_change),
+        T(test_agent_no_countdown_for_a_change_never_shown),
         T(test_agent_components_are_cleaned),
         T(test_agent_random_events_keep_bounds),
         T(test_agent_icon_order),

@@ -53,6 +53,8 @@ static void full_state(agent_state *st)
     snprintf(st->components, sizeof st->components, "Inventory Agent 1.2.1, Remote Control 2.0");
     st->deferred_until = 1764014407;
     st->prompted_at = 1764000008;
+    st->deferrals_used = 2;
+    st->countdown_end = 1764000900;
     st->announce_updated = true;
     st->last_pass = 1764000009;
     st->last_forwarded = 12;
@@ -96,6 +98,8 @@ static void assert_persisted_equal(const agent_state *a, const agent_state *b)
     assert_string_equal(a->components, b->components);
     assert_int_equal(a->deferred_until, b->deferred_until);
     assert_int_equal(a->prompted_at, b->prompted_at);
+    assert_int_equal(a->deferrals_used, b->deferrals_used);
+    assert_int_equal(a->countdown_end, b->countdown_end);
     assert_int_equal(a->announce_updated, b->announce_updated);
     assert_int_equal(a->last_pass, b->last_pass);
     assert_int_equal(a->last_forwarded, b->last_forwarded);
@@ -445,8 +449,9 @@ static void test_state_missing_field_is_refused(void **state)
 static void test_state_file_without_newer_keys_keeps_the_pending_change(void **state)
 {
     (void)state;
-    const char *newer[] = {"PendingUptime", "PendingBootId", "ChangeWritten", "DoneWritten",
-                           "DoneAt",        "SeenKnown",     "SeenComponents"};
+    const char *newer[] = {"PendingUptime",  "PendingBootId", "ChangeWritten",
+                           "DoneWritten",    "DoneAt",        "SeenKnown",
+                           "SeenComponents", "DeferralsUsed", "CountdownEnd"};
     char buf[STATE_MAX_BYTES + 64], tmp[STATE_MAX_BYTES + 64];
     size_t n = format_full(buf, sizeof buf);
     for (unsigned i = 0; i < sizeof newer / sizeof newer[0]; i++) {
@@ -474,6 +479,8 @@ static void test_state_file_without_newer_keys_keeps_the_pending_change(void **s
     assert_int_equal(st.done_at, 0);
     assert_false(st.seen_known);
     assert_int_equal(st.seen_n, 0);
+    assert_int_equal(st.deferrals_used, 0);
+    assert_int_equal(st.countdown_end, 0);
 }
 
 static void test_state_newer_keys_out_of_range_are_refused(void **state)

@@ -33,6 +33,9 @@
 #   restart-applies     Q270697: after a restart (the Wine prefix's server
 #                       restarted) with the flag still 1 the change is done, no
 #                       prompt; the manager setting it again is a new change
+#   final-countdown     the admin allows one postponement and a 1-minute final
+#                       countdown: after the Later, the countdown (on top, the
+#                       focus left where it was, no Later), then the restart
 # E2E_SITE=sms12 plays them against a site that writes only what SMS 1.2
 # documents (scripts/lab init --site sms12).
 set -u
@@ -348,7 +351,41 @@ sc_restart_applies() {
     check "it names the new version" window_has_text "$PROMPT_TITLE" 'Inventory Agent 1.2.10'
 }
 
-[ $# = 1 ] || { sed -n '2,35p' "$0"; exit 64; }
+policy_dword() { wine reg add 'HKLM\SOFTWARE\Policies\Climon' /v "$1" /t REG_DWORD /d "$2" /f >/dev/null 2>&1; }
+COUNTDOWN_TITLE='SMS client update: restart'
+
+sc_final_countdown() {
+    local log0 due t0
+    policy_dword MaxDeferrals 1
+    policy_dword FinalCountdownMinutes 1
+    bare_flag_until_prompt || return
+    check "the prompt says this is the last postponement" window_has_text "$PROMPT_TITLE" 'last postponement'
+    check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
+    check "the deferral is saved" wait_for 10 bash -c "[ \"\$(tr -d '\r' <'$STATE' | sed -n 's/^DeferredUntil=//p')\" -gt $(date +%s) ]"
+    # The hour's wait played by the state file, as in later-reminder.
+    stop_agent
+    due=$(($(date +%s) + 8))
+    sed -i "s/^DeferredUntil=.*\r\$/DeferredUntil=$due\r/" "$STATE"
+    log0=$(lines "$CLIMON_LOG")
+    start_agent
+    check "when the postponement ends: the final countdown, not a prompt" wait_for 40 window_shown "$COUNTDOWN_TITLE"
+    t0=$(date +%s)
+    check "no prompt offers a Later now" window_gone "$PROMPT_TITLE"
+    windows "$COUNTDOWN_TITLE" | sed 's/^/#   /'
+    check "it says the computer restarts and shows the time left" bash -c \
+        "wine '$INSPECT' '$COUNTDOWN_TITLE' 2>/dev/null | grep -Eq 'restarts in [01]:[0-9]{2} '"
+    check "it offers Restart now" window_has_text "$COUNTDOWN_TITLE" 'Restart now'
+    check "it has no Later" window_lacks_text "$COUNTDOWN_TITLE" 'Later'
+    check "it did not take the focus" bash -c "! wine '$INSPECT' --foreground 2>/dev/null | tr -d '\r' | grep -q 'SMS client update'"
+    shot "$NAME-countdown"
+    check "no restart before the countdown ends" bash -c "! grep -q restart '$HOOK' 2>/dev/null"
+    check "the countdown ends in the restart" wait_for 90 grep -q '^restart' "$HOOK"
+    check "not before its minute was up" test $(($(date +%s) - t0)) -ge 45
+    check "the countdown window is gone" wait_for 10 window_gone "$COUNTDOWN_TITLE"
+    check "the log says why" new_lines_have "$CLIMON_LOG" "$log0" 'every postponement used: final countdown'
+}
+
+[ $# = 1 ] || { sed -n '2,39p' "$0"; exit 64; }
 fn=sc_${1//-/_}
 declare -F "$fn" >/dev/null || { echo "unknown scenario $1"; exit 64; }
 begin "$1"
