@@ -304,6 +304,11 @@ void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
                 agent_actions *out);
 
 agent_icon agent_icon_of(const agent_state *st);
+/* When the final countdown of the pending change comes (the deadline, or
+ * the grace period's end for a PC away at it); 0: none. */
+agent_time agent_countdown_due(const agent_state *st, const agent_config *cfg);
+/* Postponements the user has left for the pending change; AGENT_NO_LIMIT. */
+uint32_t agent_deferrals_left(const agent_state *st, const agent_config *cfg);
 const char *agent_pending_name(agent_pending p); /* "none", "logoff", "restart" */
 const char *agent_icon_name(agent_icon i);       /* "up-to-date", "checking", ... */
 

@@ -9,6 +9,7 @@
  */
 #include "climon.h"
 
+#include <shellapi.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
@@ -18,6 +19,8 @@
 
 #define ID_VALUE_FIRST 300
 #define ID_LABEL_FIRST 400
+#define ID_CHECK_NOW 450
+#define ID_OPEN_LOG 451
 #define LABEL_W 170 /* at 96 DPI */
 #define VALUE_W 440
 #define MARGIN 12
@@ -71,6 +74,12 @@ static void layout(HWND hwnd, BOOL resize)
     y += m / 2;
     SendMessageW(close, WM_SETFONT, (WPARAM)g_font, FALSE);
     MoveWindow(close, m + lw + vw - bw, y, bw, bh, FALSE);
+    /* Check now and Open log left of Close, as the tray menu has them. */
+    for (int i = 0; i < 2; i++) {
+        HWND b = GetDlgItem(hwnd, i == 0 ? ID_CHECK_NOW : ID_OPEN_LOG);
+        SendMessageW(b, WM_SETFONT, (WPARAM)g_font, FALSE);
+        MoveWindow(b, m + lw + vw - bw * (3 - i) - m * (2 - i), y, bw, bh, FALSE);
+    }
     if (resize) {
         RECT r = {0, 0, m * 2 + lw + vw, y + bh + m};
         AdjustWindowRectExForDpi(&r, (DWORD)GetWindowLongPtrW(hwnd, GWL_STYLE), FALSE,
@@ -95,6 +104,12 @@ static void on_create(HWND hwnd)
                         WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX | SS_ENDELLIPSIS, 0, 0, 10,
                         10, hwnd, (HMENU)(INT_PTR)(ID_VALUE_FIRST + i), hi, NULL);
     }
+    CreateWindowExW(0, L"BUTTON", res_string(IDS_ST_CHECK_NOW, text, 128),
+                    WS_CHILD | WS_VISIBLE | WS_TABSTOP | BS_PUSHBUTTON, 0, 0, 10, 10, hwnd,
+                    (HMENU)(INT_PTR)ID_CHECK_NOW, hi, NULL);
+    CreateWindowExW(0, L"BUTTON", res_string(IDS_ST_OPEN_LOG, text, 128),
+                    WS_CHILD | WS_VISIBLE | WS_TABSTOP | BS_PUSHBUTTON, 0, 0, 10, 10, hwnd,
+                    (HMENU)(INT_PTR)ID_OPEN_LOG, hi, NULL);
     CreateWindowExW(0, L"BUTTON", res_string(IDS_CLOSE, text, 128),
                     WS_CHILD | WS_VISIBLE | WS_TABSTOP | BS_DEFPUSHBUTTON, 0, 0, 10, 10, hwnd,
                     (HMENU)(INT_PTR)IDCANCEL, hi, NULL);
@@ -109,6 +124,25 @@ static void on_dpichanged(HWND hwnd, UINT dpi, const RECT *suggested)
     layout(hwnd, TRUE);
 }
 
+/* The log in whatever the user opens .LOG files with (CMTrace on an SMS
+ * admin's machine, Notepad elsewhere): a document, not a program we run. */
+static void open_log(climon_app *a)
+{
+    SHELLEXECUTEINFOW sei;
+    char why[200];
+
+    if (!a->eng.cfg.log_path[0])
+        return;
+    memset(&sei, 0, sizeof sei);
+    sei.cbSize = sizeof sei;
+    sei.fMask = SEE_MASK_FLAG_NO_UI;
+    sei.lpVerb = L"open";
+    sei.lpFile = a->eng.cfg.log_path;
+    sei.nShow = SW_SHOWNORMAL;
+    if (!ShellExecuteExW(&sei))
+        LOG_WARN(&a->log, "cannot open the log: %s", win_strerror(GetLastError(), why, sizeof why));
+}
+
 static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     switch (msg) {
@@ -121,6 +155,10 @@ static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_COMMAND:
         if (LOWORD(wp) == IDCANCEL || LOWORD(wp) == IDOK)
             DestroyWindow(hwnd);
+        else if (LOWORD(wp) == ID_CHECK_NOW)
+            PostMessageW(g_app.hwnd, WM_COMMAND, IDM_CHECK_NOW, 0);
+        else if (LOWORD(wp) == ID_OPEN_LOG)
+            open_log(&g_app);
         return 0;
     case WM_KEYDOWN:
         if (wp == VK_ESCAPE)
@@ -156,6 +194,32 @@ static void u8(const char *s, UINT empty_id, wchar_t *out, size_t cap)
         res_string(empty_id, out, (int)cap);
 }
 
+/* The one line that answers "what do I have to do, and by when". */
+static void todo_line(climon_app *a, wchar_t *out, size_t cap)
+{
+    const agent_state *st = &a->eng.st;
+    agent_time due = agent_countdown_due(st, &a->eng.cfg.core);
+    BOOL logoff = st->pending == AGENT_PENDING_LOGOFF;
+    wchar_t fmt[256], t[128];
+    UINT id;
+
+    if (st->pending != AGENT_PENDING_NONE && st->countdown_end) {
+        time_format_local(st->countdown_end, t, 128);
+        _snwprintf(out, cap, res_string(IDS_TODO_COUNTDOWN, fmt, 256), t);
+    } else if (st->pending != AGENT_PENDING_NONE && due) {
+        time_format_local(due, t, 128);
+        _snwprintf(out, cap,
+                   res_string(logoff ? IDS_TODO_LOGOFF_BY : IDS_TODO_RESTART_BY, fmt, 256), t);
+    } else {
+        id = st->pending != AGENT_PENDING_NONE ? (logoff ? IDS_TODO_LOGOFF : IDS_TODO_RESTART)
+             : st->last_error[0]               ? IDS_TODO_ERROR
+             : st->request_since               ? IDS_TODO_WAIT
+                                               : IDS_TODO_NOTHING;
+        res_string(id, out, (int)cap);
+    }
+    out[cap - 1] = 0;
+}
+
 void statuswnd_update(climon_app *a)
 {
     const agent_state *st = &a->eng.st;
@@ -167,6 +231,8 @@ void statuswnd_update(climon_app *a)
 
     if (!w)
         return;
+    todo_line(a, v, 1024);
+    set_row(w, row++, v);
     u8(cfg->site_code, IDS_UNKNOWN, v, 1024);
     set_row(w, row++, v);
     u8(cfg->unique_id, IDS_UNKNOWN, v, 1024);
@@ -235,6 +301,21 @@ void statuswnd_update(climon_app *a)
     }
     set_row(w, row++, v);
 
+    when_or(agent_countdown_due(st, &cfg->core), IDS_NONE, v, 1024);
+    set_row(w, row++, v);
+
+    if (st->pending == AGENT_PENDING_NONE) {
+        res_string(IDS_NONE, v, 1024);
+    } else if (agent_deferrals_left(st, &cfg->core) == AGENT_NO_LIMIT) {
+        res_string(IDS_LEFT_NO_LIMIT, v, 1024);
+    } else {
+        _snwprintf(v, 1024, res_string(IDS_LEFT_FMT, fmt, 256),
+                   (unsigned long)agent_deferrals_left(st, &cfg->core),
+                   (unsigned long)cfg->core.max_deferrals);
+        v[1023] = 0;
+    }
+    set_row(w, row++, v);
+
     when_or(st->pending != AGENT_PENDING_NONE ? st->deferred_until : 0, IDS_NOT_DEFERRED, v, 1024);
     set_row(w, row++, v);
 
@@ -245,6 +326,76 @@ void statuswnd_update(climon_app *a)
         set_row(w, row++, cfg->log_path);
     else
         set_row(w, row++, res_string(IDS_NO_LOG, v, 1024));
+}
+
+/* Where the notification icon is: the shell's answer, else the
+ * notification area of the taskbar, else FALSE. */
+static BOOL icon_rect(climon_app *a, RECT *r)
+{
+    NOTIFYICONIDENTIFIER nii;
+    HWND tray, area;
+
+    memset(&nii, 0, sizeof nii);
+    nii.cbSize = sizeof nii;
+    nii.hWnd = a->hwnd;
+    nii.uID = 1;
+    if (SUCCEEDED(Shell_NotifyIconGetRect(&nii, r)))
+        return TRUE;
+    tray = FindWindowW(L"Shell_TrayWnd", NULL);
+    area = tray ? FindWindowExW(tray, NULL, L"TrayNotifyWnd", NULL) : NULL;
+    return (area && GetWindowRect(area, r)) || (tray && GetWindowRect(tray, r));
+}
+
+/* Next to the notification icon, as Windows' own flyouts open: against the
+ * taskbar's edge (the side of the work area the icon lies beyond), lined
+ * up with the icon, inside the work area of the icon's monitor. Without
+ * an icon rectangle (Wine's shell has none), the work area's corner at
+ * the usual place of the notification area. CalculatePopupWindowPosition
+ * would do it, but Wine does not implement it and a missing function must
+ * never cost the agent. */
+static void place_by_icon(climon_app *a)
+{
+    RECT icon, win, work;
+    MONITORINFO mi;
+    HMONITOR mon;
+    int w, h, x, y;
+    BOOL have = icon_rect(a, &icon);
+
+    GetWindowRect(a->status, &win);
+    w = win.right - win.left;
+    h = win.bottom - win.top;
+    mon = have ? MonitorFromRect(&icon, MONITOR_DEFAULTTOPRIMARY)
+               : MonitorFromWindow(a->status, MONITOR_DEFAULTTOPRIMARY);
+    memset(&mi, 0, sizeof mi);
+    mi.cbSize = sizeof mi;
+    if (mon && GetMonitorInfoW(mon, &mi))
+        work = mi.rcWork;
+    else if (!SystemParametersInfoW(SPI_GETWORKAREA, 0, &work, 0))
+        SetRect(&work, 0, 0, GetSystemMetrics(SM_CXSCREEN), GetSystemMetrics(SM_CYSCREEN));
+    if (!have)
+        SetRect(&icon, work.right - 1, work.bottom, work.right, work.bottom + 1);
+    if (icon.top >= work.bottom || (icon.bottom > work.bottom && icon.top >= work.top)) {
+        x = icon.right - w; /* taskbar at the bottom (and the fallback) */
+        y = work.bottom - h;
+    } else if (icon.bottom <= work.top) {
+        x = icon.right - w;
+        y = work.top;
+    } else if (icon.right <= work.left) {
+        x = work.left;
+        y = icon.bottom - h;
+    } else {
+        x = work.right - w;
+        y = icon.bottom - h;
+    }
+    if (x + w > work.right)
+        x = work.right - w;
+    if (y + h > work.bottom)
+        y = work.bottom - h;
+    if (x < work.left)
+        x = work.left;
+    if (y < work.top)
+        y = work.top;
+    SetWindowPos(a->status, NULL, x, y, 0, 0, SWP_NOSIZE | SWP_NOZORDER | SWP_NOACTIVATE);
 }
 
 void statuswnd_open(climon_app *a)
@@ -279,6 +430,7 @@ void statuswnd_open(climon_app *a)
         LOG_ERROR(&a->log, "cannot open the status window");
         return;
     }
+    place_by_icon(a);
     statuswnd_update(a);
     ShowWindow(a->status, SW_SHOWNORMAL);
     SetForegroundWindow(a->status);

@@ -393,36 +393,48 @@ static bool rebooted_since_record(const agent_state *st)
 }
 
 /* 0: no deadline. */
-static agent_time deadline_of(const step *s)
+static agent_time deadline_in(const agent_state *st, const agent_config *cfg)
 {
-    if (s->cfg->deadline_s == 0 || s->st->pending_since == 0)
+    if (cfg->deadline_s == 0 || st->pending_since == 0)
         return 0;
-    return s->st->pending_since + s->cfg->deadline_s;
+    return st->pending_since + cfg->deadline_s;
 }
 
 /* When the final countdown starts: at the deadline; for a PC that was
  * away when it came (off, asleep, nobody logged on: the agent's start or
  * the resume is after it), the grace period from its return. 0: never. */
-static agent_time countdown_due(const step *s)
+agent_time agent_countdown_due(const agent_state *st, const agent_config *cfg)
 {
-    agent_time dl = deadline_of(s);
+    if (st == NULL || cfg == NULL || st->pending == AGENT_PENDING_NONE)
+        return 0;
+    agent_time dl = deadline_in(st, cfg);
     if (dl == 0)
         return 0;
-    if (s->st->awake_since > dl)
-        return s->st->awake_since + s->cfg->grace_s;
+    if (st->awake_since > dl)
+        return st->awake_since + cfg->grace_s;
     return dl;
+}
+
+uint32_t agent_deferrals_left(const agent_state *st, const agent_config *cfg)
+{
+    if (st == NULL || cfg == NULL || cfg->max_deferrals == 0)
+        return AGENT_NO_LIMIT;
+    return st->deferrals_used >= cfg->max_deferrals ? 0 : cfg->max_deferrals - st->deferrals_used;
+}
+
+static agent_time countdown_due(const step *s)
+{
+    return agent_countdown_due(s->st, s->cfg);
 }
 
 static bool deferrals_spent(const step *s)
 {
-    return s->cfg->max_deferrals != 0 && s->st->deferrals_used >= s->cfg->max_deferrals;
+    return agent_deferrals_left(s->st, s->cfg) == 0;
 }
 
 static uint32_t deferrals_left(const step *s)
 {
-    if (s->cfg->max_deferrals == 0)
-        return AGENT_NO_LIMIT;
-    return deferrals_spent(s) ? 0 : s->cfg->max_deferrals - s->st->deferrals_used;
+    return agent_deferrals_left(s->st, s->cfg);
 }
 
 static agent_time countdown_length(const step *s)

@@ -219,10 +219,19 @@ status_shows_versions() {
     check "it shows local $l, server $s" window_has_text "$STATUS_TITLE" "local $l, server $s"
     check "it shows the client" window_has_text "$STATUS_TITLE" 'LAB00001'
     check "its last check does not say the versions differ" window_lacks_text "$STATUS_TITLE" 'differ'
+    check "its first line says what to do: nothing" window_has_text "$STATUS_TITLE" 'Nothing: the SMS client services are up to date.'
+    check "it offers Check now and Open log" bash -c "window_texts() { wine '$INSPECT' '$STATUS_TITLE' 2>/dev/null | tr -d '\r' | sed 's/&//g'; }; window_texts | grep -q 'text=Check now ' && window_texts | grep -q 'text=Open log '"
+    check "it opened next to the notification area (bottom right)" status_near_tray
     windows "$STATUS_TITLE" | sed 's/^/#   /'
     shot "$NAME-open"
     check "Close clicked" click_control "$STATUS_TITLE" 'Close'
     check "the status window is gone" wait_for 10 window_gone "$STATUS_TITLE"
+}
+
+# The status window's rectangle lies in the quarter of the 1024x768 desktop
+# where the notification area is.
+status_near_tray() {
+    windows "$STATUS_TITLE" | awk '/^window / { split($0, a, "rect="); split(a[2], r, ","); if (r[3] >= 900 && r[4] >= 600 && r[4] <= 768) f = 1 } END { exit !f }'
 }
 
 sc_status_window() {
@@ -362,6 +371,12 @@ sc_final_countdown() {
     check "the prompt says this is the last postponement" window_has_text "$PROMPT_TITLE" 'last postponement'
     check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
     check "the deferral is saved" wait_for 10 bash -c "[ \"\$(tr -d '\r' <'$STATE' | sed -n 's/^DeferredUntil=//p')\" -gt $(date +%s) ]"
+    click_tray_icon
+    check "the status window opens" wait_for 10 window_shown "$STATUS_TITLE"
+    check "it says what to do" window_has_text "$STATUS_TITLE" 'Restart your computer when it suits you.'
+    check "and that no postponement is left" window_has_text "$STATUS_TITLE" '0 of 1'
+    shot "$NAME-status"
+    click_control "$STATUS_TITLE" 'Close'
     # The hour's wait played by the state file, as in later-reminder.
     stop_agent
     due=$(($(date +%s) + 8))
