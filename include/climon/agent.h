@@ -93,9 +93,21 @@ typedef struct agent_config {
     uint32_t deadline_s;          /* 0 none; else deferrals end this long after the change */
     uint32_t quiet_after_logon_s; /* no prompt this soon after logon (0) */
     unsigned deferral_choices;    /* AGENT_CHOICE_* the admin allows (all three) */
+    /* Start-up jitter (policy StartupJitterMinutes): the first pass after
+     * AGENT_EV_START waits agent_startup_delay_s(), a per-client offset
+     * in [0, startup_jitter_s), so that a site's logons do not all reach
+     * the logon server at once. 0: at once. Check now never waits. */
+    uint32_t startup_jitter_s;
+    uint32_t jitter_key; /* agent_jitter_key() of the SMS Unique ID, from the shell */
 } agent_config;
 
 void agent_config_default(agent_config *cfg);
+
+/* A 32-bit key of a client's name (FNV-1a, without case): the same client
+ * gets the same offset at every start, clients spread evenly. */
+uint32_t agent_jitter_key(const char *name);
+/* The first pass's delay after a start, in [0, startup_jitter_s). */
+uint32_t agent_startup_delay_s(const agent_config *cfg);
 
 /* The manager's report, as the shell read it from the Client Services key. */
 typedef struct agent_report {
@@ -124,6 +136,11 @@ typedef struct agent_state {
      * directory watch. */
     uint32_t busy_retries;
     agent_time busy_retry_at; /* 0: none scheduled */
+
+    /* The first pass after a start, waiting out the start-up jitter; not
+     * persisted (a new start draws it again). 0: none waiting. */
+    agent_time start_pass_at;
+    agent_time started_at; /* when AGENT_EV_START came */
 
     /* Session identity, from AGENT_EV_START; not persisted. */
     agent_time boot_time;
