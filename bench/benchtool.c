@@ -51,6 +51,14 @@
  *                        --findonly=1: only FindFirstFileW("<dir>\\*.RAW") in a
  *                        folder with none, as forward_any does on each wake-up
  *                        (--findonly=2: with one .RAW in it, read to the end).
+ *   benchtool spawnfloor figure 1's floor: --n times a bare CreateProcessW of
+ *                        --exe (the stand-in Client Setup, which records its
+ *                        first instruction's counter and signals) with the
+ *                        flags the agent uses (CREATE_NO_WINDOW); per run
+ *                        the counter just before the call to the stand-in's
+ *                        own reading, and the call's own time.
+ *   benchtool regfloor   figure 2's floor: --n times one RegQueryValueExW of
+ *                        Client Services' Change Id.
  *
  * Every pass writes one tab-separated line to the --out file; the bash
  * scripts in bench/ turn those into the figures. Nothing here decides a
@@ -1040,13 +1048,98 @@ static int cmd_rmclients(int argc, wchar_t **argv)
     return rc == ERROR_SUCCESS || rc == ERROR_FILE_NOT_FOUND ? 0 : 1;
 }
 
+/* ---- the floors: what the same work costs with nothing of ours around it ---- */
+
+static int cmd_spawnfloor(int argc, wchar_t **argv)
+{
+    const wchar_t *exe = opt(argc, argv, L"exe", NULL);
+    const wchar_t *record = opt(argc, argv, L"record", L"C:\\bench\\floor-record.txt");
+    const wchar_t *outp = opt(argc, argv, L"out", NULL);
+    unsigned n = opt_u(argc, argv, L"n", L"200");
+    unsigned gap = opt_u(argc, argv, L"gap", L"50");
+    HANDLE ev = CreateEventW(NULL, FALSE, FALSE, L"ClimonBenchFloor");
+    ULONGLONG rec_off;
+    unsigned failures = 0;
+    FILE *out = _wfopen(outp, L"a");
+
+    if (!ev || !out)
+        die("cannot create the event or open %ls", outp);
+    SetEnvironmentVariableW(L"CLIMON_BENCH_RECORD", record);
+    SetEnvironmentVariableW(L"CLIMON_BENCH_EVENT", L"ClimonBenchFloor");
+    rec_off = file_size(record);
+    for (unsigned i = 0; i < n; i++) {
+        STARTUPINFOW si;
+        PROCESS_INFORMATION pi;
+        wchar_t line[1100];
+        LONGLONG q0, q1, qs = 0;
+        char *rec = NULL;
+        DWORD rlen = 0;
+
+        memset(&si, 0, sizeof si);
+        si.cb = sizeof si;
+        _snwprintf(line, 1100, L"\"%ls\"", exe);
+        line[1099] = 0;
+        ResetEvent(ev);
+        q0 = qpc_now();
+        if (!CreateProcessW(exe, line, NULL, NULL, FALSE,
+                            CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, NULL, NULL, &si, &pi))
+            die("cannot start %ls (%lu)", exe, GetLastError());
+        q1 = qpc_now();
+        if (WaitForSingleObject(ev, 30000) == WAIT_OBJECT_0 && read_all(record, &rec, &rlen) &&
+            rlen > rec_off) {
+            char *last = rec + rec_off;
+            for (char *c = last; *c; c++)
+                if (*c == '\n' && c[1])
+                    last = c + 1;
+            sscanf(last, "qpc=%lld", &qs);
+            rec_off = rlen;
+        } else {
+            failures++;
+        }
+        free(rec);
+        WaitForSingleObject(pi.hProcess, 30000);
+        CloseHandle(pi.hThread);
+        CloseHandle(pi.hProcess);
+        /* run start_ms (to the child's first instruction) create_call_ms */
+        fprintf(out, "%u\t%.3f\t%.3f\n", i + 1, qs ? qpc_ms(q0, qs) : -1.0, qpc_ms(q0, q1));
+        fflush(out);
+        if (gap)
+            Sleep(gap);
+    }
+    fclose(out);
+    CloseHandle(ev);
+    return failures ? 1 : 0;
+}
+
+static int cmd_regfloor(int argc, wchar_t **argv)
+{
+    const wchar_t *outp = opt(argc, argv, L"out", NULL);
+    unsigned n = opt_u(argc, argv, L"n", L"200");
+    FILE *out = _wfopen(outp, L"a");
+    HKEY k;
+
+    if (!out || RegCreateKeyExW(HKEY_LOCAL_MACHINE, SERVICES_KEY, 0, NULL, 0,
+                                KEY_READ | KEY_WOW64_64KEY, NULL, &k, NULL) != ERROR_SUCCESS)
+        die("cannot open Client Services or %ls", outp);
+    for (unsigned i = 0; i < n; i++) {
+        DWORD v = 0, sz = sizeof v, type = 0;
+        LONGLONG q0 = qpc_now();
+        RegQueryValueExW(k, L"Change Id", NULL, &type, (BYTE *)&v, &sz);
+        fprintf(out, "%u\t%.4f\n", i + 1, qpc_ms(q0, qpc_now()));
+    }
+    RegCloseKey(k);
+    fclose(out);
+    return 0;
+}
+
 /* ---- */
 
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 2)
         die("usage: benchtool "
-            "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch ...");
+            "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch|"
+            "spawnfloor|regfloor ...");
     if (wcscmp(argv[1], L"rawpasses") == 0)
         return cmd_passes(argc, argv, FALSE);
     if (wcscmp(argv[1], L"checkpasses") == 0)
@@ -1063,6 +1156,10 @@ int wmain(int argc, wchar_t **argv)
         return cmd_threads(argc, argv);
     if (wcscmp(argv[1], L"dirwatch") == 0)
         return cmd_dirwatch(argc, argv);
+    if (wcscmp(argv[1], L"spawnfloor") == 0)
+        return cmd_spawnfloor(argc, argv);
+    if (wcscmp(argv[1], L"regfloor") == 0)
+        return cmd_regfloor(argc, argv);
     die("unknown verb %ls", argv[1]);
     return 2;
 }

@@ -49,7 +49,12 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 # result KEY VALUE [NOTE...]: one figure's line in results.d/<script>.tsv.
 RESULT_FILE=$RESULTS/$(basename "${0%.sh}").tsv
 result() {
-    local k=$1 v=$2; shift 2
+    local k=$1 v=$2 l; shift 2
+    # A figure taken on a loaded machine says so beside itself.
+    l=$(cut -d' ' -f1 /proc/loadavg)
+    if awk -v l="$l" 'BEGIN { exit !(l > 1) }'; then
+        set -- "$@" "[LOADED: load average $l > 1 when taken]"
+    fi
     printf '%s\t%s\t%s\n' "$k" "$v" "$*" >>"$RESULT_FILE"
     printf '   %-44s %s %s\n' "$k" "$v" "${*:+($*)}"
 }
@@ -60,6 +65,11 @@ stat_p() { # Q (0..1)
     sort -g | awk -v q="$1" '{ v[NR] = $1 } END {
         if (NR == 0) { print "nan"; exit }
         r = int(q * NR); if (r < q * NR) r++; if (r < 1) r = 1; printf "%.1f\n", v[r] }'
+}
+# p99 with its sample count: "n=N" in the note, and a run with fewer than
+# 200 samples (QUICK) says its p99 means little.
+p99_note() { # N
+    if [ "$1" -lt 200 ]; then echo "n=$1: too few samples for a p99 (needs 200; a full run has them)"; else echo "n=$1"; fi
 }
 stat_mean() { awk '{ s += $1; n++ } END { if (n) printf "%.1f\n", s / n; else print "nan" }'; }
 stat_max() { sort -g | tail -1; }
@@ -111,6 +121,8 @@ lab_up() {
     "$LABCMD" init "$LAB" >"$BENCH/lab-init.log" 2>&1 || die "scripts/lab init failed: see $BENCH/lab-init.log"
     # Log big enough that a long run never rolls CLIMON.LOG (policy LogMaxKB).
     wineq reg add 'HKLM\SOFTWARE\Policies\Climon' /v LogMaxKB /t REG_DWORD /d 65536 /f >/dev/null
+    # The figures measure the reaction to a change: the first pass at once.
+    wineq reg add 'HKLM\SOFTWARE\Policies\Climon' /v StartupJitterMinutes /t REG_DWORD /d 0 /f >/dev/null
     mkdir -p "$BDIR/state"
     cp -a "$SHARE" "$LAB/site/PRISTINE"
     cp -f "$CLIMON_BUILD/src/agent/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"

@@ -110,6 +110,12 @@ typedef struct agent_config {
     uint32_t max_deferrals;       /* 0 no limit; else the countdown follows the last one */
     uint32_t countdown_s;         /* the final countdown (900); never under 60 */
     uint32_t grace_s;             /* away at the deadline: this long from the return (7200) */
+    /* Start-up jitter (policy StartupJitterMinutes): the first pass after
+     * AGENT_EV_START waits agent_startup_delay_s(), a per-client offset
+     * in [0, startup_jitter_s), so that a site's logons do not all reach
+     * the logon server at once. 0: at once. Check now never waits. */
+    uint32_t startup_jitter_s;
+    uint32_t jitter_key; /* agent_jitter_key() of the SMS Unique ID, from the shell */
 } agent_config;
 
 #define AGENT_NO_LIMIT UINT32_MAX /* agent_action.deferrals_left without MaxDeferrals */
@@ -124,6 +130,13 @@ typedef struct agent_component {
 
 /* The manager's report, as the shell read it from the Client Services key.
  * Only restart is what SMS 1.2 documents; the rest is used when present. */
+/* A 32-bit key of a client's name (FNV-1a, without case): the same client
+ * gets the same offset at every start, clients spread evenly. */
+uint32_t agent_jitter_key(const char *name);
+/* The first pass's delay after a start, in [0, startup_jitter_s). */
+uint32_t agent_startup_delay_s(const agent_config *cfg);
+
+/* The manager's report, as the shell read it from the Client Services key. */
 typedef struct agent_report {
     bool restart;        /* Reboot Required = 1 */
     bool logoff;         /* Logoff Required = 1 (our lab's extension) */
@@ -154,6 +167,11 @@ typedef struct agent_state {
      * directory watch. */
     uint32_t busy_retries;
     agent_time busy_retry_at; /* 0: none scheduled */
+
+    /* The first pass after a start, waiting out the start-up jitter; not
+     * persisted (a new start draws it again). 0: none waiting. */
+    agent_time start_pass_at;
+    agent_time started_at; /* when AGENT_EV_START came */
 
     /* Session identity, from AGENT_EV_START; not persisted. */
     agent_time boot_time;

@@ -26,6 +26,12 @@
 #define MIN_SETUP_TIMEOUT_S 1u
 #define MAX_SETUP_TIMEOUT_S 86400u
 #define DEFAULT_LOG_MAX_KB 1024u
+/* Not configured: the first pass at once, as before the policy existed.
+ * The ADMX proposes 60 minutes when an admin enables it: the smallest
+ * window with which the storm simulation (docs/performance.md) keeps
+ * 10,000 clients of one logon server to one pass each. */
+#define DEFAULT_STARTUP_JITTER_MIN 0u
+#define MAX_STARTUP_JITTER_MIN 480u
 
 static BOOL copy_w(wchar_t *out, size_t cap, const wchar_t *in)
 {
@@ -421,6 +427,20 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         cfg->core.countdown_s = d * 60u;
     if (config_policy_dword(L"GracePeriodHours", &d) && d <= 24u * 7u)
         cfg->core.grace_s = d * 3600u;
+    cfg->core.startup_jitter_s = DEFAULT_STARTUP_JITTER_MIN * 60u;
+    if (config_policy_dword(L"StartupJitterMinutes", &d) && d <= MAX_STARTUP_JITTER_MIN)
+        cfg->core.startup_jitter_s = d * 60u;
+    /* Each client its own offset, the same at every logon: from its SMS
+     * Unique ID, else its computer name. */
+    if (cfg->unique_id[0]) {
+        cfg->core.jitter_key = agent_jitter_key(cfg->unique_id);
+    } else {
+        wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
+        char n8[4 * (MAX_COMPUTERNAME_LENGTH + 1)];
+        DWORD len = MAX_COMPUTERNAME_LENGTH + 1;
+        if (GetComputerNameW(name, &len) && winstr_to_utf8(name, n8, sizeof n8))
+            cfg->core.jitter_key = agent_jitter_key(n8);
+    }
 }
 
 BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)

@@ -950,6 +950,76 @@ static void run_or_skip_setup(step *s)
     command(s, AGENT_ACT_RUN_SETUP)->version = v;
 }
 
+/* ---- the start-up jitter ---- */
+
+uint32_t agent_jitter_key(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = name; p != NULL && *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 'a' && c <= 'z')
+            c = (unsigned char)(c - 32);
+        h = (h ^ c) * 16777619u;
+    }
+    return h;
+}
+
+uint32_t agent_startup_delay_s(const agent_config *cfg)
+{
+    if (cfg == NULL || cfg->startup_jitter_s == 0)
+        return 0;
+    /* FNV-1a alone leaves neighbouring IDs (LAB00001, LAB00002) close
+     * in the low bits: a finaliser spreads them over the window. */
+    uint32_t h = cfg->jitter_key;
+    h ^= h >> 16;
+    h *= 0x7feb352du;
+    h ^= h >> 15;
+    h *= 0x846ca68bu;
+    h ^= h >> 16;
+    return h % cfg->startup_jitter_s;
+}
+
+/* At a start: true when the first pass waits for its offset. */
+static bool jitter_start(step *s)
+{
+    agent_state *st = s->st;
+    uint32_t d = agent_startup_delay_s(s->cfg);
+    st->started_at = s->now;
+    st->start_pass_at = 0;
+    if (d == 0)
+        return false;
+    st->start_pass_at = s->now + d;
+    char t[24];
+    when(s, st->start_pass_at, t, sizeof t);
+    say(s, AGENT_LOG_INFO,
+        "start: first pass at %s (in %lu s: start-up jitter of up to %lu min); Check now runs at "
+        "once",
+        t, (unsigned long)d, (unsigned long)(s->cfg->startup_jitter_s / 60u));
+    return true;
+}
+
+/* At a timer: the delayed first pass, unless a pass since the start has
+ * checked the versions already. Returns true when it was due. */
+static bool jitter_due(step *s)
+{
+    agent_state *st = s->st;
+    if (st->start_pass_at == 0 || st->start_pass_at > s->now)
+        return false;
+    if (st->last_check != 0 && st->last_check >= st->started_at) {
+        st->start_pass_at = 0;
+        say(s, AGENT_LOG_INFO, "start-up jitter over: a pass since the start has checked already");
+        return true;
+    }
+    if (st->phase != AGENT_PHASE_IDLE) {
+        /* Its check is coming; look once more afterwards. */
+        st->start_pass_at = s->now + AGENT_MIN_RETRY_S;
+        return true;
+    }
+    st->start_pass_at = 0;
+    start_pass(s, false, "start (after the start-up jitter): files left from before");
+    return true;
+}
+
 /* ---- one handler per event ---- */
 
 static bool ladder_due(step *s);
@@ -995,7 +1065,8 @@ static void on_start(step *s)
         snprintf(a->text, sizeof a->text, "%s", st->components);
         st->announce_updated = false;
     }
-    start_pass(s, false, "start: files left from before");
+    if (!jitter_start(s))
+        start_pass(s, false, "start: files left from before");
     say(s, AGENT_LOG_INFO, "reading the manager's report");
     command(s, AGENT_ACT_READ_REPORT);
 }
@@ -1417,6 +1488,8 @@ static void on_timer(step *s)
         if (start_pass(s, false, "inventory file(s) were being written"))
             st->pass_busy_retry = st->pass_for_files = true;
     }
+    if (jitter_due(s))
+        due = true;
     if (!due)
         say(s, AGENT_LOG_INFO, "timer: nothing due");
 }
@@ -1445,6 +1518,7 @@ static void clamp_clock(step *s)
     clamped |= bound_time(&st->busy_retry_at,
                           now + ((agent_time)AGENT_BUSY_RETRY_FIRST_S << AGENT_BUSY_RETRIES));
     clamped |= bound_time(&st->setup_retry_at, now + setup_max_s(s->cfg));
+    clamped |= bound_time(&st->start_pass_at, now + s->cfg->startup_jitter_s);
     clamped |= bound_time(&st->pending_since, now);
     clamped |= bound_time(&st->countdown_end, now + countdown_length(s));
     clamped |= bound_time(&st->request_since, now);
@@ -1475,6 +1549,8 @@ static agent_time next_wake(const step *s)
         t = t == 0 ? st->share_retry_at : min_time(t, st->share_retry_at);
     if (st->busy_retry_at > now)
         t = t == 0 ? st->busy_retry_at : min_time(t, st->busy_retry_at);
+    if (st->start_pass_at > now)
+        t = t == 0 ? st->start_pass_at : min_time(t, st->start_pass_at);
     return t;
 }
 

@@ -1878,6 +1878,103 @@ static void test_agent_names(void **state)
     assert_string_equal(agent_icon_name(AGENT_ICON_ERROR), "error");
 }
 
+/* ---- the start-up jitter ---- */
+
+static void jitter_on(const char *id, uint32_t window_s)
+{
+    cfg.startup_jitter_s = window_s;
+    cfg.jitter_key = agent_jitter_key(id);
+}
+
+static void test_agent_startup_jitter_delays_the_first_pass_within_its_window(void **state)
+{
+    (void)state;
+    jitter_on("LAB00001", 1800);
+    agent_time d = agent_startup_delay_s(&cfg);
+    assert_true(d > 0 && d < 1800);
+    start(T0, BOOT1, LOGON1);
+    assert_null(find(AGENT_ACT_FORWARD));
+    assert_int_equal(st.phase, AGENT_PHASE_IDLE);
+    assert_int_equal(count(AGENT_ACT_READ_REPORT), 1); /* the local report is not delayed */
+    assert_int_equal(scheduled(), T0 + d);
+    assert_true(logged("start-up jitter"));
+    /* Woken early (another timer): still waiting, same time asked. */
+    run(AGENT_EV_TIMER, T0 + d - 1);
+    assert_null(find(AGENT_ACT_FORWARD));
+    assert_int_equal(scheduled(), T0 + d);
+    run(AGENT_EV_TIMER, T0 + d);
+    assert_int_equal(count(AGENT_ACT_FORWARD), 1);
+    assert_int_equal(st.phase, AGENT_PHASE_FORWARDING);
+    forwarded(T0 + d, true, 0, "");
+    assert_non_null(find(AGENT_ACT_READ_VERSIONS)); /* a start pass checks even with no files */
+    versions(T0 + d, known(5), known(5));
+    assert_int_equal(scheduled(), 0); /* nothing left waiting */
+}
+
+static void test_agent_startup_jitter_offsets_are_per_client_and_spread(void **state)
+{
+    (void)state;
+    unsigned tenths[10] = {0};
+    char id[16];
+    for (unsigned i = 0; i < 10000; i++) {
+        snprintf(id, sizeof id, "LAB%05u", i);
+        jitter_on(id, 3600);
+        uint32_t d = agent_startup_delay_s(&cfg);
+        assert_true(d < 3600);
+        assert_int_equal(agent_startup_delay_s(&cfg), d); /* the same at every start */
+        tenths[d / 360]++;
+    }
+    for (unsigned i = 0; i < 10; i++)
+        assert_true(tenths[i] >= 900 && tenths[i] <= 1100);
+    /* The key ignores case, as SMS Unique IDs do. */
+    assert_int_equal(agent_jitter_key("lab00001"), agent_jitter_key("LAB00001"));
+    assert_true(agent_jitter_key("LAB00001") != agent_jitter_key("LAB00002"));
+    cfg.startup_jitter_s = 0;
+    assert_int_equal(agent_startup_delay_s(&cfg), 0);
+}
+
+static void test_agent_check_now_is_never_delayed_by_the_startup_jitter(void **state)
+{
+    (void)state;
+    jitter_on("LAB00001", 1800);
+    agent_time d = agent_startup_delay_s(&cfg);
+    start(T0, BOOT1, LOGON1);
+    run(AGENT_EV_CHECK_NOW, T0 + 1);
+    assert_int_equal(count(AGENT_ACT_FORWARD), 1);
+    forwarded(T0 + 1, true, 0, "");
+    versions(T0 + 1, known(5), known(5));
+    assert_int_equal(scheduled(), T0 + d); /* the delayed pass is still asked for */
+    run(AGENT_EV_TIMER, T0 + d);
+    assert_null(find(AGENT_ACT_FORWARD)); /* the user's pass checked: not again */
+    assert_true(logged("checked already"));
+    assert_int_equal(scheduled(), 0);
+}
+
+static void test_agent_startup_jitter_due_during_a_pass_waits_for_it(void **state)
+{
+    (void)state;
+    jitter_on("LAB00001", 1800);
+    agent_time d = agent_startup_delay_s(&cfg);
+    start(T0, BOOT1, LOGON1);
+    run(AGENT_EV_INVENTORY, T0 + d - 1); /* a .RAW: its pass runs at once */
+    assert_int_equal(count(AGENT_ACT_FORWARD), 1);
+    run(AGENT_EV_TIMER, T0 + d);
+    assert_null(find(AGENT_ACT_FORWARD));
+    assert_int_equal(scheduled(), T0 + d + 60);
+    forwarded(T0 + d + 1, true, 0, ""); /* the pass before took the file: no check */
+    run(AGENT_EV_TIMER, T0 + d + 60);
+    assert_int_equal(count(AGENT_ACT_FORWARD), 1); /* so the start pass runs now */
+}
+
+static void test_agent_startup_jitter_is_bounded_when_the_clock_goes_back(void **state)
+{
+    (void)state;
+    jitter_on("LAB00001", 1800);
+    start(T0, BOOT1, LOGON1);
+    run(AGENT_EV_TIMER, T0 - 10 * HOUR);
+    assert_true(scheduled() <= T0 - 10 * HOUR + 1800);
+}
+
 static void test_agent_config_defaults(void **state)
 {
     (void)state;
@@ -1889,6 +1986,7 @@ static void test_agent_config_defaults(void **state)
     assert_true(cfg.prompts_enabled);
     assert_int_equal(cfg.deadline_s, 0);
     assert_int_equal(cfg.quiet_after_logon_s, 0);
+    assert_int_equal(cfg.startup_jitter_s, 0); /* the shell sets the policy's default */
     assert_int_equal(st.local.status, CLV_MISSING);
     assert_int_equal(st.pending, AGENT_PENDING_NONE);
 }
@@ -1984,6 +2082,11 @@ int main(void)
         T(test_agent_random_events_keep_bounds),
         T(test_agent_icon_order),
         T(test_agent_names),
+        T(test_agent_startup_jitter_delays_the_first_pass_within_its_window),
+        T(test_agent_startup_jitter_offsets_are_per_client_and_spread),
+        T(test_agent_check_now_is_never_delayed_by_the_startup_jitter),
+        T(test_agent_startup_jitter_due_during_a_pass_waits_for_it),
+        T(test_agent_startup_jitter_is_bounded_when_the_clock_goes_back),
         T(test_agent_config_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

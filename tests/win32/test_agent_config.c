@@ -149,6 +149,24 @@ static void test_config_policy_numbers_reach_the_core(void **state)
     clear_policy();
 }
 
+static void test_config_startup_jitter_policy_and_key_reach_the_core(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    cfg = load(NULL);
+    assert_int_equal(cfg->core.startup_jitter_s, 0); /* not configured: at once */
+    assert_int_equal(cfg->core.jitter_key, agent_jitter_key(cfg->unique_id));
+    assert_true(cfg->unique_id[0] != 0);
+    set_policy_dword(L"StartupJitterMinutes", 45);
+    cfg = load(NULL);
+    assert_int_equal(cfg->core.startup_jitter_s, 45 * 60);
+    set_policy_dword(L"StartupJitterMinutes", 481); /* out of range: ignored */
+    cfg = load(NULL);
+    assert_int_equal(cfg->core.startup_jitter_s, 0);
+    clear_policy();
+}
+
 static void test_config_binary_smsini_is_an_error_with_no_paths(void **state)
 {
     static const char bin[] = "[SMS]\r\nCopyListVersion=1\r\n\0\0\x01\x02LastLogonServerPath=X:\\";
@@ -339,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_config_binary_smsini_is_an_error_with_no_paths),
         cmocka_unit_test(test_config_10mb_line_smsini_is_refused_whole),
         cmocka_unit_test(test_config_utf16_smsini_is_read),
+        cmocka_unit_test(test_config_startup_jitter_policy_and_key_reach_the_core),
         cmocka_unit_test(test_config_missing_smsini_is_an_error_not_a_crash),
         cmocka_unit_test(test_config_hostile_names_are_refused),
         cmocka_unit_test(test_cmdline_parses_switches_and_refuses_bad_ones),

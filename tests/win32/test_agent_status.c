@@ -84,7 +84,7 @@ static void test_long_client_setup_shows_since_when_and_until_when(void **state)
     (void)state;
     assert_int_equal(fx_lab_make(&lab, "status", "1", "2"), 0);
     fx_client_services_clear();
-    SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", L"12000");
+    SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", L"25000");
     fx_lab_switches(&lab, sw, 4096);
     _snwprintf(args, 4200, L"%ls /setuptimeout:600", sw);
     args[4199] = 0;
@@ -94,10 +94,10 @@ static void test_long_client_setup_shows_since_when_and_until_when(void **state)
     /* A second start opens the first one's status window. */
     assert_int_equal(fx_run_climon(sw, 30000, &out, &code), 0);
     free(out);
-    assert_true(fx_wait_until(status_running, NULL, 20000));
+    assert_true(fx_wait_until(status_running, NULL, 40000));
     assert_true(status_has(L"given until"));
     /* When it ends (it wrote the server's version), the window says so. */
-    assert_true(fx_wait_until(setup_finished, NULL, 30000));
+    assert_true(fx_wait_until(setup_finished, NULL, 60000));
     assert_true(fx_wait_until(status_current, NULL, 20000));
     assert_false(status_has(L"Client Setup running since"));
 }

@@ -358,6 +358,26 @@ static void test_ccm_request_left_claimed_by_a_stopped_manager_is_processed(void
     assert_true(fx_payload_is(fx->c.bin, "INV32CLI.EXE", "1.2.0"));
 }
 
+static void test_ccm_request_left_in_work_by_a_stopped_manager_is_processed(void **state)
+{
+    site_fx *fx = *state;
+    wchar_t from[MAX_PATH], work[MAX_PATH], to[MAX_PATH];
+
+    fx_register(fx, &fx->c);
+    fx_publish(fx, 200, "1.2.0", NULL, NULL);
+    fx_request(fx, &fx->c, &t0);
+    path_join(from, MAX_PATH, fx->box, L"TST00001.CCR");
+    path_join(work, MAX_PATH, fx->box, L"WORK");
+    assert_true(CreateDirectoryW(work, NULL) || GetLastError() == ERROR_ALREADY_EXISTS);
+    path_join(to, MAX_PATH, work, L"TST00001.CCW");
+    assert_true(MoveFileW(from, to));
+    assert_int_equal(pass_at(fx, 0), CCM_EXIT_OK);
+    assert_int_equal(last.done, 1);
+    box_is_empty(fx);
+    assert_int_equal(fx_count(work, "*"), 0);
+    assert_true(fx_payload_is(fx->c.bin, "INV32CLI.EXE", "1.2.0"));
+}
+
 static void test_ccm_restart_still_pending_keeps_the_earlier_change_listed(void **state)
 {
     site_fx *fx = *state;
@@ -410,6 +430,7 @@ int main(void)
         T(test_ccm_refused_copylist_leaves_every_request_waiting),
         T(test_ccm_new_request_supersedes_the_one_in_retry),
         T(test_ccm_request_left_claimed_by_a_stopped_manager_is_processed),
+        T(test_ccm_request_left_in_work_by_a_stopped_manager_is_processed),
         T(test_ccm_restart_still_pending_keeps_the_earlier_change_listed),
         T(test_ccm_one_manager_per_share),
     };

@@ -23,12 +23,20 @@
 #include "site.h"
 
 #define CCM_BAD_DIR L"BAD"         /* CCR.BOX\BAD: requests given up on */
+#define CCM_WORK_DIR L"WORK"       /* CCR.BOX\WORK: requests being carried out */
 #define CCM_CLIENTS_DIR L"CLIENTS" /* <share>\CLIENTS\<SMS Unique ID>.INI */
 #define CCM_SITE_FILE L"SITE.INI"  /* <share>\SITE.INI [Site] */
 #define CCM_LOGS_DIR L"LOGS"       /* <share>\LOGS */
 #define CCM_LOG_NAME L"CLICFG.LOG"
 #define CCM_LOCK_NAME L"CCM.LCK" /* in LOGS: one manager per share */
 #define CCM_CLAIM_EXT L".CCW"    /* a request the manager has taken */
+/* Requests carried out at once. A request's time is mostly waiting: on the
+ * client's files and registry (over the network at a real site), and
+ * under Wine on the wineserver for every call; a few in flight hide that
+ * wait. Small enough that a site's file server never sees a storm from
+ * its own manager. */
+#define CCM_WORKERS 4
+#define CCM_LOCK_STRIPES 64 /* client locks, by registry key and BIN folder */
 
 /* Exit codes (sysexits, as Client Setup's). */
 #define CCM_EXIT_OK 0
@@ -76,11 +84,27 @@ typedef struct ccm_counts {
     unsigned waiting;  /* in RETRY and not yet due */
 } ccm_counts;
 
+/* The component files of X86.BIN, read once per pass and copied from
+ * memory to every client (ccm_install). A file over the bounds is copied
+ * from the share each time. */
+#define CCM_CACHE_FILE_MAX (16u * 1024u * 1024u)
+#define CCM_CACHE_TOTAL_MAX (64u * 1024u * 1024u)
+#define CCM_CACHE_FILES (COPYLIST_MAX_COMPONENTS * COPYLIST_MAX_FILES)
+typedef struct ccm_cached {
+    wchar_t src[SITE_PATH_MAX];
+    unsigned char *data; /* NULL: not cached (too large, or unreadable: copied as before) */
+    size_t len;
+} ccm_cached;
+
+/* File names of a folder (box.c), below. */
+typedef struct ccm_names ccm_names;
+
 typedef struct ccm_ctx {
     wchar_t share[SITE_PATH_MAX];
     wchar_t box[SITE_PATH_MAX];   /* CCR.BOX */
     wchar_t retry[SITE_PATH_MAX]; /* CCR.BOX\RETRY */
     wchar_t bad[SITE_PATH_MAX];   /* CCR.BOX\BAD */
+    wchar_t work[SITE_PATH_MAX];  /* CCR.BOX\WORK: claims */
     sitelog log;
     ccm_site site;
     copylist *list; /* CL_NT.TXT, read once per pass (heap) */
@@ -89,7 +113,26 @@ typedef struct ccm_ctx {
     bool fixed_now;        /* --now: tests and labs set the clock */
     bool documented_forced; /* --documented-only, whatever SITE.INI says */
     ccm_counts counts;
+    unsigned workers; /* CCM_WORKERS; 1 carries requests out one at a time */
+    /* Workers share the context: counts change under count_lock, and two
+     * requests that name the same registry key or BIN folder (two records
+     * of one machine) are carried out one after the other. */
+    CRITICAL_SECTION count_lock;
+    CRITICAL_SECTION client_lock[CCM_LOCK_STRIPES];
+    CRITICAL_SECTION cache_lock;
+    ccm_cached *cache; /* heap, CCM_CACHE_FILES; emptied at the end of each pass */
+    unsigned ncache;
+    size_t cache_bytes;
+    /* RETRY as listed at the start of the pass (sorted), so a new request
+     * finds the one it supersedes without a look on disk; only this
+     * manager writes RETRY (the share's lock). */
+    wchar_t (*in_retry)[MAX_PATH];
+    unsigned nin_retry;
+    bool retry_listed;
 } ccm_ctx;
+
+/* Adds one to a count of ctx (workers share it). */
+void ccm_count(ccm_ctx *ctx, unsigned *count);
 
 /* Sets up ctx for share (full path) and opens the log. */
 bool ccm_ctx_init(ccm_ctx *ctx, const wchar_t *share, bool verbose);
@@ -102,10 +145,10 @@ int ccm_pass(ccm_ctx *ctx);
 
 /* File names in dir that end in ext (".CCR"), case-insensitive, taken
  * before any is moved so a pass never sees a file twice. */
-typedef struct ccm_names {
+struct ccm_names {
     wchar_t (*name)[MAX_PATH];
     unsigned n, cap;
-} ccm_names;
+};
 
 DWORD ccm_box_list(const wchar_t *dir, const wchar_t *ext, ccm_names *out);
 void ccm_names_free(ccm_names *names);
@@ -140,6 +183,8 @@ DWORD ccm_client_find(ccm_ctx *ctx, const char *id, const ccr_request *req, ccm_
  * Changed Components and a new Change Id. Always copies Prompt for
  * Restart. *changed is set when a service changed. */
 DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, size_t cap);
+/* Frees the pass's copies of the component files. */
+void ccm_cache_clear(ccm_ctx *ctx);
 
 /* ---- lock.c: one manager per share ---- */
 

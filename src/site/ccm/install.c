@@ -94,7 +94,44 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
     return ERROR_SUCCESS;
 }
 
-static DWORD stage_all(plan *p, char *why, size_t cap)
+void ccm_cache_clear(ccm_ctx *ctx)
+{
+    for (unsigned i = 0; i < ctx->ncache; i++)
+        fileio_free(ctx->cache[i].data);
+    ctx->ncache = 0;
+    ctx->cache_bytes = 0;
+}
+
+/* The pass's copy of a share file, read on first use; NULL when it is not
+ * kept (the caller copies from the share as before). */
+static const ccm_cached *cached(ccm_ctx *ctx, const wchar_t *src)
+{
+    const ccm_cached *found = NULL;
+    ccm_cached *c;
+
+    EnterCriticalSection(&ctx->cache_lock);
+    for (unsigned i = 0; i < ctx->ncache && !found; i++)
+        if (_wcsicmp(ctx->cache[i].src, src) == 0)
+            found = &ctx->cache[i];
+    if (!found && ctx->cache && ctx->ncache < CCM_CACHE_FILES) {
+        c = &ctx->cache[ctx->ncache++];
+        wcscpy(c->src, src);
+        c->data = NULL;
+        c->len = 0;
+        if (fileio_read(src, CCM_CACHE_FILE_MAX, &c->data, &c->len) != ERROR_SUCCESS ||
+            ctx->cache_bytes + c->len > CCM_CACHE_TOTAL_MAX) {
+            fileio_free(c->data);
+            c->data = NULL; /* an error is found again, and reported, by the copy */
+        } else {
+            ctx->cache_bytes += c->len;
+        }
+        found = c;
+    }
+    LeaveCriticalSection(&ctx->cache_lock);
+    return found && found->data ? found : NULL;
+}
+
+static DWORD stage_all(ccm_ctx *ctx, plan *p, char *why, size_t cap)
 {
     char p8[SITE_PATH_MAX * 3], e[160];
     DWORD err;
@@ -109,7 +146,9 @@ static DWORD stage_all(plan *p, char *why, size_t cap)
         step *s = &p->steps[i];
         if (s->remove)
             continue;
-        err = sitecopy_stage(s->src, s->dst, s->tmp, SITE_PATH_MAX);
+        const ccm_cached *c = cached(ctx, s->src);
+        err = c ? sitecopy_stage_bytes(c->data, c->len, s->dst, s->tmp, SITE_PATH_MAX)
+                : sitecopy_stage(s->src, s->dst, s->tmp, SITE_PATH_MAX);
         if (err != ERROR_SUCCESS) {
             snprintf(why, cap, "cannot copy %s: %s", site_u8(s->src, p8, sizeof p8),
                      win_strerror(err, e, sizeof e));
@@ -231,7 +270,7 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
                  win_strerror(err, e, sizeof e));
         goto out;
     }
-    err = stage_all(p, why, cap);
+    err = stage_all(ctx, p, why, cap);
     if (err != ERROR_SUCCESS)
         goto out;
     err = commit_all(ctx, c, &reg, p, list, sizeof list, why, cap);

@@ -1,15 +1,25 @@
 /*
  * pass.c: one pass of the manager over the request box (ccm.h).
  *
- * A new request is first claimed by renaming it to <id>.CCW, so that a
+ * A new request is first claimed by renaming it to WORK\<id>.CCW, so that a
  * request Client Setup files while the manager works on the client is a
- * new file, processed next, and never lost in a delete. The copy list and
- * the site settings are read once per pass; a copy list that is missing or
- * refused stops the pass before any request is touched.
+ * new file, processed next, and never lost in a delete. The claim goes to
+ * a folder of its own, which holds only the requests in hand: a new name
+ * in CCR.BOX itself would cost a look through the whole box where names
+ * are matched without case by a scan (Wine, some file servers), making a
+ * pass over n requests take n * n. The copy list and the site settings are
+ * read once per pass; a copy list that is missing or refused stops the
+ * pass before any request is touched.
+ *
+ * Requests are carried out by CCM_WORKERS threads at once (ccm.h says
+ * why). Each request is a different client (one <id>.CCR each), the new
+ * ones all before any retry, as one thread would; two records that name
+ * the same registry key or BIN folder are still taken one at a time.
  */
 #include "ccm.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -17,11 +27,23 @@
 #include "fileio.h"
 #include "winstr.h"
 
+void ccm_count(ccm_ctx *ctx, unsigned *count)
+{
+    EnterCriticalSection(&ctx->count_lock);
+    (*count)++;
+    LeaveCriticalSection(&ctx->count_lock);
+}
+
 bool ccm_ctx_init(ccm_ctx *ctx, const wchar_t *share, bool verbose)
 {
     wchar_t logs[SITE_PATH_MAX], log[SITE_PATH_MAX];
 
     memset(ctx, 0, sizeof *ctx);
+    InitializeCriticalSection(&ctx->count_lock);
+    InitializeCriticalSection(&ctx->cache_lock);
+    for (unsigned i = 0; i < CCM_LOCK_STRIPES; i++)
+        InitializeCriticalSection(&ctx->client_lock[i]);
+    ctx->workers = CCM_WORKERS;
     ccm_site_default(&ctx->site);
     if (wcslen(share) >= SITE_PATH_MAX)
         return false;
@@ -29,13 +51,16 @@ bool ccm_ctx_init(ccm_ctx *ctx, const wchar_t *share, bool verbose)
     if (!path_join(ctx->box, SITE_PATH_MAX, share, SITE_W(SHARE_CCR_BOX)) ||
         !path_join(ctx->retry, SITE_PATH_MAX, ctx->box, SITE_W(SHARE_CCR_RETRY)) ||
         !path_join(ctx->bad, SITE_PATH_MAX, ctx->box, CCM_BAD_DIR) ||
+        !path_join(ctx->work, SITE_PATH_MAX, ctx->box, CCM_WORK_DIR) ||
         !path_join(logs, SITE_PATH_MAX, share, CCM_LOGS_DIR) ||
         !path_join(log, SITE_PATH_MAX, logs, CCM_LOG_NAME))
         return false;
     sitelog_open(&ctx->log, NULL, "ccm", verbose);
     sitelog_move(&ctx->log, log);
     ctx->list = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ctx->list);
-    return ctx->list != NULL;
+    ctx->cache =
+        HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, CCM_CACHE_FILES * sizeof *ctx->cache);
+    return ctx->list != NULL && ctx->cache != NULL;
 }
 
 void ccm_ctx_free(ccm_ctx *ctx)
@@ -43,7 +68,16 @@ void ccm_ctx_free(ccm_ctx *ctx)
     if (ctx->list)
         HeapFree(GetProcessHeap(), 0, ctx->list);
     ctx->list = NULL;
+    if (ctx->cache) {
+        ccm_cache_clear(ctx);
+        HeapFree(GetProcessHeap(), 0, ctx->cache);
+    }
+    ctx->cache = NULL;
     sitelog_close(&ctx->log);
+    for (unsigned i = 0; i < CCM_LOCK_STRIPES; i++)
+        DeleteCriticalSection(&ctx->client_lock[i]);
+    DeleteCriticalSection(&ctx->cache_lock);
+    DeleteCriticalSection(&ctx->count_lock);
 }
 
 static void load_site(ccm_ctx *ctx)
@@ -132,7 +166,7 @@ static void set_aside(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, con
     DWORD err = ccm_box_to_bad(ctx, src, stem, bytes, len, dst, SITE_PATH_MAX);
 
     if (err == ERROR_SUCCESS) {
-        ctx->counts.bad++;
+        ccm_count(ctx, &ctx->counts.bad);
         SLOG_ERROR(&ctx->log, "request %s moved to %s: %s", site_u8(src, s8, sizeof s8),
                    site_u8(dst, d8, sizeof d8), reason);
     } else {
@@ -192,7 +226,7 @@ static bool fail_request(ccm_ctx *ctx, const char *id, const wchar_t *stem, cons
     }
     if (_wcsicmp(from, dst) != 0)
         DeleteFileW(from);
-    ctx->counts.retry++;
+    ccm_count(ctx, &ctx->counts.retry);
     siteclock_from_minutes(siteclock_minutes(&proc->latest_attempt) +
                                ccm_retry_wait(&ctx->site, proc->attempts),
                            &next);
@@ -204,20 +238,61 @@ out:
     return to_bad;
 }
 
+/* The lock stripe of a registry key or folder (case-insensitive FNV-1a). */
+static unsigned stripe_of(const wchar_t *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++) {
+        wchar_t c = *s >= L'a' && *s <= L'z' ? (wchar_t)(*s - 32) : *s;
+        h = (h ^ (uint32_t)c) * 16777619u;
+    }
+    return h % CCM_LOCK_STRIPES;
+}
+
 /* Finds the client and brings its services to the copy list. */
 static DWORD carry_out(ccm_ctx *ctx, const char *id, const ccr_request *req, char *why, size_t cap)
 {
     ccm_client client;
     bool changed = false;
+    unsigned a, b;
     DWORD err;
 
     err = ccm_client_find(ctx, id, req, &client, why, cap);
     if (err != ERROR_SUCCESS)
         return err;
+    /* Lower stripe first, so two workers never wait on each other. */
+    a = stripe_of(client.regkey);
+    b = stripe_of(client.bin);
+    if (b < a) {
+        unsigned t = a;
+        a = b;
+        b = t;
+    }
+    EnterCriticalSection(&ctx->client_lock[a]);
+    if (b != a)
+        EnterCriticalSection(&ctx->client_lock[b]);
     err = ccm_install(ctx, &client, &changed, why, cap);
+    if (b != a)
+        LeaveCriticalSection(&ctx->client_lock[b]);
+    LeaveCriticalSection(&ctx->client_lock[a]);
     if (changed)
-        ctx->counts.changed++;
+        ccm_count(ctx, &ctx->counts.changed);
     return err;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return _wcsicmp(a, b);
+}
+
+/* A RETRY copy of this request's client (names as listed at the start). */
+static bool in_retry(ccm_ctx *ctx, const wchar_t *file, const wchar_t *path)
+{
+    if (!ctx->retry_listed)
+        return fileio_exists(path);
+    return ctx->nin_retry &&
+           bsearch(file, ctx->in_retry, ctx->nin_retry, sizeof *ctx->in_retry, name_cmp) != NULL;
 }
 
 static bool stem_of(const wchar_t *file, wchar_t *stem, char *id, size_t idcap)
@@ -239,6 +314,7 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     size_t len = 0, old_len = 0;
     ccr_request req, old_req;
     ccr_processing proc, old_proc;
+    bool had_retry;
     DWORD err;
 
     memset(&proc, 0, sizeof proc);
@@ -250,11 +326,11 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
         wcscpy(plain, file);
         if (n > 4)
             plain[n - 4] = 0;
-        ctx->counts.requests++;
+        ccm_count(ctx, &ctx->counts.requests);
         set_aside(ctx, src, plain, NULL, 0, "its name is not an SMS Unique ID");
         return;
     }
-    if (!path_join(work, SITE_PATH_MAX, ctx->box, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
+    if (!path_join(work, SITE_PATH_MAX, ctx->work, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
         return;
     wcscat(work, CCM_CLAIM_EXT);
     if (!MoveFileExW(src, work, 0)) {
@@ -264,7 +340,7 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
                       site_u8(src, p8, sizeof p8), win_strerror(err, e, sizeof e));
         return;
     }
-    ctx->counts.requests++;
+    ccm_count(ctx, &ctx->counts.requests);
     err = read_request(work, &data, &len, &req, NULL, why, sizeof why);
     if (err == ERROR_INVALID_DATA) {
         set_aside(ctx, work, stem, NULL, 0, why);
@@ -278,7 +354,8 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     /* An older request of this client waiting in RETRY: this one
      * supersedes it, and carries on its attempt count and dates. */
     path_join(retry, SITE_PATH_MAX, ctx->retry, file);
-    if (fileio_exists(retry) &&
+    had_retry = in_retry(ctx, file, retry);
+    if (had_retry &&
         read_request(retry, &old, &old_len, &old_req, &old_proc, why, sizeof why) == ERROR_SUCCESS)
         proc = old_proc;
     SLOG_INFO(&ctx->log, "request of %s (%s, %lu request(s) since %02u/%02u/%04u %u:%02u)", id,
@@ -287,9 +364,9 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     err = carry_out(ctx, id, &req, why, sizeof why);
     if (err == ERROR_SUCCESS) {
         DeleteFileW(work);
-        if (fileio_exists(retry))
+        if (had_retry)
             DeleteFileW(retry);
-        ctx->counts.done++;
+        ccm_count(ctx, &ctx->counts.done);
         SLOG_INFO(&ctx->log, "request of %s done and deleted", id);
     } else {
         /* Gone to BAD with the attempts it carried on: the RETRY copy it
@@ -341,16 +418,16 @@ static void process_retry(ccm_ctx *ctx, const wchar_t *file)
         goto out;
     }
     if (!ccm_retry_due(&ctx->site, &proc, ctx->now_min)) {
-        ctx->counts.waiting++;
+        ccm_count(ctx, &ctx->counts.waiting);
         goto out;
     }
-    ctx->counts.requests++;
+    ccm_count(ctx, &ctx->counts.requests);
     SLOG_INFO(&ctx->log, "request of %s: attempt %lu (retry)", id,
               (unsigned long)proc.attempts + 1);
     err = carry_out(ctx, id, &req, why, sizeof why);
     if (err == ERROR_SUCCESS) {
         DeleteFileW(path);
-        ctx->counts.done++;
+        ccm_count(ctx, &ctx->counts.done);
         SLOG_INFO(&ctx->log, "request of %s done on retry and deleted", id);
     } else {
         (void)fail_request(ctx, id, stem, path, data, len, &proc, err, why);
@@ -360,17 +437,18 @@ out:
 }
 
 /* A .CCW left by a manager that stopped half-way goes back in the box,
- * unless the client has filed a newer request meanwhile. */
-static void recover_claims(ccm_ctx *ctx)
+ * unless the client has filed a newer request meanwhile. Claims are in
+ * WORK; managers before it left them in CCR.BOX itself. */
+static void recover_claims(ccm_ctx *ctx, const wchar_t *dir)
 {
     ccm_names names;
     wchar_t work[SITE_PATH_MAX], src[SITE_PATH_MAX];
     char p8[SITE_PATH_MAX * 3];
 
-    if (ccm_box_list(ctx->box, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
+    if (ccm_box_list(dir, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
         return;
     for (unsigned i = 0; i < names.n; i++) {
-        if (!path_join(work, SITE_PATH_MAX, ctx->box, names.name[i]) ||
+        if (!path_join(work, SITE_PATH_MAX, dir, names.name[i]) ||
             !path_join(src, SITE_PATH_MAX, ctx->box, names.name[i]))
             continue;
         wcscpy(src + wcslen(src) - 4, L".CCR");
@@ -385,14 +463,71 @@ static void recover_claims(ccm_ctx *ctx)
     ccm_names_free(&names);
 }
 
+/* One list of requests, carried out by up to ctx->workers threads that
+ * take the next name in turn; the caller's thread is one of them. */
+typedef struct batch {
+    ccm_ctx *ctx;
+    const ccm_names *names;
+    void (*one)(ccm_ctx *ctx, const wchar_t *file);
+    volatile LONG next;
+} batch;
+
+static DWORD WINAPI batch_worker(LPVOID param)
+{
+    batch *b = param;
+
+    for (;;) {
+        LONG i = InterlockedIncrement(&b->next) - 1;
+        if (i < 0 || (unsigned)i >= b->names->n)
+            return 0;
+        b->one(b->ctx, b->names->name[i]);
+    }
+}
+
+static void run_batch(ccm_ctx *ctx, const ccm_names *names,
+                      void (*one)(ccm_ctx *ctx, const wchar_t *file))
+{
+    HANDLE t[CCM_WORKERS];
+    unsigned nt = 0, want = ctx->workers > CCM_WORKERS ? CCM_WORKERS : ctx->workers;
+    batch b = {ctx, names, one, 0};
+
+    /* Threads only pay off over a few requests each. */
+    if (want > names->n / 8)
+        want = names->n / 8;
+    for (unsigned i = 1; i < want; i++) {
+        t[nt] = CreateThread(NULL, 0, batch_worker, &b, 0, NULL);
+        if (t[nt])
+            nt++; /* fewer threads: the others still take every request */
+    }
+    batch_worker(&b);
+    if (nt) {
+        WaitForMultipleObjects(nt, t, TRUE, INFINITE);
+        for (unsigned i = 0; i < nt; i++)
+            CloseHandle(t[i]);
+    }
+}
+
+static int pass_body(ccm_ctx *ctx);
+
 int ccm_pass(ccm_ctx *ctx)
+{
+    int rc;
+
+    memset(&ctx->counts, 0, sizeof ctx->counts);
+    sitelog_batch(&ctx->log, true);
+    rc = pass_body(ctx);
+    ccm_cache_clear(ctx); /* the next pass reads the share anew */
+    sitelog_batch(&ctx->log, false);
+    return rc;
+}
+
+static int pass_body(ccm_ctx *ctx)
 {
     ccm_names fresh = {NULL, 0, 0}, retry = {NULL, 0, 0};
     char p8[SITE_PATH_MAX * 3], e[160];
     DWORD err, attrs;
     int rc;
 
-    memset(&ctx->counts, 0, sizeof ctx->counts);
     if (!ctx->fixed_now)
         siteclock_now(&ctx->now);
     ctx->now_min = siteclock_minutes(&ctx->now);
@@ -408,22 +543,33 @@ int ccm_pass(ccm_ctx *ctx)
     if (rc != CCM_EXIT_OK)
         return rc;
     if ((err = fileio_mkdirs(ctx->retry)) != ERROR_SUCCESS ||
-        (err = fileio_mkdirs(ctx->bad)) != ERROR_SUCCESS) {
-        SLOG_ERROR(&ctx->log, "cannot create RETRY or BAD under %s: %s",
+        (err = fileio_mkdirs(ctx->bad)) != ERROR_SUCCESS ||
+        (err = fileio_mkdirs(ctx->work)) != ERROR_SUCCESS) {
+        SLOG_ERROR(&ctx->log, "cannot create RETRY, BAD or WORK under %s: %s",
                    site_u8(ctx->box, p8, sizeof p8), win_strerror(err, e, sizeof e));
         return CCM_EXIT_IO;
     }
-    recover_claims(ctx);
+    recover_claims(ctx, ctx->box);
+    recover_claims(ctx, ctx->work);
     err = ccm_box_list(ctx->box, L".CCR", &fresh);
     if (err == ERROR_SUCCESS) {
-        for (unsigned i = 0; i < fresh.n; i++)
-            process_new(ctx, fresh.name[i]);
+        ccm_names listed;
+        ctx->retry_listed = ccm_box_list(ctx->retry, L".CCR", &listed) == ERROR_SUCCESS;
+        if (ctx->retry_listed && listed.n)
+            qsort(listed.name, listed.n, sizeof *listed.name, name_cmp);
+        ctx->in_retry = ctx->retry_listed ? listed.name : NULL;
+        ctx->nin_retry = ctx->retry_listed ? listed.n : 0;
+        run_batch(ctx, &fresh, process_new);
+        if (ctx->retry_listed)
+            ccm_names_free(&listed);
+        ctx->in_retry = NULL;
+        ctx->nin_retry = 0;
+        ctx->retry_listed = false;
         /* After the new ones: a retry they superseded is gone by now. */
         err = ccm_box_list(ctx->retry, L".CCR", &retry);
     }
     if (err == ERROR_SUCCESS)
-        for (unsigned i = 0; i < retry.n; i++)
-            process_retry(ctx, retry.name[i]);
+        run_batch(ctx, &retry, process_retry);
     ccm_names_free(&fresh);
     ccm_names_free(&retry);
     if (err != ERROR_SUCCESS) {

@@ -41,6 +41,8 @@ typedef struct sitelog {
     logfile lf;
     bool verbose; /* also print information lines on stdout */
     bool open;
+    char *batch; /* sitelog_batch: information lines not yet in the file */
+    size_t batch_len;
 } sitelog;
 
 /* path may be NULL (console only until sitelog_move). Warnings and errors
@@ -49,6 +51,12 @@ void sitelog_open(sitelog *sl, const wchar_t *path, const char *component, bool 
 /* Starts writing to path (its folder is created if missing). */
 void sitelog_move(sitelog *sl, const wchar_t *path);
 void sitelog_close(sitelog *sl);
+/* on: information lines are kept and written SITELOG_BATCH_BYTES at a time
+ * (a pass over thousands of requests would otherwise open the log for
+ * every line); a warning or an error writes what is kept first, then
+ * itself, at once. off: writes what is kept. */
+#define SITELOG_BATCH_BYTES (32u * 1024u)
+void sitelog_batch(sitelog *sl, bool on);
 void sitelog_write(sitelog *sl, cmlog_type type, const char *file, const char *fmt, ...)
 #ifdef __GNUC__
     __attribute__((format(gnu_printf, 4, 5)))
@@ -98,6 +106,10 @@ void siteclock_from_minutes(int64_t minutes, ccr_time *t);
  * ("<dst>.<pid>.new"), whose name goes to tmp. Nothing is left behind on
  * failure. */
 DWORD sitecopy_stage(const wchar_t *src, const wchar_t *dst, wchar_t *tmp, size_t cap);
+/* The same from bytes in memory (a file the caller read once for many
+ * clients). */
+DWORD sitecopy_stage_bytes(const void *data, size_t len, const wchar_t *dst, wchar_t *tmp,
+                           size_t cap);
 /* Renames tmp over dst (replace, write-through). tmp is removed on failure. */
 DWORD sitecopy_commit(const wchar_t *tmp, const wchar_t *dst);
 /* TRUE when dst exists and another process holds it open (a running

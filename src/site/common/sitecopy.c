@@ -90,6 +90,38 @@ out:
     return err;
 }
 
+DWORD sitecopy_stage_bytes(const void *data, size_t len, const wchar_t *dst, wchar_t *tmp,
+                           size_t cap)
+{
+    HANDLE out;
+    DWORD err = ERROR_SUCCESS, put = 0;
+    int n;
+
+    n = _snwprintf(tmp, cap, L"%ls.%lu.new", dst, (unsigned long)GetCurrentProcessId());
+    if (n < 0 || (size_t)n >= cap || len > SITE_COPY_MAX_BYTES) {
+        if (cap)
+            tmp[0] = 0;
+        return n < 0 || (size_t)n >= cap ? ERROR_FILENAME_EXCED_RANGE : ERROR_FILE_TOO_LARGE;
+    }
+    out = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (out == INVALID_HANDLE_VALUE) {
+        tmp[0] = 0;
+        return GetLastError();
+    }
+    if (len && !WriteFile(out, data, (DWORD)len, &put, NULL))
+        err = GetLastError();
+    else if (put != len)
+        err = ERROR_WRITE_FAULT;
+    if (err == ERROR_SUCCESS && !FlushFileBuffers(out))
+        err = GetLastError();
+    CloseHandle(out);
+    if (err != ERROR_SUCCESS) {
+        DeleteFileW(tmp);
+        tmp[0] = 0;
+    }
+    return err;
+}
+
 DWORD sitecopy_commit(const wchar_t *tmp, const wchar_t *dst)
 {
     DWORD err = ERROR_SUCCESS;
