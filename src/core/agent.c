@@ -16,6 +16,7 @@
  */
 #include "climon/agent.h"
 
+#include "climon/civil.h"
 #include "climon/protocol.h"
 
 #include <stdarg.h>
@@ -227,20 +228,11 @@ static void fmt_time(char *buf, size_t cap, agent_time t, int32_t offset)
     if (lt < 0)
         lt = 0;
     long long days = lt / (long long)DAY_S, secs = lt % (long long)DAY_S;
-    /* Civil date from days since 1970 (H. Hinnant's algorithm). */
-    long long z = days + 719468;
-    long long era = z / 146097;
-    long long doe = z - era * 146097;
-    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long long mp = (5 * doy + 2) / 153;
-    long long d = doy - (153 * mp + 2) / 5 + 1;
-    long long m = mp < 10 ? mp + 3 : mp - 9;
-    long long y = yoe + era * 400 + (m <= 2);
+    civil_date c = civil_date_from_days(days);
     /* The result is checked so the compiler does not warn of truncation:
      * callers pass 24 bytes, enough for any year up to 9999. */
-    if (snprintf(buf, cap, "%04lld-%02lld-%02lld %02lld:%02lld", y, m, d, secs / 3600,
-                 secs % 3600 / 60) < 0)
+    if (snprintf(buf, cap, "%04lld-%02u-%02u %02lld:%02lld", (long long)c.year, c.month, c.day,
+                 secs / 3600, secs % 3600 / 60) < 0)
         buf[0] = '\0';
 }
 
