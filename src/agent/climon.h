@@ -13,6 +13,7 @@
  *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT
  *   forward.c   .RAW files to the inventory box, crash-safe
  *   setupexec.c Client Setup as a child process with a timeout
+ *   watcher.c   the watch threads' shared start, stop and post
  *   dirwatch.c  directory change notifications on the inventory folder
  *   regwatch.c  registry change notifications on Client Services
  *   report.c    reads the manager's report from the registry
@@ -249,6 +250,10 @@ BOOL regwatch_start(watcher *w, HWND hwnd, UINT msg, logfile *lf);
 void watcher_post(watcher *w);
 void watcher_taken(watcher *w);
 void watcher_stop(watcher *w);
+/* watcher.c: the thread body (dirwatch.c's or regwatch.c's wait) on a new
+ * thread with w set up for path; FALSE when it cannot start. */
+BOOL watcher_start(watcher *w, const wchar_t *path, LPTHREAD_START_ROUTINE body, HWND hwnd,
+                   UINT msg, logfile *lf);
 
 /* ---- jobs.c ---- */
 

@@ -23,17 +23,6 @@
 #define MISSING_RETRY_FIRST_MS (60u * 1000u)
 #define MISSING_RETRY_MAX_MS (3600u * 1000u)
 
-void watcher_post(watcher *w)
-{
-    if (InterlockedExchange(&w->posted, 1) == 0 && !PostMessageW(w->hwnd, w->msg, 0, 0))
-        InterlockedExchange(&w->posted, 0);
-}
-
-void watcher_taken(watcher *w)
-{
-    InterlockedExchange(&w->posted, 0);
-}
-
 static DWORD WINAPI dirwatch_thread(LPVOID param)
 {
     watcher *w = param;
@@ -83,33 +72,5 @@ static DWORD WINAPI dirwatch_thread(LPVOID param)
 
 BOOL dirwatch_start(watcher *w, const wchar_t *dir, HWND hwnd, UINT msg, logfile *lf)
 {
-    memset(w, 0, sizeof *w);
-    if (!dir[0] || wcslen(dir) >= CLIMON_PATH_MAX)
-        return FALSE;
-    wcscpy(w->path, dir);
-    w->hwnd = hwnd;
-    w->msg = msg;
-    w->lf = lf;
-    w->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!w->stop)
-        return FALSE;
-    w->thread = CreateThread(NULL, 0, dirwatch_thread, w, 0, NULL);
-    if (!w->thread) {
-        CloseHandle(w->stop);
-        w->stop = NULL;
-        return FALSE;
-    }
-    return TRUE;
-}
-
-void watcher_stop(watcher *w)
-{
-    if (!w->thread)
-        return;
-    SetEvent(w->stop);
-    WaitForSingleObject(w->thread, 5000);
-    CloseHandle(w->thread);
-    CloseHandle(w->stop);
-    w->thread = NULL;
-    w->stop = NULL;
+    return watcher_start(w, dir, dirwatch_thread, hwnd, msg, lf);
 }

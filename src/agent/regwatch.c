@@ -119,19 +119,5 @@ static DWORD WINAPI regwatch_thread(LPVOID param)
 
 BOOL regwatch_start(watcher *w, HWND hwnd, UINT msg, logfile *lf)
 {
-    memset(w, 0, sizeof *w);
-    wcscpy(w->path, REG_CLIENT_SERVICES);
-    w->hwnd = hwnd;
-    w->msg = msg;
-    w->lf = lf;
-    w->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
-    if (!w->stop)
-        return FALSE;
-    w->thread = CreateThread(NULL, 0, regwatch_thread, w, 0, NULL);
-    if (!w->thread) {
-        CloseHandle(w->stop);
-        w->stop = NULL;
-        return FALSE;
-    }
-    return TRUE;
+    return watcher_start(w, REG_CLIENT_SERVICES, regwatch_thread, hwnd, msg, lf);
 }
