@@ -19,7 +19,9 @@
  *   report.c    reads the manager's report from the registry
  *   window.c    the hidden top-level window and its procedure
  *   tray.c      the notification icon and its menu
- *   prompt.c    the restart / logoff prompt and carrying it out
+ *   prompt.c    the restart / logoff prompt
+ *   restart.c   carrying out a restart or logoff (or the lab's hook)
+ *   res.c       the string table
  *   countdown.c the final countdown window
  *   statuswnd.c the status window
  *   checkcmd.c  /check, and console output for every command
@@ -381,8 +383,6 @@ void tray_remove(climon_app *a);
 BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text);
 void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp);
 void tray_show_menu(climon_app *a, int x, int y);
-/* Loads a string table entry into buf ("" when missing). Returns buf. */
-const wchar_t *res_string(UINT id, wchar_t *buf, int cap);
 
 /* ---- prompt.c ---- */
 
@@ -394,10 +394,20 @@ void prompt_begin(climon_app *a);
 unsigned prompt_quiet_delay_ms(unsigned n);
 void prompt_on_quiet_timer(climon_app *a);
 void prompt_on_dialog_timer(climon_app *a);
-/* AGENT_ACT_RESTART / _LOGOFF: with a hook, a line in the hook file. */
-void prompt_do_restart(const climon_config *cfg, logfile *lf, BOOL logoff);
+
 /* TRUE when the user should not be disturbed (QUNS_BUSY and the like). */
 BOOL prompt_user_busy(void);
+
+/* ---- restart.c ---- */
+
+/* AGENT_ACT_RESTART / _LOGOFF: never forced; with a hook, a line in the
+ * hook file instead. */
+void restart_carry_out(const climon_config *cfg, logfile *lf, BOOL logoff);
+
+/* ---- res.c ---- */
+
+/* Loads a string table entry into buf ("" when missing). Returns buf. */
+const wchar_t *res_string(UINT id, wchar_t *buf, int cap);
 
 /* ---- countdown.c ---- */
 

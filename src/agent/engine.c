@@ -253,10 +253,10 @@ static void carry_out(engine *e, const agent_action *a)
             e->ui.announce(e, a->text);
         break;
     case AGENT_ACT_RESTART:
-        prompt_do_restart(&e->cfg, e->lf, FALSE);
+        restart_carry_out(&e->cfg, e->lf, FALSE);
         break;
     case AGENT_ACT_LOGOFF:
-        prompt_do_restart(&e->cfg, e->lf, TRUE);
+        restart_carry_out(&e->cfg, e->lf, TRUE);
         break;
     case AGENT_ACT_SCHEDULE:
         if (e->ui.schedule)

@@ -22,14 +22,6 @@
 #define TRAY_RETRY_MAX_S 60u
 #define TRAY_MAX_ATTEMPTS 20u
 
-const wchar_t *res_string(UINT id, wchar_t *buf, int cap)
-{
-    if (cap > 0 &&
-        LoadStringW(g_app.hinst ? g_app.hinst : GetModuleHandleW(NULL), id, buf, cap) <= 0)
-        buf[0] = 0;
-    return buf;
-}
-
 static UINT icon_id(agent_icon i)
 {
     switch (i) {
