@@ -19,6 +19,7 @@
 #include "climon/ccr.h"
 #include "climon/ini.h"
 #include "climon/protocol.h"
+#include "argvquote.h"
 #include "fileio.h"
 #include "winstr.h"
 
@@ -206,6 +207,20 @@ static BOOL ini_path(const smsini *f, const char *key, wchar_t *out, size_t cap)
     return text_to_wide(v, out, cap);
 }
 
+/* "S:\SMS SHR\" names the same folder as "S:\SMS SHR", but a trailing
+ * separator breaks what is built from it: "<share>\X86.BIN" gets a double
+ * one, and a quoted "/p:" argument would end in \" (issue 17.3). A
+ * drive's root keeps its separator ("S:" alone is relative). */
+static void trim_separators(wchar_t *path)
+{
+    size_t n = wcslen(path);
+    while (n > 0 && (path[n - 1] == L'\\' || path[n - 1] == L'/')) {
+        if (n <= 2 || (n == 3 && path[1] == L':'))
+            break; /* "\", "\\" (a UNC prefix), "X:\" */
+        path[--n] = 0;
+    }
+}
+
 /* InventoryCollectionPoint and ConfigurationRequestPath name folders of the
  * share; anything with a path in it would let SMS.INI point the agent
  * somewhere else entirely. */
@@ -313,6 +328,7 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
     } else if (ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX)) {
         cfg->src_share = SRC_SMSINI;
     }
+    trim_separators(cfg->share);
 
     if (cl->invdata[0]) {
         copy_w(cfg->invdata, CLIMON_PATH_MAX, cl->invdata);
@@ -417,18 +433,19 @@ void config_load(const cmd_line *cl, climon_config *cfg)
 
 BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)
 {
+    wchar_t exe[CLIMON_PATH_MAX];
     int n;
     if (cfg->setup_cmd[0])
         return copy_w(cmd, cap, cfg->setup_cmd);
-    if (!cfg->share[0]) {
+    if (!cfg->share[0] || !path_join(exe, CLIMON_PATH_MAX, cfg->share, L"" SHARE_SETUP_RELPATH)) {
         cmd[0] = 0;
         return FALSE;
     }
-    /* CLI_NT.EXE reads /p:<path> as one argument: quote a path with spaces. */
-    n = _snwprintf(cmd, cap,
-                   wcschr(cfg->share, L' ') ? L"\"%ls\\%ls\" /p:\"%ls\"" : L"\"%ls\\%ls\" /p:%ls",
-                   cfg->share, L"" SHARE_SETUP_RELPATH, cfg->share);
-    if (n < 0 || (size_t)n >= cap) {
+    /* The program name is quoted plainly (argv[0] has no escapes); the
+     * share after /p: by the argument rules (argvquote.h), so that no
+     * backslash before a quote can escape it. */
+    n = _snwprintf(cmd, cap, L"\"%ls\" /p:", exe);
+    if (n < 0 || (size_t)n >= cap || !argv_quote_append(cmd, cap, cfg->share)) {
         cmd[0] = 0;
         return FALSE;
     }

@@ -5,6 +5,7 @@
  * redirected with RegOverridePredefKey for this process.
  */
 #include <windows.h>
+#include <shellapi.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -256,6 +257,61 @@ static void test_default_setup_command_is_quoted_full_path(void **state)
     assert_false(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
 }
 
+/* The command line as Client Setup's runtime splits it (CommandLineToArgvW
+ * rules): argv[1] must be "/p:" and the share, whole. */
+static void assert_setup_gets_share(const climon_config *cfg, const wchar_t *share)
+{
+    wchar_t cmd[CLIMON_CMD_MAX], want[CLIMON_PATH_MAX + 4];
+    LPWSTR *argv;
+    int argc = 0;
+    assert_true(config_setup_command(cfg, cmd, CLIMON_CMD_MAX));
+    argv = CommandLineToArgvW(cmd, &argc);
+    assert_non_null(argv);
+    assert_int_equal(argc, 2);
+    _snwprintf(want, CLIMON_PATH_MAX + 4, L"/p:%ls", share);
+    if (wcscmp(argv[1], want) != 0) {
+        char got[CLIMON_CMD_MAX];
+        WideCharToMultiByte(CP_UTF8, 0, cmd, -1, got, sizeof got, NULL, NULL);
+        print_error("command line: %s\n", got);
+    }
+    assert_true(wcscmp(argv[1], want) == 0);
+    LocalFree(argv);
+}
+
+/* Issue 17.3: a share with a space and a trailing backslash ("S:\SMS SHR\")
+ * made the command end in \", which escapes the closing quote: Client
+ * Setup got "S:\SMS SHR\"" and exited 64, every time. From the switch, the
+ * policy and SMS.INI alike, the share is taken without its trailing
+ * separator and every argument quoted by the CommandLineToArgvW rules. */
+static void test_share_with_space_and_trailing_backslash_reaches_setup_whole(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    cfg = load(L"S:\\SMS SHR\\");
+    assert_true(wcscmp(cfg->share, L"S:\\SMS SHR") == 0);
+    assert_true(_wcsicmp(cfg->inv_box, L"S:\\SMS SHR\\INVENTRY.BOX") == 0);
+    assert_setup_gets_share(cfg, L"S:\\SMS SHR");
+
+    set_policy_sz(L"LogonServerPath", L"\\\\SRV\\SMS SHR\\\\");
+    cfg = load(NULL);
+    assert_true(wcscmp(cfg->share, L"\\\\SRV\\SMS SHR") == 0);
+    assert_setup_gets_share(cfg, L"\\\\SRV\\SMS SHR");
+    clear_policy();
+
+    assert_int_equal(fx_write_text(lab.sms_ini, "[SMS]\r\nSMS Unique ID=SKZ01000\r\n"
+                                                "LastLogonServerPath=T:\\Site Root\\SMS SHR\\\r\n"),
+                     0);
+    cfg = load(NULL);
+    assert_true(wcscmp(cfg->share, L"T:\\Site Root\\SMS SHR") == 0);
+    assert_setup_gets_share(cfg, L"T:\\Site Root\\SMS SHR");
+
+    /* A drive's root keeps its separator: "S:" alone would be relative. */
+    cfg = load(L"S:\\");
+    assert_true(wcscmp(cfg->share, L"S:\\") == 0);
+    assert_setup_gets_share(cfg, L"S:\\");
+}
+
 /* What a pass's re-read of SMS.INI (config_adopt_smsini) makes of the
  * file as it is now, and what it logs. */
 static unsigned adopt_now(climon_config *have, const char *smsini_text, char **log)
@@ -343,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_config_hostile_names_are_refused),
         cmocka_unit_test(test_cmdline_parses_switches_and_refuses_bad_ones),
         cmocka_unit_test(test_default_setup_command_is_quoted_full_path),
+        cmocka_unit_test(test_share_with_space_and_trailing_backslash_reaches_setup_whole),
         cmocka_unit_test(test_config_reread_takes_new_paths_keeps_known_on_bad_read),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
