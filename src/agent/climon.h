@@ -95,6 +95,8 @@ typedef struct climon_config {
     agent_config core;
     /* Why SMS.INI could not be used, "" when it could (UTF-8). */
     char smsini_error[256];
+    /* Why the log is not where the settings say, "" when it is (UTF-8). */
+    char log_error[256];
 } climon_config;
 
 typedef enum cmd_verb {

@@ -233,8 +233,9 @@ void statuswnd_update(climon_app *a)
     u8(st->last_error[0] ? st->last_error : cfg->smsini_error, IDS_NO_ERROR, v, 1024);
     set_row(w, row++, v);
 
-    if (cfg->log_path[0])
-        set_row(w, row++, cfg->log_path);
+    /* Where the log really is (the configured path may have been refused). */
+    if (a->log.path[0])
+        set_row(w, row++, a->log.path);
     else
         set_row(w, row++, res_string(IDS_NO_LOG, v, 1024));
 }

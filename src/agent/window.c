@@ -232,19 +232,38 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
-void window_open_log(logfile *lf, const climon_config *cfg)
+/* Makes the log's folder and opens it. */
+static BOOL open_log_at(logfile *lf, const wchar_t *path, const climon_config *cfg)
 {
     wchar_t dir[CLIMON_PATH_MAX], *slash;
 
-    if (cfg->log_path[0]) {
-        wcscpy(dir, cfg->log_path);
+    if (path[0] && wcslen(path) < CLIMON_PATH_MAX) {
+        wcscpy(dir, path);
         slash = wcsrchr(dir, L'\\');
         if (slash) {
             *slash = 0;
             fileio_mkdirs(dir);
         }
     }
-    logfile_open(lf, cfg->log_path, "climon", (uint64_t)cfg->log_max_kb * 1024u);
+    return logfile_open(lf, path, "climon", (uint64_t)cfg->log_max_kb * 1024u);
+}
+
+void window_open_log(logfile *lf, const climon_config *cfg)
+{
+    wchar_t fallback[CLIMON_PATH_MAX];
+    char p8[CLIMON_PATH_MAX];
+
+    if (open_log_at(lf, cfg->log_path, cfg))
+        return;
+    /* Refused (too long): the state folder's log, never a cut name. */
+    logfile_close(lf);
+    winstr_to_utf8(cfg->log_path, p8, sizeof p8);
+    if (cfg->state_dir[0] && path_join(fallback, CLIMON_PATH_MAX, cfg->state_dir, L"CLIMON.LOG"))
+        open_log_at(lf, fallback, cfg);
+    else
+        logfile_open(lf, NULL, "climon", 0);
+    LOG_ERROR(lf, "the log file %s (%u characters) cannot be used: logging here instead", p8,
+              (unsigned)wcslen(cfg->log_path));
 }
 
 void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
@@ -261,6 +280,8 @@ void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
              cfg->site_code[0] ? cfg->site_code : "?", cfg->unique_id[0] ? cfg->unique_id : "?");
     if (cfg->smsini_error[0])
         LOG_ERROR(lf, "%s", cfg->smsini_error);
+    if (cfg->log_error[0])
+        LOG_ERROR(lf, "%s", cfg->log_error);
 }
 
 int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
