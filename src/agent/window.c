@@ -10,6 +10,7 @@
 
 #include <commctrl.h>
 #include <stdio.h>
+#include <wtsapi32.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -71,6 +72,16 @@ static void ui_refresh(engine *e)
     }
     if (changed)
         statuswnd_update(&g_app);
+}
+
+static void ui_warn_credentials(engine *e)
+{
+    wchar_t text[256];
+    res_string(IDS_CREDS_REFUSED, text, 256);
+    if (!tray_balloon(&g_app, IDS_CREDS_TITLE, text))
+        LOG_WARN(e->lf, "no balloon for the refused credentials (no icon yet); the status says it");
+    else
+        LOG_INFO(e->lf, "balloon: the logon server refused the current password");
 }
 
 static void ui_schedule(engine *e, agent_time at)
@@ -135,6 +146,9 @@ static void on_command(climon_app *a, UINT id)
         break;
     case IDM_CHECK_NOW:
         feed_simple(a, AGENT_EV_CHECK_NOW);
+        /* A check that may not touch the share shows why. */
+        if (a->eng.st.creds_refused_at != 0)
+            statuswnd_open(a);
         break;
     case IDM_RESTART_NOW:
         feed_choice(a, AGENT_USER_RESTART_NOW);
@@ -156,8 +170,27 @@ static void on_endsession(climon_app *a, BOOL ending)
     feed_simple(a, AGENT_EV_SESSION_ENDING);
 }
 
+BOOL window_session_refreshes_credentials(WPARAM code)
+{
+    /* An unlock asks for the password (Windows refreshes the cached
+     * credentials with it), as does a logon; a remote reconnect logs on
+     * anew. A lock, a logoff or a console switch bring nothing new. */
+    return code == WTS_SESSION_UNLOCK || code == WTS_SESSION_LOGON || code == WTS_REMOTE_CONNECT;
+}
+
+static void on_session_change(climon_app *a, WPARAM code)
+{
+    if (!window_session_refreshes_credentials(code))
+        return;
+    LOG_INFO(&a->log, "session change %lu: the credentials may be new", (unsigned long)code);
+    feed_simple(a, AGENT_EV_CREDENTIALS_REFRESHED);
+}
+
 static void on_destroy(climon_app *a)
 {
+    if (a->wts_registered)
+        WTSUnRegisterSessionNotification(a->hwnd);
+    a->wts_registered = FALSE;
     KillTimer(a->hwnd, TIMER_AGENT);
     KillTimer(a->hwnd, TIMER_TRAY_RETRY);
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
@@ -219,6 +252,9 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         return 0;
     case WM_COMMAND:
         on_command(a, LOWORD(wp));
+        return 0;
+    case WM_WTSSESSION_CHANGE:
+        on_session_change(a, wp);
         return 0;
     case WM_QUERYENDSESSION:
         return TRUE; /* never stand in the way of a logoff or shutdown */
@@ -332,6 +368,14 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
     a->eng.ui.announce = ui_announce;
     a->eng.ui.schedule = ui_schedule;
     a->eng.ui.refresh = ui_refresh;
+    a->eng.ui.warn_credentials = ui_warn_credentials;
+    /* Unlock and logon tell us the credentials may be new: the only way
+     * out of a block on refused credentials (issue 11.5). */
+    a->wts_registered = WTSRegisterSessionNotification(a->hwnd, NOTIFY_FOR_THIS_SESSION);
+    if (!a->wts_registered)
+        LOG_WARN(&a->log,
+                 "no session notifications: refused credentials are tried again at the next "
+                 "logon only");
     HeapFree(GetProcessHeap(), 0, cfg);
 
     tray_add(a);
