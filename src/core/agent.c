@@ -319,6 +319,7 @@ static bool failures_equal(const agent_state *a, const agent_state *b)
 {
     return a->creds_refused_at == b->creds_refused_at &&
            a->creds_refused_logon == b->creds_refused_logon &&
+           a->creds_refused_boot == b->creds_refused_boot &&
            strcmp(a->forward_error, b->forward_error) == 0 && kept_equal(&a->kept, &b->kept);
 }
 
@@ -527,6 +528,7 @@ static void creds_refused(step *s, const char *where, const char *detail)
     agent_state *st = s->st;
     st->creds_refused_at = s->now;
     st->creds_refused_logon = st->logon_time;
+    st->creds_refused_boot = st->boot_time;
     st->share_retry_at = 0; /* no timer: only a refresh tries again */
     set_error(s,
               "the logon server refused your credentials (%.120s): no attempt until you lock and "
@@ -548,19 +550,22 @@ static void creds_lift(step *s, const char *how)
         "%s: the credentials refused at %s may be new: trying the logon server once", how, t);
     st->creds_refused_at = 0;
     st->creds_refused_logon = 0;
+    st->creds_refused_boot = 0;
 }
 
-/* At start: a new logon brings the password typed at it. An unknown
- * logon time cannot prove the same logon, so such a start (at most one
- * a logon) gets its one attempt. */
+/* At start: a new logon brings the password typed at it, and a restart
+ * means a new logon. An unknown logon time cannot tell a new logon from
+ * an agent restarted by hand: the block stays (the lockout-safe side),
+ * and the words it shows say what lifts it, an unlock. */
 static void creds_on_start(step *s)
 {
     agent_state *st = s->st;
     if (!creds_blocked(st))
         return;
-    if (st->creds_refused_logon == 0 || st->logon_time == 0 ||
-        instant_changed(st->creds_refused_logon, st->logon_time))
+    if (instant_changed(st->creds_refused_logon, st->logon_time))
         creds_lift(s, "a new logon");
+    else if (instant_changed(st->creds_refused_boot, st->boot_time))
+        creds_lift(s, "a restart");
 }
 
 /* A full box is the site's to empty: backed off as the share is. */

@@ -119,6 +119,7 @@ static void put_failures(writer *w, const agent_state *st)
     uint32_t n = st->kept.n > AGENT_KEPT_MAX ? AGENT_KEPT_MAX : st->kept.n;
     put_time(w, "CredRefusedAt", st->creds_refused_at);
     put_time(w, "CredRefusedLogon", st->creds_refused_logon);
+    put_time(w, "CredRefusedBoot", st->creds_refused_boot);
     put_text(w, "ForwardError", st->forward_error, sizeof st->forward_error);
     put_u32(w, "KeptFiles", n);
     for (uint32_t i = 0; i < n; i++) {
@@ -374,6 +375,9 @@ static bool get_failures(reader *r, agent_state *st)
     if (!get_opt_num(r, "CredRefusedLogon", STATE_TIME_MAX, &v))
         return false;
     st->creds_refused_logon = (agent_time)v;
+    if (!get_opt_num(r, "CredRefusedBoot", STATE_TIME_MAX, &v))
+        return false;
+    st->creds_refused_boot = (agent_time)v;
     if (!get_opt(r, "ForwardError", st->forward_error, sizeof st->forward_error, &found))
         return false;
     if (!get_opt_num(r, "KeptFiles", AGENT_KEPT_MAX, &v))

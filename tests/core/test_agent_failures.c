@@ -361,9 +361,24 @@ static void test_refused_credentials_block_survives_restart_in_same_logon(void *
     assert_true(logged("refused"));
     assert_int_equal(agent_icon_of(&st), AGENT_ICON_ERROR);
 
+    /* The logon time unknown: a new logon cannot be told from a restart
+     * of the agent by hand, so the block stays (an unlock lifts it). */
+    st = reloaded(&st);
+    start(T0 + HOUR + 60, BOOT1, 0);
+    assert_int_equal(share_actions(), 0);
+    assert_int_not_equal(st.creds_refused_at, 0);
+
     /* A new logon (new password typed): one attempt at start. */
     st = reloaded(&st);
     start(T0 + 2 * HOUR, BOOT1, T0 + 2 * HOUR - 20);
+    assert_int_equal(count(AGENT_ACT_FORWARD), 1);
+    assert_int_equal(st.creds_refused_at, 0);
+    forwarded_fail(T0 + 2 * HOUR, AGENT_FAIL_CREDENTIALS, 0, "(1326)");
+    assert_int_equal(st.creds_refused_boot, BOOT1);
+
+    /* A restart of the computer is a new logon, logon time known or not. */
+    st = reloaded(&st);
+    start(T0 + 3 * HOUR, T0 + 3 * HOUR - 120, 0);
     assert_int_equal(count(AGENT_ACT_FORWARD), 1);
     assert_int_equal(st.creds_refused_at, 0);
 }

@@ -59,6 +59,7 @@ static void full_state(agent_state *st)
     /* the failure classes' block */
     st->creds_refused_at = 1764000011;
     st->creds_refused_logon = 1763990012;
+    st->creds_refused_boot = 1763980013;
     snprintf(st->forward_error, sizeof st->forward_error,
              "the inventory box on the logon server is full: x");
     st->kept.n = 2;
@@ -105,6 +106,7 @@ static void assert_persisted_equal(const agent_state *a, const agent_state *b)
     assert_string_equal(a->last_error, b->last_error);
     assert_int_equal(a->creds_refused_at, b->creds_refused_at);
     assert_int_equal(a->creds_refused_logon, b->creds_refused_logon);
+    assert_int_equal(a->creds_refused_boot, b->creds_refused_boot);
     assert_string_equal(a->forward_error, b->forward_error);
     assert_int_equal(a->kept.n, b->kept.n);
     for (uint32_t i = 0; i < a->kept.n && i < AGENT_KEPT_MAX; i++) {
@@ -454,7 +456,8 @@ static void test_state_missing_field_is_refused(void **state)
 static void test_state_file_without_the_failure_keys_is_read(void **state)
 {
     (void)state;
-    const char *keys[] = {"CredRefusedAt", "CredRefusedLogon", "ForwardError", "KeptFiles", "Kept1",
+    const char *keys[] = {"CredRefusedAt", "CredRefusedLogon", "CredRefusedBoot",
+                          "ForwardError",  "KeptFiles",        "Kept1",
                           "Kept2"};
     char buf[STATE_MAX_BYTES + 64], tmp[STATE_MAX_BYTES + 64];
     size_t n = format_full(buf, sizeof buf);

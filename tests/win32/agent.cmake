@@ -29,7 +29,8 @@ if(TARGET climon)
   climon_agent_test(backoff)
   # The share's errors Wine cannot make, through a fake of src/agent/fsio.c
   # linked in its place (the real one is in climon.exe, with no switch).
-  climon_agent_test(faults EXTRA ${CMAKE_CURRENT_LIST_DIR}/fake_fsio.c)
+  climon_agent_test(faults EXTRA ${CMAKE_CURRENT_LIST_DIR}/fake_fsio.c
+    LOCKS climon_session climon_client_services)
   climon_agent_test(report)
   climon_agent_test(check LOCKS climon_client_services)
   climon_agent_test(tray LOCKS climon_session climon_client_services)

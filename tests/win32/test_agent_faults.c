@@ -29,7 +29,9 @@
 
 #include "agent_fixture.h"
 #include "climon.h"
+#include "climon/state.h"
 #include "fake_fsio.h"
+#include "fileio.h"
 
 #define BOOT 1764000000ull
 #define LOGON1 (BOOT + 60)
@@ -323,6 +325,80 @@ static void test_check_with_missing_inventory_folder_still_compares_and_runs_set
     free(saved);
 }
 
+static BOOL agent_window(void *arg)
+{
+    (void)arg;
+    return FindWindowW(CLIMON_WNDCLASS, NULL) != NULL;
+}
+
+static int refused_at_start(void *arg)
+{
+    (void)arg;
+    return log_has("start: files left from before: the logon server refused your credentials");
+}
+
+static int raw_in_box(void *arg)
+{
+    (void)arg;
+    return fx_count(lab.inv_box, L"*.RAW") == 1;
+}
+
+/* The tray agent (the real climon.exe) started in the logon where the
+ * credentials were refused (the state says so, as a restart would find
+ * it) touches nothing; WM_WTSSESSION_CHANGE with WTS_SESSION_UNLOCK, as
+ * Windows sends it after an unlock, lets it try again, and it delivers. */
+static void test_tray_agent_waits_for_the_unlock_message(void **state)
+{
+    wchar_t args[4 * FX_PATH], state_ini[FX_PATH];
+    char buf[STATE_MAX_BYTES], *out = NULL;
+    agent_state st;
+    agent_time logon = time_logon();
+    HANDLE agent;
+    HWND w;
+    DWORD code;
+    size_t n;
+    (void)state;
+
+    print_message("logon time here: %llu\n", (unsigned long long)logon);
+    /* Under Wine without Explorer the logon time is unknown (0): a block
+     * then stays at a start whatever the logon, which is what is planted. */
+    put_raw(L"INV00005.RAW", "inventory five");
+    agent_state_init(&st);
+    st.creds_refused_at = time_now() - 60;
+    st.creds_refused_logon = logon;
+    snprintf(st.last_error, sizeof st.last_error, "the logon server refused your credentials");
+    n = state_format(&st, buf, sizeof buf);
+    assert_true(n > 0);
+    assert_int_equal(fileio_mkdirs(lab.state_dir), ERROR_SUCCESS);
+    fx_join(state_ini, lab.state_dir, L"state.ini");
+    assert_int_equal(fx_write(state_ini, buf, n), 0);
+
+    fx_client_services_clear();
+    fx_lab_switches(&lab, args, 4 * FX_PATH);
+    agent = fx_start_climon(args);
+    assert_non_null(agent);
+    assert_true(fx_wait_until(agent_window, NULL, 60000));
+    assert_true(fx_wait_until(refused_at_start, NULL, 30000));
+    Sleep(1000);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 0);
+
+    w = FindWindowW(CLIMON_WNDCLASS, NULL);
+    assert_non_null(w);
+    PostMessageW(w, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, 0); /* nothing new */
+    Sleep(500);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 0);
+    PostMessageW(w, WM_WTSSESSION_CHANGE, WTS_SESSION_UNLOCK, 0);
+    assert_true(fx_wait_until(raw_in_box, NULL, 30000));
+    assert_true(log_has("session change 8: the credentials may be new"));
+
+    fx_run_climon(L"/quit", 30000, &out, &code);
+    free(out);
+    if (WaitForSingleObject(agent, 15000) != WAIT_OBJECT_0)
+        TerminateProcess(agent, 1);
+    CloseHandle(agent);
+}
+
 static void test_session_changes_that_refresh_the_credentials(void **state)
 {
     (void)state;
@@ -352,6 +428,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_check_with_missing_inventory_folder_still_compares_and_runs_setup, setup_differs,
             teardown),
+        cmocka_unit_test_setup_teardown(test_tray_agent_waits_for_the_unlock_message, setup_same,
+                                        teardown),
         cmocka_unit_test(test_session_changes_that_refresh_the_credentials),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
