@@ -491,14 +491,12 @@ static void test_state_damaged_failure_keys_are_refused(void **state)
     expect_error(buf, n, STATE_ERR_FIELD, "KeptFiles");
     n = with_value(buf, sizeof buf, "KeptFiles", "3"); /* Kept3 missing */
     expect_error(buf, n, STATE_ERR_FIELD, "Kept3");
-    const char *bad[] = {"A1B2C3D4",
-                         "A1B2C3D4 ",
-                         "A1B2C3DG 1.RAW",
-                         "A1B2C3D4 ..\\1.RAW",
-                         "A1B2C3D4 C:1.RAW",
-                         "A1B2C3D41.RAW",
-                         "A1B2C3D4 "
-                         "0123456789012345678901234567890123456789012345678901234567890123"};
+    /* A name of 64 characters, one over the limit. */
+    static const char too_long[] =
+        "A1B2C3D4 0123456789012345678901234567890123456789012345678901234567890123";
+    const char *bad[] = {
+        "A1B2C3D4",         "A1B2C3D4 ",     "A1B2C3DG 1.RAW", "A1B2C3D4 ..\\1.RAW",
+        "A1B2C3D4 C:1.RAW", "A1B2C3D41.RAW", too_long};
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         n = with_value(buf, sizeof buf, "Kept1", bad[i]);
         expect_error(buf, n, STATE_ERR_FIELD, "Kept1");
