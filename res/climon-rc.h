@@ -114,4 +114,9 @@
 #define IDS_NOT_RUNNING 1407
 #define IDS_QUIT_SENT 1408
 
+/* Failure classes: refused credentials, files kept (issues 11.5, 17.6). */
+#define IDS_CREDS_TITLE 1500
+#define IDS_CREDS_REFUSED 1501
+#define IDS_PASS_KEPT_FMT 1502
+
 #endif

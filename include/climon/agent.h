@@ -19,6 +19,14 @@
  *  - A share that cannot be reached is retried on a doubling timer
  *    (cfg->share_retry_base_s up to cfg->share_retry_max_s), never faster:
  *    the old Client Monitor locked accounts retrying every 60 s.
+ *  - A share that refuses the user's credentials (AGENT_FAIL_CREDENTIALS)
+ *    is not tried again at all, by no timer, pass or check, until the
+ *    credentials are refreshed (AGENT_EV_CREDENTIALS_REFRESHED: the
+ *    session unlocked, or a new logon); the block survives an agent
+ *    restart within the same logon. A local problem (AGENT_FAIL_LOCAL) is
+ *    no share failure: no backoff, and the versions are still compared.
+ *    A full inventory box backs off as the share does, and the versions
+ *    are still compared.
  *  - The user is prompted only for a change the manager reported, once per
  *    change, and only when the site and the admin allow prompts. A restart
  *    pending wins over a logoff pending; a restart or a new logon the user
@@ -58,6 +66,29 @@ typedef uint64_t agent_time; /* seconds since 1970-01-01 UTC */
 /* agent_state.last_setup_exit when Client Setup gave no exit code. */
 #define AGENT_SETUP_TIMED_OUT (-1)
 #define AGENT_SETUP_NOT_STARTED (-2)
+
+/* Why a job on the share failed; the shell maps Win32 errors to these in
+ * one place (src/agent/failclass.c), the core decides what each means. */
+typedef enum agent_failure {
+    AGENT_FAIL_SHARE = 0,   /* the share could not be reached (also: not said) */
+    AGENT_FAIL_CREDENTIALS, /* the server refused the user's credentials */
+    AGENT_FAIL_BOX_FULL,    /* the inventory box has no room */
+    AGENT_FAIL_LOCAL        /* this computer: inventory folder, a local file, settings */
+} agent_failure;
+
+/* Inventory files already in the box that could not be deleted from the
+ * inventory folder (read-only beyond our reach, denied): remembered, so
+ * they are not delivered again once the site empties the box. */
+#define AGENT_KEPT_MAX 8
+#define AGENT_KEPT_NAME_MAX 63 /* longer names are not remembered */
+typedef struct agent_kept_file {
+    char name[AGENT_KEPT_NAME_MAX + 1]; /* file name in the inventory folder (UTF-8) */
+    uint32_t hash;                      /* FNV-1a of its bytes, as in its name in the box */
+} agent_kept_file;
+typedef struct agent_kept {
+    uint32_t n;
+    agent_kept_file f[AGENT_KEPT_MAX];
+} agent_kept;
 
 typedef enum agent_pending {
     AGENT_PENDING_NONE = 0,
@@ -230,25 +261,33 @@ typedef struct agent_state {
     clv_result last_result;
     bool has_result;
     char last_error[AGENT_TEXT_MAX + 1]; /* "" when the last pass was clean */
+
+    /* Failure classes (persisted; see agent_failure). */
+    agent_time creds_refused_at;            /* 0: none; else no share attempt until refreshed */
+    agent_time creds_refused_logon;         /* the logon it happened in: a new one lifts it */
+    agent_time creds_refused_boot;          /* the boot it happened in: a restart lifts it */
+    char forward_error[AGENT_TEXT_MAX + 1]; /* the last forward's local or box-full problem */
+    agent_kept kept;                        /* delivered, could not be deleted */
 } agent_state;
 
 void agent_state_init(agent_state *st);
 
 typedef enum agent_event_type {
-    AGENT_EV_START,             /* boot_time, logon_time */
-    AGENT_EV_INVENTORY,         /* a .RAW appeared, or files were left at start */
-    AGENT_EV_CHECK_NOW,         /* the user or /check asked for a pass now */
-    AGENT_EV_FORWARDED,         /* ok, count, error */
-    AGENT_EV_VERSIONS,          /* local, server (CLV_UNREADABLE: could not read) */
-    AGENT_EV_SETUP_EXITED,      /* exit_code */
-    AGENT_EV_SETUP_NOT_STARTED, /* error: CreateProcess failed, file missing */
-    AGENT_EV_SETUP_TIMED_OUT,   /* the shell killed it */
-    AGENT_EV_REPORT,            /* report */
-    AGENT_EV_USER_CHOICE,       /* choice */
-    AGENT_EV_TIMER,             /* the time asked for by AGENT_ACT_SCHEDULE came */
-    AGENT_EV_SESSION_ENDING,    /* WM_ENDSESSION: save, nothing else */
-    AGENT_EV_RESUMED,           /* the PC woke from sleep: re-anchor timers, grace */
-    AGENT_EV_CLOCK_CHANGED      /* WM_TIMECHANGE: re-anchor timers */
+    AGENT_EV_START,                 /* boot_time, logon_time */
+    AGENT_EV_INVENTORY,             /* a .RAW appeared, or files were left at start */
+    AGENT_EV_CHECK_NOW,             /* the user or /check asked for a pass now */
+    AGENT_EV_FORWARDED,             /* ok, count, error */
+    AGENT_EV_VERSIONS,              /* local, server (CLV_UNREADABLE: could not read) */
+    AGENT_EV_SETUP_EXITED,          /* exit_code */
+    AGENT_EV_SETUP_NOT_STARTED,     /* error: CreateProcess failed, file missing */
+    AGENT_EV_SETUP_TIMED_OUT,       /* the shell killed it */
+    AGENT_EV_REPORT,                /* report */
+    AGENT_EV_USER_CHOICE,           /* choice */
+    AGENT_EV_TIMER,                 /* the time asked for by AGENT_ACT_SCHEDULE came */
+    AGENT_EV_SESSION_ENDING,        /* WM_ENDSESSION: save, nothing else */
+    AGENT_EV_CREDENTIALS_REFRESHED, /* session unlocked or a new logon: try the share again */
+    AGENT_EV_RESUMED,               /* the PC woke from sleep: re-anchor timers, grace */
+    AGENT_EV_CLOCK_CHANGED          /* WM_TIMECHANGE: re-anchor timers */
 } agent_event_type;
 
 typedef struct agent_event {
@@ -272,7 +311,11 @@ typedef struct agent_event {
     agent_report report;            /* REPORT */
     agent_choice choice;            /* USER_CHOICE */
     uint32_t prompt_seq;            /* USER_CHOICE: the seq of the PROMPT answered */
-    char error[AGENT_TEXT_MAX + 1]; /* FORWARDED (not ok), SETUP_NOT_STARTED */
+    char error[AGENT_TEXT_MAX + 1]; /* FORWARDED (not ok), SETUP_NOT_STARTED, VERSIONS */
+    /* FORWARDED (not ok), VERSIONS (server unreadable), SETUP_NOT_STARTED: why. */
+    agent_failure fail;
+    uint32_t others; /* FORWARDED: files another agent (session) delivered */
+    agent_kept kept; /* FORWARDED: files delivered earlier or now, still in the folder */
 } agent_event;
 
 typedef enum agent_action_type {
@@ -287,8 +330,9 @@ typedef enum agent_action_type {
     AGENT_ACT_SCHEDULE,      /* next AGENT_EV_TIMER at `at`; at == 0: no timer */
     AGENT_ACT_LOG,           /* level, text */
     AGENT_ACT_SAVE_STATE,
-    AGENT_ACT_STATUS,   /* icon, tooltip or status window may have changed */
-    AGENT_ACT_COUNTDOWN /* the final countdown: at = its end, pending, text = components */
+    AGENT_ACT_STATUS,           /* icon, tooltip or status window may have changed */
+    AGENT_ACT_WARN_CREDENTIALS, /* say once: lock and unlock to refresh the password */
+    AGENT_ACT_COUNTDOWN         /* the final countdown: at = its end, pending, text = components */
 } agent_action_type;
 
 typedef enum agent_level {
@@ -329,5 +373,6 @@ agent_time agent_countdown_due(const agent_state *st, const agent_config *cfg);
 uint32_t agent_deferrals_left(const agent_state *st, const agent_config *cfg);
 const char *agent_pending_name(agent_pending p); /* "none", "logoff", "restart" */
 const char *agent_icon_name(agent_icon i);       /* "up-to-date", "checking", ... */
+const char *agent_failure_name(agent_failure f); /* "share", "credentials", ... */
 
 #endif

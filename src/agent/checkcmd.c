@@ -151,8 +151,10 @@ int checkcmd_run(const cmd_line *cl)
                        e->st.setup_ok ? "done" : "failed");
     }
     console_printf("pending=%s\n", agent_pending_name(e->st.pending));
-    if (e->st.last_error[0])
-        console_printf("error=%s\n", e->st.last_error);
+    if (e->st.forward_error[0] && e->st.last_error[0])
+        console_printf("error=%s; %s\n", e->st.forward_error, e->st.last_error);
+    else if (e->st.forward_error[0] || e->st.last_error[0])
+        console_printf("error=%s\n", e->st.last_error[0] ? e->st.last_error : e->st.forward_error);
     LOG_INFO(&lf, "/check: result %s, pending %s", clv_result_name(r),
              agent_pending_name(e->st.pending));
     engine_save(e);

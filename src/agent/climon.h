@@ -12,6 +12,8 @@
  *   engine.c    agent_step and the actions, sync (/check) or async (GUI)
  *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT
  *   forward.c   .RAW files to the inventory box, crash-safe
+ *   fsio.c      the Win32 calls a test fakes (share errors Wine cannot make)
+ *   failclass.c Win32 errors -> agent_failure, in one place
  *   setupexec.c Client Setup as a child process with a timeout
  *   watcher.c   the watch threads' shared start, stop and post
  *   dirwatch.c  directory change notifications on the inventory folder
@@ -99,6 +101,8 @@ typedef struct climon_config {
     agent_config core;
     /* Why SMS.INI could not be used, "" when it could (UTF-8). */
     char smsini_error[256];
+    /* Why the log is not where the settings say, "" when it is (UTF-8). */
+    char log_error[256];
 } climon_config;
 
 typedef enum cmd_verb {
@@ -198,13 +202,49 @@ void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar
 /* TRUE when invdata holds a *.RAW file (a local look, no share). */
 BOOL forward_any(const wchar_t *invdata);
 
+typedef struct forward_result {
+    uint32_t count;     /* files now in the box (moved, or found there from before) */
+    uint32_t busy;      /* left for later: still being written, or another agent
+                           is delivering the same file right now */
+    uint32_t others;    /* gone before we opened them: another agent delivered them */
+    agent_kept kept;    /* in the box, and still in invdata: could not be deleted */
+    agent_failure fail; /* when forward_all is FALSE: the class of err */
+    char err[AGENT_TEXT_MAX + 1];
+} forward_result;
+
 /* Moves every *.RAW in invdata into inv_box (copy as .TMP, rename to the
- * unique .RAW, delete the local one). *count: files now in the box;
- * *busy: files left because another process still has them open for
- * writing (not an error). Returns FALSE with err set when any file could
- * not be moved; the files that could not be moved stay where they are. */
-BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id, logfile *lf,
-                 uint32_t *count, uint32_t *busy, char *err, size_t cap);
+ * unique .RAW, delete the local one). known: files delivered before that
+ * could not be deleted (may be NULL); one still there with the same bytes
+ * is not delivered again, only its delete tried again. Returns FALSE
+ * with r->err and r->fail set when any file could not be moved; the
+ * files that could not be moved stay where they are. Refuses (FALSE,
+ * local) an inventory folder that is the inventory box or inside it:
+ * nothing is moved or deleted then. */
+BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
+                 const agent_kept *known, logfile *lf, forward_result *r);
+
+/* ---- fsio.c ---- */
+
+/* Each the Win32 call of its name (see fsio.c for why they are here). */
+HANDLE fsio_open(const wchar_t *path, DWORD access, DWORD share, DWORD disposition, DWORD flags);
+BOOL fsio_write(HANDLE h, const void *buf, DWORD len, DWORD *put);
+BOOL fsio_move(const wchar_t *from, const wchar_t *to, DWORD flags);
+BOOL fsio_free_space(const wchar_t *dir, ULONGLONG *free_bytes);
+DWORD fsio_read_file(const wchar_t *path, size_t max, unsigned char **data, size_t *len);
+BOOL fsio_create_process(const wchar_t *app, wchar_t *line, DWORD flags, STARTUPINFOW *si,
+                         PROCESS_INFORMATION *pi);
+
+/* ---- failclass.c ---- */
+
+BOOL failclass_is_credentials(DWORD err);
+/* The file or folder is not there (any more): for a local file another
+ * agent took, not an error. */
+BOOL failclass_vanished(DWORD err);
+/* An error met on the logon server share. For one met writing need bytes
+ * into dir (else dir NULL), a write fault with no room there is a full box. */
+agent_failure failclass_share(DWORD err, const wchar_t *dir, ULONGLONG need);
+/* An error met on this computer's files: local (or credentials). */
+agent_failure failclass_local(DWORD err);
 
 /* ---- setupexec.c ---- */
 
@@ -221,6 +261,10 @@ BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap);
  * left to finish: killing Client Setup mid-write would be worse). */
 setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
                             DWORD *exit_code, char *err, size_t cap);
+/* The same; *start_error (may be NULL) gets the Win32 error of a start
+ * that failed (ERROR_SUCCESS otherwise), for failclass_share. */
+setup_outcome setupexec_run_ex(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
+                               DWORD *exit_code, DWORD *start_error, char *err, size_t cap);
 
 /* ---- report.c ---- */
 
@@ -261,8 +305,18 @@ BOOL watcher_start(watcher *w, const wchar_t *path, LPTHREAD_START_ROUTINE body,
 
 typedef enum job_kind { JOB_FORWARD, JOB_VERSIONS, JOB_SETUP, JOB_REPORT } job_kind;
 
-/* Does the I/O of one action and fills ev (type, payload) for the core. */
-void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev);
+/* What a job takes from the state besides the configuration (a copy:
+ * workers own it). */
+typedef struct job_input {
+    agent_kept kept;     /* JOB_FORWARD: files delivered that could not be deleted */
+    BOOL share_blocked;  /* the credentials were refused: JOB_REPORT leaves the share be */
+    BOOL request_queued; /* JOB_REPORT while blocked: the request as last known */
+} job_input;
+
+/* Does the I/O of one action and fills ev (type, payload) for the core.
+ * in may be NULL (nothing known). */
+void job_run(job_kind kind, const climon_config *cfg, const job_input *in, logfile *lf,
+             HANDLE cancel, agent_event *ev);
 
 /* ---- engine.c ---- */
 
@@ -277,6 +331,7 @@ typedef struct engine_ui {
     void (*schedule)(engine *e, agent_time at);    /* AGENT_ACT_SCHEDULE */
     void (*refresh)(engine *e);                    /* before a pass: re-read SMS.INI */
     void (*countdown)(engine *e);                  /* AGENT_ACT_COUNTDOWN: e->countdown_* set */
+    void (*warn_credentials)(engine *e);           /* AGENT_ACT_WARN_CREDENTIALS */
 } engine_ui;
 
 struct engine {
@@ -361,11 +416,15 @@ typedef struct climon_app {
     cmd_line cl;              /* the switches, for re-reading the configuration */
     unsigned quiet_retries;
     UINT dpi;
+    BOOL wts_registered; /* session notifications (unlock, logon) */
 } climon_app;
 
 extern climon_app g_app;
 
 int window_run(HINSTANCE hinst, const cmd_line *cl, int show);
+/* TRUE for the WM_WTSSESSION_CHANGE codes after which the user's
+ * credentials may be new (unlock, logon, a remote reconnect). */
+BOOL window_session_refreshes_credentials(WPARAM code);
 /* Opens the log (making its folder) and writes the configuration to it. */
 void window_open_log(logfile *lf, const climon_config *cfg);
 void window_log_config(logfile *lf, const climon_config *cfg, const char *mode);

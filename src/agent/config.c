@@ -19,6 +19,7 @@
 #include "climon/ccr.h"
 #include "climon/ini.h"
 #include "climon/protocol.h"
+#include "argvquote.h"
 #include "fileio.h"
 #include "winstr.h"
 
@@ -204,12 +205,49 @@ static BOOL ini_value(const smsini *f, const char *section, const char *key, cha
     return ini_get(f->data, f->len, section, key, out, cap, NULL) == INI_OK && out[0];
 }
 
-static BOOL ini_path(const smsini *f, const char *key, wchar_t *out, size_t cap)
+typedef enum ini_path_result { PATH_ABSENT = 0, PATH_OK, PATH_BAD } ini_path_result;
+
+/* A path value of SMS.INI's [SMS]. A value that is there but cannot be
+ * used (longer than cap - 1 characters, or not text) is PATH_BAD, and
+ * why goes to cfg->smsini_error (the first reason is kept), so the log
+ * and the status window say so: once it was silently taken as missing
+ * (issue 17.7), and SMSInvDataPath then quietly became <SMSPath>\INVDATA. */
+static ini_path_result ini_path(const smsini *f, const char *key, wchar_t *out, size_t cap,
+                                climon_config *cfg)
 {
     char v[INI_MAX_LINE_BYTES + 1];
+    out[0] = 0;
     if (!ini_value(f, SMSINI_SECTION_SMS, key, v, sizeof v))
-        return FALSE;
-    return text_to_wide(v, out, cap);
+        return PATH_ABSENT;
+    if (text_to_wide(v, out, cap))
+        return PATH_OK;
+    if (!cfg->smsini_error[0]) {
+        int chars = MultiByteToWideChar(CP_UTF8, 0, v, -1, NULL, 0);
+        if (chars <= 0)
+            chars = MultiByteToWideChar(CP_ACP, 0, v, -1, NULL, 0);
+        if (chars > 0)
+            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
+                     "SMS.INI %s is %d characters long, over the %u allowed: not used", key,
+                     chars - 1, (unsigned)(cap - 1));
+        else
+            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
+                     "SMS.INI %s is not readable text: not used", key);
+    }
+    return PATH_BAD;
+}
+
+/* "S:\SMS SHR\" names the same folder as "S:\SMS SHR", but a trailing
+ * separator breaks what is built from it: "<share>\X86.BIN" gets a double
+ * one, and a quoted "/p:" argument would end in \" (issue 17.3). A
+ * drive's root keeps its separator ("S:" alone is relative). */
+static void trim_separators(wchar_t *path)
+{
+    size_t n = wcslen(path);
+    while (n > 0 && (path[n - 1] == L'\\' || path[n - 1] == L'/')) {
+        if (n <= 2 || (n == 3 && path[1] == L':'))
+            break; /* "\", "\\" (a UNC prefix), "X:\" */
+        path[--n] = 0;
+    }
 }
 
 /* InventoryCollectionPoint and ConfigurationRequestPath name folders of the
@@ -229,7 +267,7 @@ static void box_path(const smsini *f, const wchar_t *share, const char *key, con
     BOOL given;
     out[0] = 0;
     name[0] = 0;
-    given = ini_path(f, key, name, 128);
+    given = ini_path(f, key, name, 128, cfg) != PATH_ABSENT;
     if (!given || !plain_folder_name(name)) {
         if (given && !cfg->smsini_error[0])
             snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
@@ -290,6 +328,7 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
     smsini f;
     wchar_t v[CLIMON_PATH_MAX];
     char id[INI_MAX_LINE_BYTES + 1];
+    ini_path_result invdata;
 
     /* SMS.INI itself */
     if (cl->smsini[0]) {
@@ -308,7 +347,7 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
     }
     load_smsini(cfg, &f);
 
-    ini_path(&f, SMSINI_KEY_SMS_PATH, cfg->sms_path, CLIMON_PATH_MAX);
+    ini_path(&f, SMSINI_KEY_SMS_PATH, cfg->sms_path, CLIMON_PATH_MAX, cfg);
 
     if (cl->share[0]) {
         copy_w(cfg->share, CLIMON_PATH_MAX, cl->share);
@@ -316,9 +355,11 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
     } else if (config_policy_sz(L"LogonServerPath", v, CLIMON_PATH_MAX)) {
         copy_w(cfg->share, CLIMON_PATH_MAX, v);
         cfg->src_share = SRC_POLICY;
-    } else if (ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX)) {
+    } else if (ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX, cfg) ==
+               PATH_OK) {
         cfg->src_share = SRC_SMSINI;
     }
+    trim_separators(cfg->share);
 
     if (cl->invdata[0]) {
         copy_w(cfg->invdata, CLIMON_PATH_MAX, cl->invdata);
@@ -326,9 +367,12 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
     } else if (config_policy_sz(L"InvDataPath", v, CLIMON_PATH_MAX)) {
         copy_w(cfg->invdata, CLIMON_PATH_MAX, v);
         cfg->src_invdata = SRC_POLICY;
-    } else if (ini_path(&f, SMSINI_KEY_INVDATA_PATH, cfg->invdata, CLIMON_PATH_MAX)) {
+    } else if ((invdata = ini_path(&f, SMSINI_KEY_INVDATA_PATH, cfg->invdata, CLIMON_PATH_MAX,
+                                   cfg)) == PATH_OK) {
         cfg->src_invdata = SRC_SMSINI;
-    } else if (cfg->sms_path[0]) {
+    } else if (invdata == PATH_ABSENT && cfg->sms_path[0]) {
+        /* Only a folder SMS.INI does not name: one it names and that
+         * cannot be used is an error, not a reason to guess. */
         path_join(cfg->invdata, CLIMON_PATH_MAX, cfg->sms_path, L"INVDATA");
         cfg->src_invdata = SRC_SMSINI;
     }
@@ -382,11 +426,15 @@ void config_load(const cmd_line *cl, climon_config *cfg)
     } else if (config_policy_sz(L"LogFile", v, CLIMON_PATH_MAX)) {
         copy_w(cfg->log_path, CLIMON_PATH_MAX, v);
         cfg->src_log = SRC_POLICY;
-    } else if (cfg->sms_path[0]) {
-        _snwprintf(cfg->log_path, CLIMON_PATH_MAX, L"%ls\\LOGS\\CLIMON.LOG", cfg->sms_path);
-        cfg->log_path[CLIMON_PATH_MAX - 1] = 0;
+    } else if (cfg->sms_path[0] &&
+               path_join(cfg->log_path, CLIMON_PATH_MAX, cfg->sms_path, L"LOGS\\CLIMON.LOG")) {
         cfg->src_log = SRC_SMSINI;
     } else if (cfg->state_dir[0]) {
+        if (cfg->sms_path[0])
+            snprintf(cfg->log_error, sizeof cfg->log_error,
+                     "<SMSPath>\\LOGS\\CLIMON.LOG would be over %u characters: logging in the "
+                     "state folder",
+                     CLIMON_PATH_MAX - 1);
         /* No SMSPath to log under: log beside the state so the error that
          * caused it is still written somewhere the user can find. */
         path_join(cfg->log_path, CLIMON_PATH_MAX, cfg->state_dir, L"CLIMON.LOG");
@@ -445,18 +493,19 @@ void config_load(const cmd_line *cl, climon_config *cfg)
 
 BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)
 {
+    wchar_t exe[CLIMON_PATH_MAX];
     int n;
     if (cfg->setup_cmd[0])
         return copy_w(cmd, cap, cfg->setup_cmd);
-    if (!cfg->share[0]) {
+    if (!cfg->share[0] || !path_join(exe, CLIMON_PATH_MAX, cfg->share, L"" SHARE_SETUP_RELPATH)) {
         cmd[0] = 0;
         return FALSE;
     }
-    /* CLI_NT.EXE reads /p:<path> as one argument: quote a path with spaces. */
-    n = _snwprintf(cmd, cap,
-                   wcschr(cfg->share, L' ') ? L"\"%ls\\%ls\" /p:\"%ls\"" : L"\"%ls\\%ls\" /p:%ls",
-                   cfg->share, L"" SHARE_SETUP_RELPATH, cfg->share);
-    if (n < 0 || (size_t)n >= cap) {
+    /* The program name is quoted plainly (argv[0] has no escapes); the
+     * share after /p: by the argument rules (argvquote.h), so that no
+     * backslash before a quote can escape it. */
+    n = _snwprintf(cmd, cap, L"\"%ls\" /p:", exe);
+    if (n < 0 || (size_t)n >= cap || !argv_quote_append(cmd, cap, cfg->share)) {
         cmd[0] = 0;
         return FALSE;
     }

@@ -22,7 +22,17 @@ typedef struct job {
     engine *e;
     HWND hwnd;
     climon_config cfg; /* a copy: the worker owns it */
+    job_input in;      /* likewise */
 } job;
+
+/* What a job needs from the state, as it is when the job starts. */
+static void input_of(const engine *e, job_input *in)
+{
+    memset(in, 0, sizeof *in);
+    in->kept = e->st.kept;
+    in->share_blocked = e->st.creds_refused_at != 0;
+    in->request_queued = e->st.request_since != 0;
+}
 
 void engine_event_init(agent_event *ev, agent_event_type type)
 {
@@ -122,7 +132,7 @@ static DWORD WINAPI job_thread(LPVOID param)
     agent_event *ev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ev);
 
     if (ev) {
-        job_run(j->kind, &j->cfg, e->lf, e->cancel, ev);
+        job_run(j->kind, &j->cfg, &j->in, e->lf, e->cancel, ev);
         /* A window already gone cannot take it: free it here. */
         if (!PostMessageW(j->hwnd, WMAPP_EVENT, 0, (LPARAM)ev))
             HeapFree(GetProcessHeap(), 0, ev);
@@ -135,6 +145,7 @@ static DWORD WINAPI job_thread(LPVOID param)
 static void start_job(engine *e, job_kind kind)
 {
     agent_event ev;
+    job_input in;
     job *j;
     HANDLE t;
 
@@ -147,7 +158,8 @@ static void start_job(engine *e, job_kind kind)
     }
     if (!e->hwnd) {
         engine_event_init(&ev, AGENT_EV_TIMER);
-        job_run(kind, &e->cfg, e->lf, e->cancel, &ev);
+        input_of(e, &in);
+        job_run(kind, &e->cfg, &in, e->lf, e->cancel, &ev);
         if (e->qlen < sizeof e->queue / sizeof e->queue[0]) {
             e->queue[(e->qhead + e->qlen) % (sizeof e->queue / sizeof e->queue[0])] = ev;
             e->qlen++;
@@ -163,6 +175,7 @@ static void start_job(engine *e, job_kind kind)
     j->e = e;
     j->hwnd = e->hwnd;
     j->cfg = e->cfg;
+    input_of(e, &j->in);
     jobs_enter(e);
     t = CreateThread(NULL, 0, job_thread, j, 0, NULL);
     if (!t) {
@@ -184,12 +197,14 @@ fail:
         switch (kind) {
         case JOB_FORWARD:
             f->type = AGENT_EV_FORWARDED;
+            f->fail = AGENT_FAIL_LOCAL; /* this computer's trouble, not the share's */
             snprintf(f->error, sizeof f->error, "cannot start a worker thread");
             break;
         case JOB_VERSIONS:
             f->type = AGENT_EV_VERSIONS;
             f->local.status = CLV_UNREADABLE;
             f->server.status = CLV_UNREADABLE;
+            f->fail = AGENT_FAIL_LOCAL;
             break;
         case JOB_SETUP:
             f->type = AGENT_EV_SETUP_NOT_STARTED;
@@ -275,6 +290,12 @@ static void carry_out(engine *e, const agent_action *a)
     case AGENT_ACT_STATUS:
         if (e->ui.status)
             e->ui.status(e);
+        break;
+    case AGENT_ACT_WARN_CREDENTIALS:
+        if (e->ui.warn_credentials)
+            e->ui.warn_credentials(e);
+        else
+            LOG_INFO(e->lf, "no balloon without the tray agent; the error says it");
         break;
     }
 }

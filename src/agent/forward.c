@@ -11,6 +11,13 @@
  * overwritten. A different file that happens to hash alike moves on to
  * the next name (the hash is re-seeded with the attempt number), so
  * nothing is ever overwritten in the box.
+ *
+ * Each failure carries its class (failclass.c): the core backs off for
+ * the share, stops trying for refused credentials, and takes a problem
+ * with a local file as local. Two agents (two sessions) forwarding the
+ * same folder race for the same files: a file gone before we open it, or
+ * a .TMP or target another agent took with the same bytes, is delivered
+ * by someone else, not an error. The share calls go through fsio.c.
  */
 #include "climon.h"
 
@@ -25,7 +32,24 @@
 #define NAME_ATTEMPTS 8u
 #define IO_CHUNK (64u * 1024u)
 
-typedef enum fwd_result { FWD_MOVED, FWD_ALREADY, FWD_BUSY, FWD_FAILED } fwd_result;
+typedef enum fwd_result {
+    FWD_MOVED,   /* renamed into the box now */
+    FWD_ALREADY, /* the box had it (a crash before the delete, or another agent) */
+    FWD_BUSY,    /* left for later: being written, or another agent moves it */
+    FWD_GONE,    /* vanished before it was opened: another agent took it */
+    FWD_KEPT,    /* delivered before and remembered; not again */
+    FWD_FAILED
+} fwd_result;
+
+/* What one pass works with. */
+typedef struct fwd_ctx {
+    const wchar_t *box;
+    const char *unique_id;
+    const agent_kept *known; /* may be NULL */
+    logfile *lf;
+    unsigned char *a, *b; /* IO_CHUNK each */
+    forward_result *r;
+} fwd_ctx;
 
 uint32_t forward_fnv1a(uint32_t h, const void *data, size_t len)
 {
@@ -56,13 +80,24 @@ void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar
     out[cap - 1] = 0;
 }
 
-static void set_err(char *err, size_t cap, const char *what, const wchar_t *path, DWORD code)
+/* The first failure of a pass says why (its text and class). */
+static void fail(fwd_ctx *c, agent_failure cls, const char *what, const wchar_t *path, DWORD code)
 {
     char p[512], why[200];
-    if (!err[0]) {
-        winstr_to_utf8(path, p, sizeof p);
-        snprintf(err, cap, "%s %s: %s", what, p, win_strerror(code, why, sizeof why));
-    }
+    if (c->r->err[0])
+        return;
+    winstr_to_utf8(path, p, sizeof p);
+    snprintf(c->r->err, sizeof c->r->err, "%s %s: %s", what, p,
+             win_strerror(code, why, sizeof why));
+    c->r->fail = cls;
+}
+
+static void fail_text(fwd_ctx *c, agent_failure cls, const char *text)
+{
+    if (c->r->err[0])
+        return;
+    snprintf(c->r->err, sizeof c->r->err, "%s", text);
+    c->r->fail = cls;
 }
 
 /* Hash of everything h holds, read from the start. */
@@ -96,8 +131,8 @@ static BOOL same_bytes(HANDLE h, ULONGLONG size, const wchar_t *path, unsigned c
     HANDLE t;
     BOOL same = FALSE;
 
-    t = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                    NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    t = fsio_open(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                  OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN);
     if (t == INVALID_HANDLE_VALUE)
         return FALSE;
     if (!GetFileSizeEx(t, &other) || (ULONGLONG)other.QuadPart != size ||
@@ -118,18 +153,22 @@ out:
     return same;
 }
 
-static DWORD copy_to(HANDLE h, const wchar_t *dst, unsigned char *buf)
+/* Copies h to dst (a new .TMP). *created: dst was made (and on failure
+ * removed again). */
+static DWORD copy_to(HANDLE h, const wchar_t *dst, unsigned char *buf, BOOL *created)
 {
     LARGE_INTEGER zero = {0};
     DWORD err = ERROR_SUCCESS, got, put;
     HANDLE t;
 
+    *created = FALSE;
     if (!SetFilePointerEx(h, zero, NULL, FILE_BEGIN))
         return GetLastError();
     /* CREATE_ALWAYS: a .TMP left by a run that stopped midway is ours. */
-    t = CreateFileW(dst, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    t = fsio_open(dst, GENERIC_WRITE, 0, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL);
     if (t == INVALID_HANDLE_VALUE)
         return GetLastError();
+    *created = TRUE;
     for (;;) {
         if (!ReadFile(h, buf, IO_CHUNK, &got, NULL)) {
             err = GetLastError();
@@ -137,7 +176,7 @@ static DWORD copy_to(HANDLE h, const wchar_t *dst, unsigned char *buf)
         }
         if (got == 0)
             break;
-        if (!WriteFile(t, buf, got, &put, NULL) || put != got) {
+        if (!fsio_write(t, buf, got, &put) || put != got) {
             err = GetLastError() ? GetLastError() : ERROR_WRITE_FAULT;
             goto out;
         }
@@ -152,96 +191,181 @@ out:
     return err;
 }
 
-static fwd_result forward_one(const wchar_t *local, const wchar_t *box, const char *unique_id,
-                              logfile *lf, unsigned char *a, unsigned char *b, char *err,
-                              size_t cap)
+/* Deletes a local inventory file. A read-only one is made writable
+ * first: DeleteFileW refuses it, and the file was then delivered again
+ * each time the site emptied the box (issue 17.6). When the delete still
+ * fails the attribute is put back. */
+static BOOL delete_local(const wchar_t *path)
+{
+    DWORD attr = GetFileAttributesW(path), e;
+    BOOL ro = attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_READONLY);
+
+    if (ro) {
+        DWORD rw = attr & ~(DWORD)FILE_ATTRIBUTE_READONLY;
+        SetFileAttributesW(path, rw ? rw : FILE_ATTRIBUTE_NORMAL);
+    }
+    if (DeleteFileW(path))
+        return TRUE;
+    e = GetLastError();
+    if (ro)
+        SetFileAttributesW(path, attr);
+    SetLastError(e);
+    return FALSE;
+}
+
+static BOOL known_as_kept(const agent_kept *known, const char *name, uint32_t hash)
+{
+    if (!known)
+        return FALSE;
+    for (uint32_t i = 0; i < known->n && i < AGENT_KEPT_MAX; i++)
+        if (known->f[i].hash == hash && _stricmp(known->f[i].name, name) == 0)
+            return TRUE;
+    return FALSE;
+}
+
+static void remember_kept(fwd_ctx *c, const char *name, uint32_t hash, const char *l8)
+{
+    agent_kept *k = &c->r->kept;
+    if (strlen(name) > AGENT_KEPT_NAME_MAX || !name[0]) {
+        LOG_WARN(c->lf, "%s has too long a name to be remembered: it may be delivered again", l8);
+        return;
+    }
+    if (k->n >= AGENT_KEPT_MAX) {
+        LOG_WARN(c->lf, "%s cannot be remembered (%u files already): it may be delivered again", l8,
+                 AGENT_KEPT_MAX);
+        return;
+    }
+    snprintf(k->f[k->n].name, sizeof k->f[k->n].name, "%s", name);
+    k->f[k->n].hash = hash;
+    k->n++;
+}
+
+static fwd_result forward_one(fwd_ctx *c, const wchar_t *local, const wchar_t *file_name)
 {
     wchar_t stem[32], name[48], target[CLIMON_PATH_MAX], tmp[CLIMON_PATH_MAX];
-    char l8[512], t8[512], why[200];
+    char l8[512], t8[512], n8[AGENT_KEPT_NAME_MAX * 4 + 4], why[200];
     fwd_result res = FWD_FAILED;
     uint32_t hash = 0;
     ULONGLONG size = 0;
+    BOOL created;
     DWORD e;
     unsigned n;
     HANDLE h;
 
     winstr_to_utf8(local, l8, sizeof l8);
+    winstr_to_utf8(file_name, n8, sizeof n8);
     /* No write sharing: while the inventory agent still writes the file
      * this fails, and its closing the file wakes the watch again. */
-    h = CreateFileW(local, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
-                    FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    h = fsio_open(local, GENERIC_READ, FILE_SHARE_READ, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN);
     if (h == INVALID_HANDLE_VALUE) {
         e = GetLastError();
         if (e == ERROR_SHARING_VIOLATION || e == ERROR_LOCK_VIOLATION) {
-            LOG_INFO(lf, "%s is still being written; it goes when it is closed", l8);
+            LOG_INFO(c->lf, "%s is still being written; it goes when it is closed", l8);
             return FWD_BUSY;
         }
-        set_err(err, cap, "cannot open", local, e);
-        LOG_ERROR(lf, "cannot open %s: %s", l8, win_strerror(e, why, sizeof why));
+        if (failclass_vanished(e)) {
+            /* Listed a moment ago: another session's agent forwarded it. */
+            LOG_INFO(c->lf, "%s is gone: another agent (another session) delivered it", l8);
+            return FWD_GONE;
+        }
+        fail(c, failclass_local(e), "cannot open", local, e);
+        LOG_ERROR(c->lf, "cannot open %s: %s", l8, win_strerror(e, why, sizeof why));
         return FWD_FAILED;
     }
-    if ((e = hash_handle(h, a, &hash, &size)) != ERROR_SUCCESS) {
-        set_err(err, cap, "cannot read", local, e);
-        LOG_ERROR(lf, "cannot read %s: %s", l8, win_strerror(e, why, sizeof why));
+    if ((e = hash_handle(h, c->a, &hash, &size)) != ERROR_SUCCESS) {
+        fail(c, failclass_local(e), "cannot read", local, e);
+        LOG_ERROR(c->lf, "cannot read %s: %s", l8, win_strerror(e, why, sizeof why));
         goto out;
+    }
+    if (known_as_kept(c->known, n8, hash)) {
+        /* Delivered before and could not be deleted: never again (the
+         * site may have emptied the box since); the delete is retried. */
+        res = FWD_KEPT;
+        goto delete_it;
     }
 
     for (n = 0; n < NAME_ATTEMPTS; n++) {
-        forward_unique_stem(unique_id, hash, n, stem, 32);
+        forward_unique_stem(c->unique_id, hash, n, stem, 32);
         _snwprintf(name, 48, L"%ls.RAW", stem);
-        if (!path_join(target, CLIMON_PATH_MAX, box, name)) {
-            set_err(err, cap, "path too long:", box, ERROR_FILENAME_EXCED_RANGE);
+        if (!path_join(target, CLIMON_PATH_MAX, c->box, name)) {
+            fail(c, AGENT_FAIL_LOCAL, "path too long:", c->box, ERROR_FILENAME_EXCED_RANGE);
             goto out;
         }
         if (!fileio_exists(target))
             break;
-        if (same_bytes(h, size, target, a, b)) {
-            /* A run stopped after the rename and before the delete. */
+        if (same_bytes(h, size, target, c->a, c->b)) {
+            /* A run stopped after the rename and before the delete, or
+             * another agent delivered it first. */
             winstr_to_utf8(target, t8, sizeof t8);
-            LOG_INFO(lf, "%s is already in the box as %s; deleting the local copy", l8, t8);
+            LOG_INFO(c->lf, "%s is already in the box as %s; deleting the local copy", l8, t8);
             res = FWD_ALREADY;
-            goto delete_local;
+            goto delete_it;
         }
     }
     if (n == NAME_ATTEMPTS) {
-        set_err(err, cap, "no free unique name in", box, ERROR_FILE_EXISTS);
-        LOG_ERROR(lf, "no free unique name for %s", l8);
+        fail(c, AGENT_FAIL_SHARE, "no free unique name in", c->box, ERROR_FILE_EXISTS);
+        LOG_ERROR(c->lf, "no free unique name for %s", l8);
         goto out;
     }
 
     _snwprintf(name, 48, L"%ls.TMP", stem);
-    path_join(tmp, CLIMON_PATH_MAX, box, name);
+    path_join(tmp, CLIMON_PATH_MAX, c->box, name);
     winstr_to_utf8(target, t8, sizeof t8);
-    if ((e = copy_to(h, tmp, a)) != ERROR_SUCCESS) {
-        set_err(err, cap, "cannot copy to", tmp, e);
-        LOG_ERROR(lf, "copying %s to the box failed: %s", l8, win_strerror(e, why, sizeof why));
+    if ((e = copy_to(h, tmp, c->a, &created)) != ERROR_SUCCESS) {
+        if (!created && e == ERROR_SHARING_VIOLATION) {
+            /* Another agent is writing this very .TMP (same bytes, same
+             * name): it delivers the file, or the retry does. */
+            LOG_INFO(c->lf, "another agent is delivering %s right now; looking again later", l8);
+            res = FWD_BUSY;
+            goto out;
+        }
+        fail(c, failclass_share(e, c->box, size), "cannot copy to", tmp, e);
+        LOG_ERROR(c->lf, "copying %s to the box failed: %s", l8, win_strerror(e, why, sizeof why));
         goto out;
     }
     /* No MOVEFILE_REPLACE_EXISTING: a name in the box is never replaced. */
-    if (!MoveFileExW(tmp, target, MOVEFILE_WRITE_THROUGH)) {
+    if (!fsio_move(tmp, target, MOVEFILE_WRITE_THROUGH)) {
         e = GetLastError();
-        DeleteFileW(tmp);
-        if ((e == ERROR_ALREADY_EXISTS || e == ERROR_FILE_EXISTS) &&
-            same_bytes(h, size, target, a, b)) {
+        if (same_bytes(h, size, target, c->a, c->b)) {
+            /* Another agent renamed the same bytes in first (its .TMP or
+             * ours): delivered. */
+            if (e != ERROR_FILE_NOT_FOUND)
+                DeleteFileW(tmp);
+            LOG_INFO(c->lf, "%s reached the box as %s through another agent", l8, t8);
             res = FWD_ALREADY;
-            goto delete_local;
+            goto delete_it;
         }
-        set_err(err, cap, "cannot rename into", target, e);
-        LOG_ERROR(lf, "renaming into %s failed: %s", t8, win_strerror(e, why, sizeof why));
+        if (e == ERROR_SHARING_VIOLATION || e == ERROR_FILE_NOT_FOUND) {
+            /* Our .TMP is in another agent's hands: leave it to it. */
+            LOG_INFO(c->lf, "another agent is delivering %s right now; looking again later", l8);
+            res = FWD_BUSY;
+            goto out;
+        }
+        DeleteFileW(tmp);
+        fail(c, failclass_share(e, NULL, 0), "cannot rename into", target, e);
+        LOG_ERROR(c->lf, "renaming into %s failed: %s", t8, win_strerror(e, why, sizeof why));
         goto out;
     }
-    LOG_INFO(lf, "forwarded %s to %s (%llu bytes)", l8, t8, (unsigned long long)size);
+    LOG_INFO(c->lf, "forwarded %s to %s (%llu bytes)", l8, t8, (unsigned long long)size);
     res = FWD_MOVED;
 
-delete_local:
+delete_it:
     CloseHandle(h);
     h = INVALID_HANDLE_VALUE;
-    if (!DeleteFileW(local)) {
-        /* The file is in the box; the next pass finds it there and only
-         * deletes the local copy. */
+    if (!delete_local(local)) {
         e = GetLastError();
-        LOG_WARN(lf, "%s is in the box but could not be deleted: %s", l8,
-                 win_strerror(e, why, sizeof why));
+        if (failclass_vanished(e)) {
+            /* Another agent deleted it after delivering the same bytes. */
+        } else {
+            /* The file is in the box: remembered, so that it is not
+             * delivered again when the site empties the box. */
+            LOG_WARN(c->lf,
+                     "%s is in the box but could not be deleted: %s; remembered as delivered", l8,
+                     win_strerror(e, why, sizeof why));
+            remember_kept(c, n8, hash, l8);
+        }
+    } else if (res == FWD_KEPT) {
+        LOG_INFO(c->lf, "%s, delivered before, could be deleted now", l8);
     }
 out:
     if (h != INVALID_HANDLE_VALUE)
@@ -276,31 +400,183 @@ BOOL forward_any(const wchar_t *invdata)
     return any;
 }
 
-BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id, logfile *lf,
-                 uint32_t *count, uint32_t *busy, char *err, size_t cap)
+/* ---- the inventory folder must not be the box (issue 17.5) ---- */
+
+static BOOL same_file_id(const BY_HANDLE_FILE_INFORMATION *a, const BY_HANDLE_FILE_INFORMATION *b)
+{
+    return a->dwVolumeSerialNumber == b->dwVolumeSerialNumber &&
+           a->nFileIndexHigh == b->nFileIndexHigh && a->nFileIndexLow == b->nFileIndexLow;
+}
+
+static BOOL id_of(const wchar_t *path, BY_HANDLE_FILE_INFORMATION *info)
+{
+    HANDLE h = CreateFileW(path, FILE_READ_ATTRIBUTES,
+                           FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                           OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    BOOL ok;
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ok = GetFileInformationByHandle(h, info);
+    CloseHandle(h);
+    return ok;
+}
+
+/* Characters of path's root ("C:\", "\\?\C:\", "\\srv\share\",
+ * "\\?\UNC\srv\share\"): the walk up stops there. */
+static size_t root_length(const wchar_t *p)
+{
+    size_t i, parts = 0;
+    if (wcsncmp(p, L"\\\\?\\UNC\\", 8) == 0) {
+        i = 8;
+    } else if (p[0] == L'\\' && p[1] == L'\\' && p[2] != L'?') {
+        i = 2;
+    } else {
+        i = wcsncmp(p, L"\\\\?\\", 4) == 0 ? 4 : 0;
+        if (p[i] && p[i + 1] == L':')
+            return i + (p[i + 2] == L'\\' ? 3 : 2);
+        return i;
+    }
+    /* \\server\share\ */
+    while (p[i] && parts < 2) {
+        if (p[i] == L'\\')
+            parts++;
+        i++;
+    }
+    return i;
+}
+
+/* TRUE when dir is the box (box_id) or lies inside it. Each of dir and
+ * its parents is compared by volume serial number and file index, as
+ * Windows tells files apart: case, 8.3 names, a trailing separator, a
+ * junction or another drive letter for the same folder all give the same
+ * file. *known is FALSE when no folder of dir could be looked at. */
+static BOOL within_box(const wchar_t *dir, const BY_HANDLE_FILE_INFORMATION *box_id, BOOL *known)
+{
+    wchar_t p[FILEIO_LONG_PATH_MAX];
+    BY_HANDLE_FILE_INFORMATION id;
+    size_t root, n;
+
+    *known = FALSE;
+    if (!fileio_long_path(dir, p, FILEIO_LONG_PATH_MAX))
+        return FALSE;
+    root = root_length(p);
+    for (;;) {
+        if (id_of(p, &id)) {
+            *known = TRUE;
+            if (same_file_id(&id, box_id))
+                return TRUE;
+        }
+        n = wcslen(p);
+        if (n <= root)
+            return FALSE;
+        while (n > root && p[n - 1] != L'\\')
+            n--;
+        if (n > root)
+            n--;
+        p[n] = 0;
+    }
+}
+
+/* The same by the path's text, where the folder cannot be opened by id:
+ * full paths compared without case. */
+static BOOL within_box_by_name(const wchar_t *dir, const wchar_t *box)
+{
+    wchar_t d[FILEIO_LONG_PATH_MAX], b[FILEIO_LONG_PATH_MAX];
+    size_t nb;
+    if (!fileio_long_path(dir, d, FILEIO_LONG_PATH_MAX) ||
+        !fileio_long_path(box, b, FILEIO_LONG_PATH_MAX))
+        return FALSE;
+    nb = wcslen(b);
+    while (nb > 0 && b[nb - 1] == L'\\')
+        b[--nb] = 0;
+    return _wcsnicmp(d, b, nb) == 0 && (d[nb] == 0 || d[nb] == L'\\');
+}
+
+/* Finds the box (never creates it: it is the server's folder) and makes
+ * sure the inventory folder is not it, nor inside it: there every
+ * forwarded file would be found again as its own target and deleted "as
+ * the local copy", and the box would end empty. */
+static BOOL check_box(fwd_ctx *c, const wchar_t *invdata)
+{
+    BY_HANDLE_FILE_INFORMATION box_id;
+    BOOL known = FALSE, inside;
+    char d8[512], b8[512];
+    HANDLE h;
+    DWORD e;
+
+    if (!c->box[0]) {
+        fail_text(c, AGENT_FAIL_LOCAL,
+                  "no logon server share configured (SMS.INI LastLogonServerPath)");
+        LOG_ERROR(c->lf, "%s", c->r->err);
+        return FALSE;
+    }
+    h = fsio_open(c->box, FILE_READ_ATTRIBUTES,
+                  FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, OPEN_EXISTING,
+                  FILE_FLAG_BACKUP_SEMANTICS);
+    if (h == INVALID_HANDLE_VALUE) {
+        e = GetLastError();
+        fail(c, failclass_share(e, NULL, 0), "cannot reach the inventory box", c->box,
+             e ? e : ERROR_PATH_NOT_FOUND);
+        LOG_ERROR(c->lf, "%s", c->r->err);
+        return FALSE;
+    }
+    if (GetFileInformationByHandle(h, &box_id)) {
+        if (!(box_id.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+            CloseHandle(h);
+            fail(c, AGENT_FAIL_SHARE, "cannot reach the inventory box", c->box, ERROR_DIRECTORY);
+            LOG_ERROR(c->lf, "%s", c->r->err);
+            return FALSE;
+        }
+        inside = within_box(invdata, &box_id, &known);
+    } else {
+        inside = FALSE;
+    }
+    CloseHandle(h);
+    if (!known)
+        inside = within_box_by_name(invdata, c->box);
+    if (inside) {
+        winstr_to_utf8(invdata, d8, sizeof d8);
+        winstr_to_utf8(c->box, b8, sizeof b8);
+        snprintf(c->r->err, sizeof c->r->err,
+                 "the inventory folder %.100s is the inventory box %.100s or inside it: refused, "
+                 "nothing forwarded or deleted",
+                 d8, b8);
+        c->r->fail = AGENT_FAIL_LOCAL;
+        LOG_ERROR(c->lf, "%s (check SMSInvDataPath)", c->r->err);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
+                 const agent_kept *known, logfile *lf, forward_result *r)
 {
     wchar_t pattern[CLIMON_PATH_MAX], local[CLIMON_PATH_MAX];
-    unsigned char *a = NULL, *b = NULL;
     WIN32_FIND_DATAW fd;
     HANDLE find = INVALID_HANDLE_VALUE;
     BOOL ok = FALSE, box_checked = FALSE;
-    DWORD attr, e;
+    fwd_ctx c;
+    DWORD e;
 
-    *count = 0;
-    *busy = 0;
-    err[0] = 0;
+    memset(r, 0, sizeof *r);
+    memset(&c, 0, sizeof c);
+    c.box = inv_box;
+    c.unique_id = unique_id;
+    c.known = known;
+    c.lf = lf;
+    c.r = r;
     if (!invdata[0]) {
-        snprintf(err, cap, "no inventory folder configured (SMS.INI SMSInvDataPath)");
+        fail_text(&c, AGENT_FAIL_LOCAL, "no inventory folder configured (SMS.INI SMSInvDataPath)");
         return FALSE;
     }
     if (!path_join(pattern, CLIMON_PATH_MAX, invdata, L"*.RAW")) {
-        set_err(err, cap, "path too long:", invdata, ERROR_FILENAME_EXCED_RANGE);
+        fail(&c, AGENT_FAIL_LOCAL, "path too long:", invdata, ERROR_FILENAME_EXCED_RANGE);
         return FALSE;
     }
-    a = HeapAlloc(GetProcessHeap(), 0, IO_CHUNK);
-    b = HeapAlloc(GetProcessHeap(), 0, IO_CHUNK);
-    if (!a || !b) {
-        snprintf(err, cap, "out of memory");
+    c.a = HeapAlloc(GetProcessHeap(), 0, IO_CHUNK);
+    c.b = HeapAlloc(GetProcessHeap(), 0, IO_CHUNK);
+    if (!c.a || !c.b) {
+        fail_text(&c, AGENT_FAIL_LOCAL, "out of memory");
         goto out;
     }
     find = FindFirstFileW(pattern, &fd);
@@ -310,7 +586,9 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
             ok = TRUE; /* nothing to forward */
             goto out;
         }
-        set_err(err, cap, "cannot list", invdata, e);
+        /* The inventory folder is this computer's (issue 17.4). */
+        fail(&c, failclass_local(e), "cannot list", invdata, e);
+        LOG_ERROR(lf, "%s", r->err);
         goto out;
     }
     ok = TRUE;
@@ -318,18 +596,7 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
         if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || !is_raw(fd.cFileName))
             continue;
         if (!box_checked) {
-            /* The box is the server's folder: never create it, only find it. */
-            attr = GetFileAttributesW(inv_box[0] ? inv_box : L"?");
-            if (!inv_box[0] || attr == INVALID_FILE_ATTRIBUTES ||
-                !(attr & FILE_ATTRIBUTE_DIRECTORY)) {
-                e = inv_box[0] ? GetLastError() : ERROR_PATH_NOT_FOUND;
-                if (!inv_box[0])
-                    snprintf(err, cap,
-                             "no logon server share configured (SMS.INI LastLogonServerPath)");
-                else
-                    set_err(err, cap, "cannot reach the inventory box", inv_box,
-                            e ? e : ERROR_PATH_NOT_FOUND);
-                LOG_ERROR(lf, "%s", err);
+            if (!check_box(&c, invdata)) {
                 ok = FALSE;
                 goto out;
             }
@@ -337,25 +604,33 @@ BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *uni
         }
         if (!path_join(local, CLIMON_PATH_MAX, invdata, fd.cFileName))
             continue;
-        switch (forward_one(local, inv_box, unique_id, lf, a, b, err, cap)) {
+        switch (forward_one(&c, local, fd.cFileName)) {
         case FWD_MOVED:
         case FWD_ALREADY:
-            (*count)++;
+            r->count++;
             break;
         case FWD_BUSY:
-            (*busy)++;
+            r->busy++;
+            break;
+        case FWD_GONE:
+            r->others++;
+            break;
+        case FWD_KEPT:
             break;
         case FWD_FAILED:
             ok = FALSE;
+            /* A refused password: not one more try in this pass either. */
+            if (r->fail == AGENT_FAIL_CREDENTIALS)
+                goto out;
             break;
         }
     } while (FindNextFileW(find, &fd));
 out:
     if (find != INVALID_HANDLE_VALUE)
         FindClose(find);
-    if (a)
-        HeapFree(GetProcessHeap(), 0, a);
-    if (b)
-        HeapFree(GetProcessHeap(), 0, b);
+    if (c.a)
+        HeapFree(GetProcessHeap(), 0, c.a);
+    if (c.b)
+        HeapFree(GetProcessHeap(), 0, c.b);
     return ok;
 }

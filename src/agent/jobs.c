@@ -21,7 +21,10 @@
  * the core would (too large), not as a share failure. */
 #define VERSION_READ_MAX (INI_MAX_FILE_BYTES)
 
-static clv read_version(const wchar_t *path, BOOL server, const char *what, logfile *lf)
+/* *read_err (may be NULL) gets the Win32 error when the file could not be
+ * read, ERROR_SUCCESS otherwise; ERROR_PATH_NOT_FOUND with no path known. */
+static clv read_version(const wchar_t *path, BOOL server, const char *what, logfile *lf,
+                        DWORD *read_err, char *err_text, size_t err_cap)
 {
     unsigned char *data = NULL;
     size_t len = 0;
@@ -31,12 +34,20 @@ static clv read_version(const wchar_t *path, BOOL server, const char *what, logf
 
     memset(&v, 0, sizeof v);
     v.status = CLV_UNREADABLE;
+    if (read_err)
+        *read_err = ERROR_SUCCESS;
     if (!path[0]) {
+        if (read_err)
+            *read_err = ERROR_PATH_NOT_FOUND;
+        if (err_text)
+            snprintf(err_text, err_cap, "no path known for %s (see the SMS.INI errors)", what);
         LOG_ERROR(lf, "%s: no path known (see SMS.INI errors above)", what);
         return v;
     }
     winstr_to_utf8(path, p8, sizeof p8);
-    err = fileio_read(path, VERSION_READ_MAX, &data, &len);
+    /* The copy list is on the share: through the seam a test fakes. */
+    err = server ? fsio_read_file(path, VERSION_READ_MAX, &data, &len)
+                 : fileio_read(path, VERSION_READ_MAX, &data, &len);
     if (err == ERROR_FILE_TOO_LARGE) {
         /* Too large is the file's fault, not the share's: the core says so. */
         v.status = CLV_FILE_ERROR;
@@ -46,6 +57,11 @@ static clv read_version(const wchar_t *path, BOOL server, const char *what, logf
         return v;
     }
     if (err != ERROR_SUCCESS) {
+        if (read_err)
+            *read_err = err;
+        if (err_text)
+            snprintf(err_text, err_cap, "cannot read %s %s: %s", what, p8,
+                     win_strerror(err, why, sizeof why));
         LOG_ERROR(lf, "cannot read %s %s: %s", what, p8, win_strerror(err, why, sizeof why));
         return v;
     }
@@ -62,21 +78,37 @@ static clv read_version(const wchar_t *path, BOOL server, const char *what, logf
     return v;
 }
 
-static void job_forward(const climon_config *cfg, logfile *lf, agent_event *ev)
+static void job_forward(const climon_config *cfg, const job_input *in, logfile *lf, agent_event *ev)
 {
-    uint32_t count = 0, busy = 0;
+    forward_result *r = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *r);
 
     ev->type = AGENT_EV_FORWARDED;
     if ((!cfg->invdata[0] || !cfg->inv_box[0]) && cfg->smsini_error[0]) {
+        /* SMS.INI is this computer's: a local problem, not the share's. */
         ev->ok = false;
+        ev->fail = AGENT_FAIL_LOCAL;
         snprintf(ev->error, sizeof ev->error, "%s", cfg->smsini_error);
         LOG_ERROR(lf, "cannot forward inventory: %s", cfg->smsini_error);
-        return;
+        goto out;
     }
-    ev->ok = forward_all(cfg->invdata, cfg->inv_box, cfg->unique_id, lf, &count, &busy, ev->error,
-                         sizeof ev->error);
-    ev->count = count;
-    ev->busy = busy;
+    if (!r) {
+        ev->ok = false;
+        ev->fail = AGENT_FAIL_LOCAL;
+        snprintf(ev->error, sizeof ev->error, "out of memory");
+        goto out;
+    }
+    ev->ok = forward_all(cfg->invdata, cfg->inv_box, cfg->unique_id, in ? &in->kept : NULL, lf, r);
+    ev->count = r->count;
+    ev->busy = r->busy;
+    ev->others = r->others;
+    ev->kept = r->kept;
+    ev->fail = r->fail;
+    snprintf(ev->error, sizeof ev->error, "%s", r->err);
+    if (!ev->ok)
+        LOG_WARN(lf, "forward failed (%s): %s", agent_failure_name(ev->fail), ev->error);
+out:
+    if (r)
+        HeapFree(GetProcessHeap(), 0, r);
 }
 
 static void job_versions(const climon_config *cfg, logfile *lf, agent_event *ev)
@@ -84,12 +116,17 @@ static void job_versions(const climon_config *cfg, logfile *lf, agent_event *ev)
     wchar_t cl[CLIMON_PATH_MAX];
     char explain[300];
 
+    DWORD err = ERROR_SUCCESS;
+
     ev->type = AGENT_EV_VERSIONS;
-    ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf);
+    ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf, NULL, NULL, 0);
     cl[0] = 0;
     if (cfg->share[0])
         path_join(cl, CLIMON_PATH_MAX, cfg->share, L"" SHARE_COPYLIST_FILE);
-    ev->server = read_version(cl, TRUE, "CL_NT.TXT", lf);
+    ev->server = read_version(cl, TRUE, "CL_NT.TXT", lf, &err, ev->error, sizeof ev->error);
+    if (ev->server.status == CLV_UNREADABLE)
+        /* No share known is the settings' problem; else the share's. */
+        ev->fail = !cl[0] ? AGENT_FAIL_LOCAL : failclass_share(err, NULL, 0);
     clv_explain(&ev->local, &ev->server, explain, sizeof explain);
     LOG_INFO(lf, "%s", explain);
 }
@@ -97,7 +134,7 @@ static void job_versions(const climon_config *cfg, logfile *lf, agent_event *ev)
 static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev)
 {
     wchar_t cmd[CLIMON_CMD_MAX];
-    DWORD code = 0;
+    DWORD code = 0, start_err = ERROR_SUCCESS;
 
     if (!config_setup_command(cfg, cmd, CLIMON_CMD_MAX)) {
         ev->type = AGENT_EV_SETUP_NOT_STARTED;
@@ -106,14 +143,14 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
         LOG_ERROR(lf, "%s", ev->error);
         return;
     }
-    switch (
-        setupexec_run(cmd, cfg->setup_timeout_s, cancel, lf, &code, ev->error, sizeof ev->error)) {
+    switch (setupexec_run_ex(cmd, cfg->setup_timeout_s, cancel, lf, &code, &start_err, ev->error,
+                             sizeof ev->error)) {
     case SETUP_EXITED:
         ev->type = AGENT_EV_SETUP_EXITED;
         ev->exit_code = (int32_t)code;
         /* Judged by what the run left, not by the code: SMS 1.2's
          * CLI_NT.EXE documents none. */
-        ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf);
+        ev->local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf, NULL, NULL, 0);
         ev->has_local = true;
         ev->request_filed = report_request_queued(cfg->ccr_box, cfg->unique_id);
         break;
@@ -122,15 +159,33 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
         break;
     case SETUP_NOT_STARTED:
         ev->type = AGENT_EV_SETUP_NOT_STARTED;
+        /* Only a refused password changes what the core does with it. */
+        ev->fail = failclass_share(start_err, NULL, 0);
         break;
     }
 }
 
-void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev)
+static void job_report(const climon_config *cfg, const job_input *in, logfile *lf, agent_event *ev)
+{
+    ev->type = AGENT_EV_REPORT;
+    if (in && in->share_blocked) {
+        /* The request's .CCR is on the share, which refused the
+         * credentials: not looked at (every look is a logon attempt);
+         * the request stays as last known. */
+        report_read(L"", cfg->unique_id, lf, &ev->report);
+        ev->report.request_queued = in->request_queued != FALSE;
+        LOG_INFO(lf, "the request box is not looked at while the credentials are refused");
+        return;
+    }
+    report_read(cfg->ccr_box, cfg->unique_id, lf, &ev->report);
+}
+
+void job_run(job_kind kind, const climon_config *cfg, const job_input *in, logfile *lf,
+             HANDLE cancel, agent_event *ev)
 {
     switch (kind) {
     case JOB_FORWARD:
-        job_forward(cfg, lf, ev);
+        job_forward(cfg, in, lf, ev);
         break;
     case JOB_VERSIONS:
         job_versions(cfg, lf, ev);
@@ -139,8 +194,7 @@ void job_run(job_kind kind, const climon_config *cfg, logfile *lf, HANDLE cancel
         job_setup(cfg, lf, cancel, ev);
         break;
     case JOB_REPORT:
-        ev->type = AGENT_EV_REPORT;
-        report_read(cfg->ccr_box, cfg->unique_id, lf, &ev->report);
+        job_report(cfg, in, lf, ev);
         break;
     }
 }

@@ -85,6 +85,12 @@ static BOOL setupexec_line_of(const wchar_t *cmd, const wchar_t *app, wchar_t *l
 setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
                             DWORD *exit_code, char *err, size_t cap)
 {
+    return setupexec_run_ex(cmd, timeout_s, cancel, lf, exit_code, NULL, err, cap);
+}
+
+setup_outcome setupexec_run_ex(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
+                               DWORD *exit_code, DWORD *start_error, char *err, size_t cap)
+{
     wchar_t app[CLIMON_PATH_MAX], line[CLIMON_CMD_MAX];
     char c8[CLIMON_CMD_MAX], why[200];
     STARTUPINFOW si;
@@ -95,6 +101,8 @@ setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, 
 
     *exit_code = 0;
     err[0] = 0;
+    if (start_error)
+        *start_error = ERROR_SUCCESS;
     winstr_to_utf8(cmd, c8, sizeof c8);
     if (!setupexec_app_of(cmd, app, CLIMON_PATH_MAX)) {
         snprintf(err, cap, "setup command does not start with a full path to an .exe: %s", c8);
@@ -110,9 +118,11 @@ setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, 
     memset(&si, 0, sizeof si);
     si.cb = sizeof si;
     memset(&pi, 0, sizeof pi);
-    if (!CreateProcessW(app, line, NULL, NULL, FALSE, CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT,
-                        NULL, NULL, &si, &pi)) {
+    /* The program is on the share: through the seam a test fakes. */
+    if (!fsio_create_process(app, line, CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, &si, &pi)) {
         e = GetLastError();
+        if (start_error)
+            *start_error = e;
         snprintf(err, cap, "Client Setup did not start: %s", win_strerror(e, why, sizeof why));
         LOG_ERROR(lf, "cannot start %s: %s", c8, why);
         return SETUP_NOT_STARTED;

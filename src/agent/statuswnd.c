@@ -203,7 +203,9 @@ static void todo_line(climon_app *a, wchar_t *out, size_t cap)
     wchar_t fmt[256], t[128];
     UINT id;
 
-    if (st->pending != AGENT_PENDING_NONE && st->countdown_end) {
+    if (st->creds_refused_at != 0 && st->pending == AGENT_PENDING_NONE) {
+        res_string(IDS_CREDS_REFUSED, out, (int)cap); /* lock and unlock: the user can */
+    } else if (st->pending != AGENT_PENDING_NONE && st->countdown_end) {
         time_format_local(st->countdown_end, t, 128);
         _snwprintf(out, cap, res_string(IDS_TODO_COUNTDOWN, fmt, 256), t);
     } else if (st->pending != AGENT_PENDING_NONE && due) {
@@ -218,6 +220,26 @@ static void todo_line(climon_app *a, wchar_t *out, size_t cap)
         res_string(id, out, (int)cap);
     }
     out[cap - 1] = 0;
+}
+
+/* The error row: refused credentials in plain words from the string
+ * table; else what the last pass met (the check's error, the forward's
+ * local or box-full problem), else SMS.INI's. */
+static void error_row(const agent_state *st, const climon_config *cfg, wchar_t *out, size_t cap)
+{
+    char both[2 * AGENT_TEXT_MAX + 4];
+    if (st->creds_refused_at != 0) {
+        res_string(IDS_CREDS_REFUSED, out, (int)cap);
+        return;
+    }
+    if (st->last_error[0] && st->forward_error[0])
+        snprintf(both, sizeof both, "%s; %s", st->forward_error, st->last_error);
+    else
+        snprintf(both, sizeof both, "%s",
+                 st->last_error[0]      ? st->last_error
+                 : st->forward_error[0] ? st->forward_error
+                                        : cfg->smsini_error);
+    u8(both, IDS_NO_ERROR, out, cap);
 }
 
 void statuswnd_update(climon_app *a)
@@ -258,6 +280,14 @@ void statuswnd_update(climon_app *a)
         _snwprintf(v, 1024, res_string(IDS_PASS_FMT, fmt, 256), t1,
                    (unsigned long)st->last_forwarded);
         v[1023] = 0;
+        if (st->kept.n > 0) {
+            /* Files delivered that could not be deleted (issue 17.6). */
+            wchar_t pass[1024];
+            wcscpy(pass, v);
+            _snwprintf(v, 1024, res_string(IDS_PASS_KEPT_FMT, fmt, 256), pass,
+                       (unsigned long)st->kept.n);
+            v[1023] = 0;
+        }
     } else {
         res_string(IDS_NEVER, v, 1024);
     }
@@ -319,11 +349,12 @@ void statuswnd_update(climon_app *a)
     when_or(st->pending != AGENT_PENDING_NONE ? st->deferred_until : 0, IDS_NOT_DEFERRED, v, 1024);
     set_row(w, row++, v);
 
-    u8(st->last_error[0] ? st->last_error : cfg->smsini_error, IDS_NO_ERROR, v, 1024);
+    error_row(st, cfg, v, 1024);
     set_row(w, row++, v);
 
-    if (cfg->log_path[0])
-        set_row(w, row++, cfg->log_path);
+    /* Where the log really is (the configured path may have been refused). */
+    if (a->log.path[0])
+        set_row(w, row++, a->log.path);
     else
         set_row(w, row++, res_string(IDS_NO_LOG, v, 1024));
 }

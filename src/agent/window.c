@@ -10,6 +10,7 @@
 
 #include <commctrl.h>
 #include <stdio.h>
+#include <wtsapi32.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -85,6 +86,16 @@ static void ui_countdown(engine *e)
     countdown_show(&g_app);
 }
 
+static void ui_warn_credentials(engine *e)
+{
+    wchar_t text[256];
+    res_string(IDS_CREDS_REFUSED, text, 256);
+    if (!tray_balloon(&g_app, IDS_CREDS_TITLE, text))
+        LOG_WARN(e->lf, "no balloon for the refused credentials (no icon yet); the status says it");
+    else
+        LOG_INFO(e->lf, "balloon: the logon server refused the current password");
+}
+
 static void ui_schedule(engine *e, agent_time at)
 {
     agent_time now = time_now();
@@ -147,6 +158,9 @@ static void on_command(climon_app *a, UINT id)
         break;
     case IDM_CHECK_NOW:
         feed_simple(a, AGENT_EV_CHECK_NOW);
+        /* A check that may not touch the share shows why. */
+        if (a->eng.st.creds_refused_at != 0)
+            statuswnd_open(a);
         break;
     case IDM_RESTART_NOW:
         feed_choice(a, AGENT_USER_RESTART_NOW);
@@ -168,8 +182,27 @@ static void on_endsession(climon_app *a, BOOL ending)
     feed_simple(a, AGENT_EV_SESSION_ENDING);
 }
 
+BOOL window_session_refreshes_credentials(WPARAM code)
+{
+    /* An unlock asks for the password (Windows refreshes the cached
+     * credentials with it), as does a logon; a remote reconnect logs on
+     * anew. A lock, a logoff or a console switch bring nothing new. */
+    return code == WTS_SESSION_UNLOCK || code == WTS_SESSION_LOGON || code == WTS_REMOTE_CONNECT;
+}
+
+static void on_session_change(climon_app *a, WPARAM code)
+{
+    if (!window_session_refreshes_credentials(code))
+        return;
+    LOG_INFO(&a->log, "session change %lu: the credentials may be new", (unsigned long)code);
+    feed_simple(a, AGENT_EV_CREDENTIALS_REFRESHED);
+}
+
 static void on_destroy(climon_app *a)
 {
+    if (a->wts_registered)
+        WTSUnRegisterSessionNotification(a->hwnd);
+    a->wts_registered = FALSE;
     KillTimer(a->hwnd, TIMER_AGENT);
     KillTimer(a->hwnd, TIMER_TRAY_RETRY);
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
@@ -240,6 +273,9 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WM_TIMECHANGE:
         feed_simple(a, AGENT_EV_CLOCK_CHANGED);
         return 0;
+    case WM_WTSSESSION_CHANGE:
+        on_session_change(a, wp);
+        return 0;
     case WM_QUERYENDSESSION:
         return TRUE; /* never stand in the way of a logoff or shutdown */
     case WM_ENDSESSION:
@@ -252,19 +288,38 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
-void window_open_log(logfile *lf, const climon_config *cfg)
+/* Makes the log's folder and opens it. */
+static BOOL open_log_at(logfile *lf, const wchar_t *path, const climon_config *cfg)
 {
     wchar_t dir[CLIMON_PATH_MAX], *slash;
 
-    if (cfg->log_path[0]) {
-        wcscpy(dir, cfg->log_path);
+    if (path[0] && wcslen(path) < CLIMON_PATH_MAX) {
+        wcscpy(dir, path);
         slash = wcsrchr(dir, L'\\');
         if (slash) {
             *slash = 0;
             fileio_mkdirs(dir);
         }
     }
-    logfile_open(lf, cfg->log_path, "climon", (uint64_t)cfg->log_max_kb * 1024u);
+    return logfile_open(lf, path, "climon", (uint64_t)cfg->log_max_kb * 1024u);
+}
+
+void window_open_log(logfile *lf, const climon_config *cfg)
+{
+    wchar_t fallback[CLIMON_PATH_MAX];
+    char p8[CLIMON_PATH_MAX];
+
+    if (open_log_at(lf, cfg->log_path, cfg))
+        return;
+    /* Refused (too long): the state folder's log, never a cut name. */
+    logfile_close(lf);
+    winstr_to_utf8(cfg->log_path, p8, sizeof p8);
+    if (cfg->state_dir[0] && path_join(fallback, CLIMON_PATH_MAX, cfg->state_dir, L"CLIMON.LOG"))
+        open_log_at(lf, fallback, cfg);
+    else
+        logfile_open(lf, NULL, "climon", 0);
+    LOG_ERROR(lf, "the log file %s (%u characters) cannot be used: logging here instead", p8,
+              (unsigned)wcslen(cfg->log_path));
 }
 
 void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
@@ -281,6 +336,8 @@ void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
              cfg->site_code[0] ? cfg->site_code : "?", cfg->unique_id[0] ? cfg->unique_id : "?");
     if (cfg->smsini_error[0])
         LOG_ERROR(lf, "%s", cfg->smsini_error);
+    if (cfg->log_error[0])
+        LOG_ERROR(lf, "%s", cfg->log_error);
 }
 
 int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
@@ -332,6 +389,14 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
     a->eng.ui.schedule = ui_schedule;
     a->eng.ui.refresh = ui_refresh;
     a->eng.ui.countdown = ui_countdown;
+    a->eng.ui.warn_credentials = ui_warn_credentials;
+    /* Unlock and logon tell us the credentials may be new: the only way
+     * out of a block on refused credentials (issue 11.5). */
+    a->wts_registered = WTSRegisterSessionNotification(a->hwnd, NOTIFY_FOR_THIS_SESSION);
+    if (!a->wts_registered)
+        LOG_WARN(&a->log,
+                 "no session notifications: refused credentials are tried again at the next "
+                 "logon only");
     HeapFree(GetProcessHeap(), 0, cfg);
 
     tray_add(a);

@@ -135,6 +135,21 @@ const char *agent_icon_name(agent_icon i)
     return "invalid";
 }
 
+const char *agent_failure_name(agent_failure f)
+{
+    switch (f) {
+    case AGENT_FAIL_SHARE:
+        return "share";
+    case AGENT_FAIL_CREDENTIALS:
+        return "credentials";
+    case AGENT_FAIL_BOX_FULL:
+        return "box-full";
+    case AGENT_FAIL_LOCAL:
+        return "local";
+    }
+    return "invalid";
+}
+
 /* Most urgent first, in the enum's own order: an error means the agent
  * cannot vouch for anything (not even that a pending change is current),
  * so it outranks a pending action; the tooltip still names the action. */
@@ -142,7 +157,7 @@ agent_icon agent_icon_of(const agent_state *st)
 {
     if (st == NULL)
         return AGENT_ICON_ERROR;
-    if (st->last_error[0] != '\0')
+    if (st->last_error[0] != '\0' || st->forward_error[0] != '\0')
         return AGENT_ICON_ERROR;
     if (st->pending != AGENT_PENDING_NONE)
         return AGENT_ICON_ACTION_NEEDED;
@@ -291,6 +306,25 @@ static bool clv_eq(const clv *a, const clv *b)
     return true;
 }
 
+/* The failure classes' persisted fields (issues 11.5, 11.6, 17.4, 17.6). */
+static bool kept_equal(const agent_kept *a, const agent_kept *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (uint32_t i = 0; i < a->n && i < AGENT_KEPT_MAX; i++)
+        if (a->f[i].hash != b->f[i].hash || strcmp(a->f[i].name, b->f[i].name) != 0)
+            return false;
+    return true;
+}
+
+static bool failures_equal(const agent_state *a, const agent_state *b)
+{
+    return a->creds_refused_at == b->creds_refused_at &&
+           a->creds_refused_logon == b->creds_refused_logon &&
+           a->creds_refused_boot == b->creds_refused_boot &&
+           strcmp(a->forward_error, b->forward_error) == 0 && kept_equal(&a->kept, &b->kept);
+}
+
 /* Every field state_format writes; keep in step with src/core/state.c. */
 static bool persisted_equal(const agent_state *a, const agent_state *b)
 {
@@ -312,7 +346,8 @@ static bool persisted_equal(const agent_state *a, const agent_state *b)
            a->last_pass == b->last_pass && a->last_forwarded == b->last_forwarded &&
            a->last_check == b->last_check && clv_eq(&a->local, &b->local) &&
            clv_eq(&a->server, &b->server) && a->last_result == b->last_result &&
-           a->has_result == b->has_result && strcmp(a->last_error, b->last_error) == 0;
+           a->has_result == b->has_result && strcmp(a->last_error, b->last_error) == 0 &&
+           failures_equal(a, b);
 }
 
 /* ---- the pending change ---- */
@@ -791,6 +826,191 @@ static void share_failed(step *s, const char *detail)
         (unsigned long)st->share_failures, t, (unsigned long long)d);
 }
 
+/* ---- failure classes (agent_failure) ---- */
+
+static bool creds_blocked(const agent_state *st)
+{
+    return st->creds_refused_at != 0;
+}
+
+/* The share refused the user's credentials. Another try with the same
+ * ones can only fail again and counts towards locking the account
+ * (Q184858, Q191828): none at all, by no timer, pass or check, until the
+ * credentials may have changed (an unlock, a new logon). */
+static void creds_refused(step *s, const char *where, const char *detail)
+{
+    agent_state *st = s->st;
+    st->creds_refused_at = s->now;
+    st->creds_refused_logon = st->logon_time;
+    st->creds_refused_boot = st->boot_time;
+    st->share_retry_at = 0; /* no timer: only a refresh tries again */
+    set_error(s,
+              "the logon server refused your credentials (%.120s): no attempt until you lock and "
+              "unlock the computer or log on again",
+              detail);
+    say(s, AGENT_LOG_ERROR,
+        "%s: the logon server refused the credentials (%s): no attempt with them until the "
+        "session is unlocked or a new logon",
+        where, detail);
+    command(s, AGENT_ACT_WARN_CREDENTIALS);
+}
+
+static void creds_lift(step *s, const char *how)
+{
+    agent_state *st = s->st;
+    char t[24];
+    when(s, st->creds_refused_at, t, sizeof t);
+    say(s, AGENT_LOG_INFO,
+        "%s: the credentials refused at %s may be new: trying the logon server once", how, t);
+    st->creds_refused_at = 0;
+    st->creds_refused_logon = 0;
+    st->creds_refused_boot = 0;
+}
+
+/* At start: a new logon brings the password typed at it, and a restart
+ * means a new logon. An unknown logon time cannot tell a new logon from
+ * an agent restarted by hand: the block stays (the lockout-safe side),
+ * and the words it shows say what lifts it, an unlock. */
+static void creds_on_start(step *s)
+{
+    agent_state *st = s->st;
+    if (!creds_blocked(st))
+        return;
+    if (instant_changed(st->creds_refused_logon, st->logon_time))
+        creds_lift(s, "a new logon");
+    else if (instant_changed(st->creds_refused_boot, st->boot_time))
+        creds_lift(s, "a restart");
+}
+
+/* A full box is the site's to empty: backed off as the share is. */
+static void box_full(step *s, const char *detail)
+{
+    agent_state *st = s->st;
+    if (st->share_failures < UINT32_MAX)
+        st->share_failures++;
+    agent_time d =
+        backoff_s(s->cfg->share_retry_base_s, s->cfg->share_retry_max_s, st->share_failures);
+    st->share_retry_at = s->now + d;
+    snprintf(st->forward_error, sizeof st->forward_error,
+             "the inventory box on the logon server is full: %.180s", detail);
+    char t[24];
+    when(s, st->share_retry_at, t, sizeof t);
+    say(s, AGENT_LOG_WARNING,
+        "the inventory box on the logon server is full (%s), failure %lu: the files stay here, "
+        "next try %s (in %llu s); reading the versions anyway",
+        detail, (unsigned long)st->share_failures, t, (unsigned long long)d);
+}
+
+/* A forward that failed, by its class. TRUE when the pass goes on to
+ * read the versions (the problem was not the share's reachability). */
+static bool forward_failed(step *s)
+{
+    agent_state *st = s->st;
+    char detail[AGENT_TEXT_MAX + 1];
+    copy_clean(detail, sizeof detail, s->ev->error, sizeof s->ev->error);
+    const char *d = detail[0] ? detail : "no detail";
+    switch (s->ev->fail) {
+    case AGENT_FAIL_CREDENTIALS:
+        st->forward_error[0] = '\0';
+        creds_refused(s, "forwarding inventory", d);
+        return false;
+    case AGENT_FAIL_LOCAL:
+        /* Nothing the share did: no share failure, no backoff (issue 17.4). */
+        snprintf(st->forward_error, sizeof st->forward_error,
+                 "inventory not forwarded, a problem on this computer: %.180s", d);
+        say(s, AGENT_LOG_WARNING,
+            "inventory not forwarded, a local problem, not the logon server's (%s): no retry "
+            "timer; reading the versions anyway",
+            d);
+        return true;
+    case AGENT_FAIL_BOX_FULL:
+        box_full(s, d);
+        return true;
+    case AGENT_FAIL_SHARE:
+    default:
+        st->forward_error[0] = '\0';
+        share_failed(s, d);
+        return false;
+    }
+}
+
+/* CL_NT.TXT could not be read, by the class of why. */
+static void server_unreadable(step *s)
+{
+    char detail[AGENT_TEXT_MAX + 1];
+    copy_clean(detail, sizeof detail, s->ev->error, sizeof s->ev->error);
+    switch (s->ev->fail) {
+    case AGENT_FAIL_CREDENTIALS:
+        creds_refused(s, "reading CL_NT.TXT", detail[0] ? detail : "no detail");
+        return;
+    case AGENT_FAIL_LOCAL:
+        set_error(s, "CopyListVersion unknown: server (%.200s)",
+                  detail[0] ? detail : "no logon server share known");
+        say(s, AGENT_LOG_WARNING, "CL_NT.TXT not read, a local problem (%s): no retry timer",
+            detail[0] ? detail : "no logon server share known");
+        return;
+    case AGENT_FAIL_SHARE:
+    case AGENT_FAIL_BOX_FULL:
+    default:
+        share_failed(s, "CL_NT.TXT could not be read");
+        return;
+    }
+}
+
+/* Files in the box that the inventory folder still holds (issue 17.6),
+ * so they are not delivered again when the site empties the box. A pass
+ * that went through every file (ok) tells what is there now; one that
+ * stopped early may not have seen them all, so what was known stays. */
+static void note_kept(step *s)
+{
+    agent_state *st = s->st;
+    const agent_kept *k = &s->ev->kept;
+    uint32_t n = k->n > AGENT_KEPT_MAX ? AGENT_KEPT_MAX : k->n, added = 0;
+    agent_kept next;
+    char first[AGENT_KEPT_NAME_MAX + 1] = "";
+
+    memset(&next, 0, sizeof next);
+    if (!s->ev->ok)
+        next = st->kept;
+    for (uint32_t i = 0; i < n; i++) {
+        char name[AGENT_KEPT_NAME_MAX + 1];
+        uint32_t j;
+        bool known_before = false;
+        copy_clean(name, sizeof name, k->f[i].name, sizeof k->f[i].name);
+        if (name[0] == '\0')
+            continue;
+        for (j = 0; j < st->kept.n && j < AGENT_KEPT_MAX; j++)
+            known_before |=
+                st->kept.f[j].hash == k->f[i].hash && strcmp(st->kept.f[j].name, name) == 0;
+        for (j = 0; j < next.n; j++)
+            if (strcmp(next.f[j].name, name) == 0)
+                break;
+        if (j == next.n) {
+            if (next.n == AGENT_KEPT_MAX) {
+                /* Bounded: the oldest is forgotten (at worst delivered
+                 * again; the site takes a second copy of an inventory). */
+                say(s, AGENT_LOG_WARNING,
+                    "%s can no longer be remembered as delivered (%u at most): it may be "
+                    "delivered again",
+                    next.f[0].name, AGENT_KEPT_MAX);
+                memmove(&next.f[0], &next.f[1], (AGENT_KEPT_MAX - 1) * sizeof next.f[0]);
+                next.n--;
+            }
+            j = next.n++;
+        }
+        snprintf(next.f[j].name, sizeof next.f[j].name, "%s", name);
+        next.f[j].hash = k->f[i].hash;
+        if (!known_before && added++ == 0)
+            snprintf(first, sizeof first, "%s", name);
+    }
+    if (added > 0)
+        say(s, AGENT_LOG_WARNING,
+            "%lu inventory file(s) in the box could not be deleted from the inventory folder "
+            "(%s%s): remembered as delivered, not delivered again",
+            (unsigned long)added, first, added > 1 ? ", ..." : "");
+    st->kept = next;
+}
+
 static bool pass_stale(const step *s)
 {
     return time_diff(s->now, s->st->pass_started) >= AGENT_PASS_STALE_S;
@@ -800,6 +1020,17 @@ static bool pass_stale(const step *s)
 static bool start_pass(step *s, bool by_user, const char *why)
 {
     agent_state *st = s->st;
+    if (creds_blocked(st)) {
+        char t[24];
+        when(s, st->creds_refused_at, t, sizeof t);
+        say(s, AGENT_LOG_INFO,
+            "%s: the logon server refused your credentials at %s: no attempt until the "
+            "computer is unlocked or a new logon",
+            why, t);
+        if (by_user)
+            s->force_status = true; /* the check shows why it did nothing */
+        return false;
+    }
     if (st->phase != AGENT_PHASE_IDLE) {
         if (!pass_stale(s)) {
             if (by_user && st->phase != AGENT_PHASE_SETUP) {
@@ -1057,6 +1288,7 @@ static void on_start(step *s)
         snprintf(a->text, sizeof a->text, "%s", st->components);
         st->announce_updated = false;
     }
+    creds_on_start(s);
     if (!jitter_start(s))
         start_pass(s, false, "start: files left from before");
     say(s, AGENT_LOG_INFO, "reading the manager's report");
@@ -1104,25 +1336,34 @@ static void note_busy(step *s)
 static void on_forwarded(step *s)
 {
     agent_state *st = s->st;
+    bool partly = false; /* a local or box problem: the versions are still read */
     if (ignore_out_of_phase(s, AGENT_PHASE_FORWARDING, "forward result"))
         return;
+    note_kept(s);
+    if (s->ev->others > 0)
+        say(s, AGENT_LOG_INFO,
+            "%lu inventory file(s) were delivered by another agent (another session's Climon): "
+            "not an error",
+            (unsigned long)s->ev->others);
     if (!s->ev->ok) {
-        char detail[AGENT_TEXT_MAX + 1];
-        copy_clean(detail, sizeof detail, s->ev->error, sizeof s->ev->error);
-        share_failed(s, detail[0] ? detail : "no detail");
-        end_pass(s);
-        return;
+        if (!forward_failed(s)) {
+            end_pass(s);
+            return;
+        }
+        partly = true;
+    } else {
+        st->share_failures = 0;
+        st->share_retry_at = 0;
+        st->forward_error[0] = '\0';
     }
-    st->share_failures = 0;
-    st->share_retry_at = 0;
     note_busy(s);
-    if (s->ev->count == 0 && s->ev->busy > 0 && !st->pass_by_user) {
+    if (!partly && s->ev->count == 0 && s->ev->busy > 0 && !st->pass_by_user) {
         /* Only files still being written: the check waits for them, so a
          * writer's every write does not cost a look at the share. */
         end_pass(s);
         return;
     }
-    if (s->ev->count == 0 && st->pass_for_files && !st->pass_by_user) {
+    if (!partly && s->ev->count == 0 && st->pass_for_files && !st->pass_by_user) {
         say(s, AGENT_LOG_INFO,
             "no inventory file left to forward (the pass before took it): "
             "no check");
@@ -1149,7 +1390,7 @@ static void on_versions(step *s)
     st->has_result = true;
     if (st->server.status == CLV_UNREADABLE) {
         st->last_result = CLV_UNKNOWN;
-        share_failed(s, "CL_NT.TXT could not be read");
+        server_unreadable(s);
         end_pass(s);
         return;
     }
@@ -1220,6 +1461,17 @@ static void on_setup_result(step *s)
     const agent_event *ev = s->ev;
     if (ignore_out_of_phase(s, AGENT_PHASE_SETUP, "Client Setup result"))
         return;
+    if (ev->type == AGENT_EV_SETUP_NOT_STARTED && ev->fail == AGENT_FAIL_CREDENTIALS) {
+        /* The share would not let it start: not a failure of Client Setup
+         * (no step towards giving up on the version); it runs once the
+         * credentials are refreshed. */
+        char detail[AGENT_TEXT_MAX + 1];
+        copy_clean(detail, sizeof detail, ev->error, sizeof ev->error);
+        creds_refused(s, "starting Client Setup", detail[0] ? detail : "no detail");
+        command(s, AGENT_ACT_READ_REPORT);
+        end_pass(s);
+        return;
+    }
     int32_t code = ev->type == AGENT_EV_SETUP_EXITED      ? ev->exit_code
                    : ev->type == AGENT_EV_SETUP_TIMED_OUT ? AGENT_SETUP_TIMED_OUT
                                                           : AGENT_SETUP_NOT_STARTED;
@@ -1464,6 +1716,16 @@ static void on_reanchor(step *s, bool resumed)
         start_pass(s, false, "share retry due");
 }
 
+static void on_credentials_refreshed(step *s)
+{
+    if (!creds_blocked(s->st)) {
+        say(s, AGENT_LOG_INFO, "session unlocked or a new logon: nothing was refused");
+        return;
+    }
+    creds_lift(s, "the session was unlocked or a new logon");
+    start_pass(s, false, "credentials refreshed");
+}
+
 static void on_timer(step *s)
 {
     agent_state *st = s->st;
@@ -1637,6 +1899,9 @@ void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
         break;
     case AGENT_EV_CLOCK_CHANGED:
         on_reanchor(&s, false);
+        break;
+    case AGENT_EV_CREDENTIALS_REFRESHED:
+        on_credentials_refreshed(&s);
         break;
     default:
         say(&s, AGENT_LOG_WARNING, "unknown event %d: ignored", (int)ev->type);

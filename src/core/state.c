@@ -12,6 +12,11 @@
  *
  * state_format() and state_parse() list the same keys in the same order;
  * the round-trip test sets every field and would catch one forgotten.
+ *
+ * Keys added to format 1 later (the failure classes' block: CredRefusedAt
+ * and the like) may be missing: a file of an agent before them is read
+ * with their defaults, not thrown away with the pending change it holds.
+ * When present they are checked like every other key.
  */
 #include "climon/state.h"
 
@@ -108,6 +113,24 @@ static void put_clv(writer *w, const char *prefix, const clv *v)
     put_u32(w, key, v->file_error.line);
 }
 
+/* The failure classes' block (issue 11.5, 11.6, 17.4, 17.6). */
+static void put_failures(writer *w, const agent_state *st)
+{
+    uint32_t n = st->kept.n > AGENT_KEPT_MAX ? AGENT_KEPT_MAX : st->kept.n;
+    put_time(w, "CredRefusedAt", st->creds_refused_at);
+    put_time(w, "CredRefusedLogon", st->creds_refused_logon);
+    put_time(w, "CredRefusedBoot", st->creds_refused_boot);
+    put_text(w, "ForwardError", st->forward_error, sizeof st->forward_error);
+    put_u32(w, "KeptFiles", n);
+    for (uint32_t i = 0; i < n; i++) {
+        char key[16], value[AGENT_KEPT_NAME_MAX + 16];
+        snprintf(key, sizeof key, "Kept%lu", (unsigned long)(i + 1));
+        snprintf(value, sizeof value, "%08lX %s", (unsigned long)st->kept.f[i].hash,
+                 st->kept.f[i].name);
+        put_text(w, key, value, sizeof value);
+    }
+}
+
 size_t state_format(const agent_state *st, char *buf, size_t cap)
 {
     if (st == NULL || buf == NULL || cap == 0)
@@ -158,6 +181,7 @@ size_t state_format(const agent_state *st, char *buf, size_t cap)
     put(&w, "LastResult=%s\r\n",
         name_of(result_names, NAMES(result_names), (unsigned)st->last_result));
     put_text(&w, "LastError", st->last_error, sizeof st->last_error);
+    put_failures(&w, st);
     put(&w, "End=1\r\n");
     if (w.full) {
         buf[0] = '\0';
@@ -264,17 +288,31 @@ static bool get_i32(reader *r, const char *key, int32_t *out)
  * Climon lacks them, and they read as 0 (unknown), which the machine
  * takes on the safe side. Present, they are checked like any other.
  * "End=1" still tells a file cut short. */
-static bool get_opt(reader *r, const char *key, unsigned long long max, unsigned long long *v)
+/* An optional key (see the top): absent is true with *found false. */
+static bool get_opt(reader *r, const char *key, char *out, size_t cap, bool *found)
 {
-    char text[32];
     ini_error ie;
-    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, text, sizeof text, &ie);
+    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, out, cap, &ie);
+    *found = s == INI_OK;
     if (s == INI_NOT_FOUND) {
-        *v = 0;
+        out[0] = '\0';
         return true;
     }
     if (s != INI_OK)
         return field_error(r, key, s == INI_ERR_VALUE_TOO_LONG ? s : INI_NOT_FOUND);
+    return true;
+}
+
+static bool get_opt_num(reader *r, const char *key, unsigned long long max, unsigned long long *v)
+{
+    char text[32];
+    bool found;
+    if (!get_opt(r, key, text, sizeof text, &found))
+        return false;
+    if (!found) {
+        *v = 0;
+        return true;
+    }
     if (!parse_u64(text, max, v))
         return field_error(r, key, INI_OK);
     return true;
@@ -283,7 +321,7 @@ static bool get_opt(reader *r, const char *key, unsigned long long max, unsigned
 static bool get_opt_time(reader *r, const char *key, agent_time *t)
 {
     unsigned long long v;
-    if (!get_opt(r, key, STATE_TIME_MAX, &v))
+    if (!get_opt_num(r, key, STATE_TIME_MAX, &v))
         return false;
     *t = (agent_time)v;
     return true;
@@ -292,7 +330,7 @@ static bool get_opt_time(reader *r, const char *key, agent_time *t)
 static bool get_opt_u32(reader *r, const char *key, uint32_t *out)
 {
     unsigned long long v;
-    if (!get_opt(r, key, UINT32_MAX, &v))
+    if (!get_opt_num(r, key, UINT32_MAX, &v))
         return false;
     *out = (uint32_t)v;
     return true;
@@ -302,13 +340,10 @@ static bool get_opt_u32(reader *r, const char *key, uint32_t *out)
 static bool get_opt_hashes(reader *r, const char *key, uint32_t *out, uint32_t *n)
 {
     char text[AGENT_REPORT_COMPONENTS * 9 + 8];
-    ini_error ie;
-    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, text, sizeof text, &ie);
+    bool found;
     *n = 0;
-    if (s == INI_NOT_FOUND)
-        return true;
-    if (s != INI_OK)
-        return field_error(r, key, s == INI_ERR_VALUE_TOO_LONG ? s : INI_NOT_FOUND);
+    if (!get_opt(r, key, text, sizeof text, &found))
+        return false;
     for (const char *p = text; *p != '\0';) {
         uint32_t v = 0;
         unsigned digits = 0;
@@ -334,7 +369,7 @@ static bool get_opt_hashes(reader *r, const char *key, uint32_t *out, uint32_t *
 static bool get_opt_bool(reader *r, const char *key, bool *out)
 {
     unsigned long long v;
-    if (!get_opt(r, key, 1, &v))
+    if (!get_opt_num(r, key, 1, &v))
         return false;
     *out = v == 1;
     return true;
@@ -346,7 +381,7 @@ static bool get_opt_bool(reader *r, const char *key, bool *out)
 static bool get_opt_uptime(reader *r, const char *key, uint64_t *out)
 {
     unsigned long long v;
-    if (!get_opt(r, key, STATE_UPTIME_MAX, &v))
+    if (!get_opt_num(r, key, STATE_UPTIME_MAX, &v))
         return false;
     *out = (uint64_t)v;
     return true;
@@ -392,6 +427,58 @@ static bool get_clv(reader *r, const char *prefix, clv *v)
     return true;
 }
 
+/* "<8 hex digits> <file name>": a plain file name, as FindFirstFile gives. */
+static bool parse_kept(const char *text, agent_kept_file *f)
+{
+    uint32_t h = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = text[i];
+        unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                                            : 16u;
+        if (d == 16u)
+            return false;
+        h = h << 4 | d;
+    }
+    const char *name = text + 9;
+    size_t n = strlen(name);
+    if (text[8] != ' ' || n == 0 || n > AGENT_KEPT_NAME_MAX || strpbrk(name, "\\/:*?\"<>|"))
+        return false;
+    memcpy(f->name, name, n + 1);
+    f->hash = h;
+    return true;
+}
+
+static bool get_failures(reader *r, agent_state *st)
+{
+    unsigned long long v;
+    bool found;
+    if (!get_opt_num(r, "CredRefusedAt", STATE_TIME_MAX, &v))
+        return false;
+    st->creds_refused_at = (agent_time)v;
+    if (!get_opt_num(r, "CredRefusedLogon", STATE_TIME_MAX, &v))
+        return false;
+    st->creds_refused_logon = (agent_time)v;
+    if (!get_opt_num(r, "CredRefusedBoot", STATE_TIME_MAX, &v))
+        return false;
+    st->creds_refused_boot = (agent_time)v;
+    if (!get_opt(r, "ForwardError", st->forward_error, sizeof st->forward_error, &found))
+        return false;
+    if (!get_opt_num(r, "KeptFiles", AGENT_KEPT_MAX, &v))
+        return false;
+    st->kept.n = (uint32_t)v;
+    for (uint32_t i = 0; i < st->kept.n; i++) {
+        char key[16], text[AGENT_KEPT_NAME_MAX + 16];
+        snprintf(key, sizeof key, "Kept%lu", (unsigned long)(i + 1));
+        if (!get(r, key, text, sizeof text))
+            return false;
+        if (!parse_kept(text, &st->kept.f[i]))
+            return field_error(r, key, INI_OK);
+    }
+    return true;
+}
+
 static bool get_fields(reader *r, agent_state *st)
 {
     unsigned pending, result;
@@ -427,7 +514,7 @@ static bool get_fields(reader *r, agent_state *st)
         get_time(r, "LastCheck", &st->last_check) && get_clv(r, "Local", &st->local) &&
         get_clv(r, "Server", &st->server) && get_bool(r, "HasResult", &st->has_result) &&
         get_name(r, "LastResult", result_names, NAMES(result_names), &result) &&
-        get(r, "LastError", st->last_error, sizeof st->last_error) &&
+        get(r, "LastError", st->last_error, sizeof st->last_error) && get_failures(r, st) &&
         get(r, "End", end, sizeof end);
     if (!ok)
         return false;

@@ -98,15 +98,49 @@ DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len)
     return err;
 }
 
-DWORD fileio_mkdirs(const wchar_t *dir)
+BOOL fileio_long_path(const wchar_t *path, wchar_t *out, size_t cap)
 {
-    wchar_t buf[MAX_PATH * 2];
-    size_t n = wcslen(dir);
+    wchar_t full[FILEIO_LONG_PATH_MAX];
+    DWORD n;
+
+    if (cap == 0)
+        return FALSE;
+    out[0] = 0;
+    if (wcsncmp(path, L"\\\\?\\", 4) == 0) {
+        if (wcslen(path) + 1 > cap)
+            return FALSE;
+        wcscpy(out, path);
+        return TRUE;
+    }
+    n = GetFullPathNameW(path, FILEIO_LONG_PATH_MAX, full, NULL);
+    if (n == 0 || n >= FILEIO_LONG_PATH_MAX)
+        return FALSE;
+    /* 248: CreateDirectoryW's limit, the lowest of the plain calls. */
+    if (n < 248) {
+        if ((size_t)n + 1 > cap)
+            return FALSE;
+        wcscpy(out, full);
+        return TRUE;
+    }
+    if (full[0] == L'\\' && full[1] == L'\\') {
+        /* \\server\share\... -> \\?\UNC\server\share\... */
+        if ((size_t)n + 7 > cap)
+            return FALSE;
+        _snwprintf(out, cap, L"\\\\?\\UNC\\%ls", full + 2);
+    } else {
+        if ((size_t)n + 5 > cap)
+            return FALSE;
+        _snwprintf(out, cap, L"\\\\?\\%ls", full);
+    }
+    out[cap - 1] = 0;
+    return TRUE;
+}
+
+static DWORD mkdirs_long(wchar_t *buf)
+{
+    size_t n = wcslen(buf);
     DWORD attr;
 
-    if (n == 0 || n >= sizeof buf / sizeof buf[0])
-        return ERROR_BAD_PATHNAME;
-    wmemcpy(buf, dir, n + 1);
     while (n > 0 && (buf[n - 1] == L'\\' || buf[n - 1] == L'/'))
         buf[--n] = 0;
     attr = GetFileAttributesW(buf);
@@ -116,10 +150,10 @@ DWORD fileio_mkdirs(const wchar_t *dir)
         if (buf[i - 1] == L'\\' || buf[i - 1] == L'/') {
             DWORD err;
             wchar_t save = buf[i - 1];
-            if (i - 1 == 0 || buf[i - 2] == L':' || buf[i - 2] == L'\\')
+            if (i - 1 == 0 || buf[i - 2] == L':' || buf[i - 2] == L'\\' || buf[i - 2] == L'?')
                 break; /* root, drive or UNC prefix: it exists or cannot be made */
             buf[i - 1] = 0;
-            err = fileio_mkdirs(buf);
+            err = mkdirs_long(buf);
             buf[i - 1] = save;
             if (err != ERROR_SUCCESS)
                 return err;
@@ -129,6 +163,15 @@ DWORD fileio_mkdirs(const wchar_t *dir)
     if (!CreateDirectoryW(buf, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
         return GetLastError();
     return ERROR_SUCCESS;
+}
+
+DWORD fileio_mkdirs(const wchar_t *dir)
+{
+    wchar_t buf[FILEIO_LONG_PATH_MAX];
+
+    if (!dir[0] || !fileio_long_path(dir, buf, FILEIO_LONG_PATH_MAX))
+        return ERROR_BAD_PATHNAME;
+    return mkdirs_long(buf);
 }
 
 BOOL path_join(wchar_t *out, size_t cap, const wchar_t *a, const wchar_t *b)

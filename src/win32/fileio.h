@@ -25,7 +25,18 @@ void fileio_free(void *data);
  * "<path>.<pid>.tmp" and is removed on any failure. */
 DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len);
 
-/* Creates dir and its missing parents. An existing directory is success. */
+/* Room for a configured path (1023 characters, as the agent's settings
+ * allow) made absolute and given the \\?\UNC\ prefix. */
+#define FILEIO_LONG_PATH_MAX 1040
+
+/* path made absolute (GetFullPathNameW), and when it is too long for the
+ * plain Win32 calls (a folder's limit is 248 characters, a file's 260)
+ * given the \\?\ (or \\?\UNC\) prefix that lifts the limit. FALSE when it
+ * does not fit in cap. A path that already has the prefix stays as is. */
+BOOL fileio_long_path(const wchar_t *path, wchar_t *out, size_t cap);
+
+/* Creates dir and its missing parents (any length, see fileio_long_path).
+ * An existing directory is success. */
 DWORD fileio_mkdirs(const wchar_t *dir);
 
 /* out = a "\" b, NUL-terminated; FALSE when it does not fit in cap chars. */

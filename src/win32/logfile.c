@@ -8,14 +8,24 @@
 #include <string.h>
 #include <wchar.h>
 
-void logfile_open(logfile *lf, const wchar_t *path, const char *component, uint64_t max_bytes)
+BOOL logfile_open(logfile *lf, const wchar_t *path, const char *component, uint64_t max_bytes)
 {
     memset(lf, 0, sizeof *lf);
-    if (path)
-        wcsncpy(lf->path, path, MAX_PATH - 1);
     snprintf(lf->component, sizeof lf->component, "%s", component ? component : "climon");
     lf->max_bytes = max_bytes ? max_bytes : 1024u * 1024u;
     InitializeCriticalSection(&lf->lock);
+    if (!path || !path[0])
+        return TRUE;
+    /* Cut at MAX_PATH (as once), a long SMSPath put the log in a file of
+     * another name: the whole path or none (issue 17.7). */
+    if (wcslen(path) >= LOGFILE_PATH_MAX ||
+        !fileio_long_path(path, lf->open_path, FILEIO_LONG_PATH_MAX)) {
+        lf->open_path[0] = 0;
+        lf->refused = TRUE;
+        return FALSE;
+    }
+    wcscpy(lf->path, path);
+    return TRUE;
 }
 
 void logfile_close(logfile *lf)
@@ -48,20 +58,20 @@ static void now_for_log(cmlog_time *t)
 static void roll_if_needed(logfile *lf, size_t adding)
 {
     WIN32_FILE_ATTRIBUTE_DATA fa;
-    wchar_t old[MAX_PATH + 8];
+    wchar_t old[FILEIO_LONG_PATH_MAX];
     size_t n;
 
-    if (!GetFileAttributesExW(lf->path, GetFileExInfoStandard, &fa))
+    if (!GetFileAttributesExW(lf->open_path, GetFileExInfoStandard, &fa))
         return;
     if (!cmlog_should_roll(((uint64_t)fa.nFileSizeHigh << 32) | fa.nFileSizeLow, adding,
                            lf->max_bytes))
         return;
     /* CLIMON.LOG -> CLIMON.LO_, the SMS convention for the one old log. */
-    n = wcslen(lf->path);
-    wmemcpy(old, lf->path, n + 1);
+    n = wcslen(lf->open_path);
+    wmemcpy(old, lf->open_path, n + 1);
     if (n > 0)
         old[n - 1] = L'_';
-    MoveFileExW(lf->path, old, MOVEFILE_REPLACE_EXISTING);
+    MoveFileExW(lf->open_path, old, MOVEFILE_REPLACE_EXISTING);
 }
 
 void logfile_write(logfile *lf, cmlog_type type, const char *file, const char *fmt, ...)
@@ -88,10 +98,10 @@ void logfile_write(logfile *lf, cmlog_type type, const char *file, const char *f
     EnterCriticalSection(&lf->lock);
     if (lf->echo_stderr && type != CMLOG_INFO)
         fprintf(stderr, "%s: %s\n", type == CMLOG_ERROR ? "error" : "warning", text);
-    if (lf->path[0]) {
+    if (lf->open_path[0]) {
         HANDLE h;
         roll_if_needed(lf, len);
-        h = CreateFileW(lf->path, FILE_APPEND_DATA,
+        h = CreateFileW(lf->open_path, FILE_APPEND_DATA,
                         FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_ALWAYS,
                         FILE_ATTRIBUTE_NORMAL, NULL);
         if (h != INVALID_HANDLE_VALUE) {

@@ -16,17 +16,27 @@
 #include <stdint.h>
 
 #include "climon/cmlog.h"
+#include "fileio.h"
+
+/* The longest log path taken, as the agent's configuration allows (1023
+ * characters); a longer one is refused, never cut. */
+#define LOGFILE_PATH_MAX 1024
 
 typedef struct logfile {
-    wchar_t path[MAX_PATH];
+    wchar_t path[LOGFILE_PATH_MAX];          /* as given, "" for none */
+    wchar_t open_path[FILEIO_LONG_PATH_MAX]; /* absolute, \\?\ when long */
+    BOOL refused;                            /* a path was given and could not be taken */
     char component[32];
     uint64_t max_bytes;
     BOOL echo_stderr; /* console programs also print warnings and errors */
     CRITICAL_SECTION lock;
 } logfile;
 
-/* path may be NULL or "" for no file (echo only). max_bytes 0 = 1 MiB. */
-void logfile_open(logfile *lf, const wchar_t *path, const char *component, uint64_t max_bytes);
+/* path may be NULL or "" for no file (echo only). max_bytes 0 = 1 MiB.
+ * FALSE (and refused set, no file) when path is LOGFILE_PATH_MAX
+ * characters or more, or cannot be made absolute: the lines then go
+ * nowhere (or to stderr), never to a file of a cut name. */
+BOOL logfile_open(logfile *lf, const wchar_t *path, const char *component, uint64_t max_bytes);
 void logfile_close(logfile *lf);
 
 /* printf-style, UTF-8. file is the source file name for CMTrace's column. */

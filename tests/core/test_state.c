@@ -68,6 +68,17 @@ static void full_state(agent_state *st)
     st->last_result = CLV_UNKNOWN;
     st->has_result = true;
     snprintf(st->last_error, sizeof st->last_error, "CopyListVersion unknown: server (file error)");
+    /* the failure classes' block */
+    st->creds_refused_at = 1764000011;
+    st->creds_refused_logon = 1763990012;
+    st->creds_refused_boot = 1763980013;
+    snprintf(st->forward_error, sizeof st->forward_error,
+             "the inventory box on the logon server is full: x");
+    st->kept.n = 2;
+    snprintf(st->kept.f[0].name, sizeof st->kept.f[0].name, "00000001.RAW");
+    st->kept.f[0].hash = 0xA1B2C3D4u;
+    snprintf(st->kept.f[1].name, sizeof st->kept.f[1].name, "inv data 2.raw");
+    st->kept.f[1].hash = 0x0000000Fu;
 }
 
 static void assert_persisted_equal(const agent_state *a, const agent_state *b)
@@ -115,6 +126,15 @@ static void assert_persisted_equal(const agent_state *a, const agent_state *b)
     assert_int_equal(a->last_result, b->last_result);
     assert_int_equal(a->has_result, b->has_result);
     assert_string_equal(a->last_error, b->last_error);
+    assert_int_equal(a->creds_refused_at, b->creds_refused_at);
+    assert_int_equal(a->creds_refused_logon, b->creds_refused_logon);
+    assert_int_equal(a->creds_refused_boot, b->creds_refused_boot);
+    assert_string_equal(a->forward_error, b->forward_error);
+    assert_int_equal(a->kept.n, b->kept.n);
+    for (uint32_t i = 0; i < a->kept.n && i < AGENT_KEPT_MAX; i++) {
+        assert_string_equal(a->kept.f[i].name, b->kept.f[i].name);
+        assert_int_equal(a->kept.f[i].hash, b->kept.f[i].hash);
+    }
 }
 
 static void assert_default(const agent_state *st)
@@ -250,6 +270,15 @@ static void test_state_format_fits_max_bytes_with_longest_texts(void **state)
     st.components[AGENT_COMPONENTS_MAX] = '\0';
     memset(st.last_error, 'e', AGENT_TEXT_MAX);
     st.last_error[AGENT_TEXT_MAX] = '\0';
+    memset(st.forward_error, 'f', AGENT_TEXT_MAX);
+    st.forward_error[AGENT_TEXT_MAX] = '\0';
+    st.kept.n = AGENT_KEPT_MAX;
+    for (unsigned i = 0; i < AGENT_KEPT_MAX; i++) {
+        memset(st.kept.f[i].name, 'k', AGENT_KEPT_NAME_MAX);
+        st.kept.f[i].name[AGENT_KEPT_NAME_MAX] = '\0';
+        st.kept.f[i].name[0] = (char)('0' + i);
+        st.kept.f[i].hash = 0xFFFFFFFFu - i;
+    }
     st.setup_retry_at = 253402300799ull;
     char buf[STATE_MAX_BYTES];
     size_t n = state_format(&st, buf, sizeof buf);
@@ -495,20 +524,70 @@ static void test_state_newer_keys_out_of_range_are_refused(void **state)
     expect_error(buf, n, STATE_ERR_FIELD, "PendingUptime");
     n = with_value(buf, sizeof buf, "DoneAt", "");
     expect_error(buf, n, STATE_ERR_FIELD, "DoneAt");
-    const char *bad_hashes[] = {"DEADBEEF,",
-                                "DEADBEE",
-                                "deadbeef",
-                                "DEADBEEF;00000001",
-                                "DEADBEEF,,00000001",
-                                "00000001,00000002,00000003,00000004,00000005,00000006,00000007,"
-                                "00000008,00000009,0000000A,0000000B,0000000C,0000000D,0000000E,"
-                                "0000000F,00000010,00000011"};
+    /* One hash more than a report carries: 17. */
+    char seventeen[17 * 9 + 1];
+    for (unsigned i = 0; i < 17; i++)
+        snprintf(seventeen + i * 9, sizeof seventeen - i * 9, "%08X%s", i + 1, i < 16 ? "," : "");
+    const char *bad_hashes[] = {"DEADBEEF,",          "DEADBEE", "deadbeef", "DEADBEEF;00000001",
+                                "DEADBEEF,,00000001", seventeen};
     for (unsigned i = 0; i < sizeof bad_hashes / sizeof bad_hashes[0]; i++) {
         n = with_value(buf, sizeof buf, "SeenComponents", bad_hashes[i]);
         expect_error(buf, n, STATE_ERR_FIELD, "SeenComponents");
     }
     n = with_value(buf, sizeof buf, "SeenKnown", "2");
     expect_error(buf, n, STATE_ERR_FIELD, "SeenKnown");
+}
+
+/* A file an agent wrote before the failure classes' keys existed (same
+ * format): read, with their defaults; its pending change is not lost. */
+static void test_state_file_without_the_failure_keys_is_read(void **state)
+{
+    (void)state;
+    const char *keys[] = {"CredRefusedAt", "CredRefusedLogon", "CredRefusedBoot",
+                          "ForwardError",  "KeptFiles",        "Kept1",
+                          "Kept2"};
+    char buf[STATE_MAX_BYTES + 64], tmp[STATE_MAX_BYTES + 64];
+    size_t n = format_full(buf, sizeof buf);
+    for (unsigned i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char needle[32];
+        buf[n] = '\0';
+        snprintf(needle, sizeof needle, "\r\n%s=", keys[i]);
+        char *at = strstr(buf, needle);
+        assert_non_null(at);
+        char *eol = strstr(at + 2, "\r\n");
+        memmove(at, eol, strlen(eol) + 1);
+        n = strlen(buf);
+    }
+    memcpy(tmp, buf, n);
+    agent_state st;
+    state_error err;
+    assert_int_equal(state_parse(tmp, n, &st, &err), STATE_OK);
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    assert_int_equal(st.creds_refused_at, 0);
+    assert_string_equal(st.forward_error, "");
+    assert_int_equal(st.kept.n, 0);
+}
+
+static void test_state_damaged_failure_keys_are_refused(void **state)
+{
+    (void)state;
+    char buf[STATE_MAX_BYTES + 64];
+    size_t n = with_value(buf, sizeof buf, "CredRefusedAt", "-1");
+    expect_error(buf, n, STATE_ERR_FIELD, "CredRefusedAt");
+    n = with_value(buf, sizeof buf, "KeptFiles", "9");
+    expect_error(buf, n, STATE_ERR_FIELD, "KeptFiles");
+    n = with_value(buf, sizeof buf, "KeptFiles", "3"); /* Kept3 missing */
+    expect_error(buf, n, STATE_ERR_FIELD, "Kept3");
+    /* A name of 64 characters, one over the limit. */
+    static const char too_long[] =
+        "A1B2C3D4 0123456789012345678901234567890123456789012345678901234567890123";
+    const char *bad[] = {
+        "A1B2C3D4",         "A1B2C3D4 ",     "A1B2C3DG 1.RAW", "A1B2C3D4 ..\\1.RAW",
+        "A1B2C3D4 C:1.RAW", "A1B2C3D41.RAW", too_long};
+    for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        n = with_value(buf, sizeof buf, "Kept1", bad[i]);
+        expect_error(buf, n, STATE_ERR_FIELD, "Kept1");
+    }
 }
 
 static void test_state_admin_edits_are_read(void **state)
@@ -612,6 +691,8 @@ int main(void)
         cmocka_unit_test(test_state_file_without_newer_keys_keeps_the_pending_change),
         cmocka_unit_test(test_state_newer_keys_out_of_range_are_refused),
         cmocka_unit_test(test_state_admin_edits_are_read),
+        cmocka_unit_test(test_state_file_without_the_failure_keys_is_read),
+        cmocka_unit_test(test_state_damaged_failure_keys_are_refused),
         cmocka_unit_test(test_state_utf16_file_is_read),
         cmocka_unit_test(test_state_error_texts),
     };

@@ -12,9 +12,9 @@ if(TARGET climon)
   set(CLIMON_AGENT_TEST_ENV "CLIMON_EXE=$<TARGET_FILE:climon>" "CLIMON_FAKE_CLI=$<TARGET_FILE:fake_cli_nt>")
 
   function(climon_agent_test name)
-    cmake_parse_arguments(A "" "" "LOCKS" ${ARGN})
+    cmake_parse_arguments(A "" "" "LOCKS;EXTRA" ${ARGN})
     climon_add_test(agent.${name}
-      SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_agent_${name}.c ${CMAKE_CURRENT_LIST_DIR}/agent_fixture.c
+      SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_agent_${name}.c ${CMAKE_CURRENT_LIST_DIR}/agent_fixture.c ${A_EXTRA}
       LIBS climon_agent LABELS agent)
     target_include_directories(test_agent.${name} PRIVATE ${CMAKE_CURRENT_LIST_DIR})
     add_dependencies(test_agent.${name} climon fake_cli_nt)
@@ -28,6 +28,10 @@ if(TARGET climon)
   climon_agent_test(forward)
   climon_agent_test(setupexec)
   climon_agent_test(backoff)
+  # The share's errors Wine cannot make, through a fake of src/agent/fsio.c
+  # linked in its place (the real one is in climon.exe, with no switch).
+  climon_agent_test(faults EXTRA ${CMAKE_CURRENT_LIST_DIR}/fake_fsio.c
+    LOCKS climon_session climon_client_services)
   climon_agent_test(report)
   climon_agent_test(check LOCKS climon_client_services)
   climon_agent_test(tray LOCKS climon_session climon_client_services)

@@ -5,11 +5,13 @@
  * redirected with RegOverridePredefKey for this process.
  */
 #include <windows.h>
+#include <shellapi.h>
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -274,6 +276,126 @@ static void test_default_setup_command_is_quoted_full_path(void **state)
     assert_false(config_setup_command(&cfg, cmd, CLIMON_CMD_MAX));
 }
 
+/* The command line as Client Setup's runtime splits it (CommandLineToArgvW
+ * rules): argv[1] must be "/p:" and the share, whole. */
+static void assert_setup_gets_share(const climon_config *cfg, const wchar_t *share)
+{
+    wchar_t cmd[CLIMON_CMD_MAX], want[CLIMON_PATH_MAX + 4];
+    LPWSTR *argv;
+    int argc = 0;
+    assert_true(config_setup_command(cfg, cmd, CLIMON_CMD_MAX));
+    argv = CommandLineToArgvW(cmd, &argc);
+    assert_non_null(argv);
+    assert_int_equal(argc, 2);
+    _snwprintf(want, CLIMON_PATH_MAX + 4, L"/p:%ls", share);
+    if (wcscmp(argv[1], want) != 0) {
+        char got[CLIMON_CMD_MAX];
+        WideCharToMultiByte(CP_UTF8, 0, cmd, -1, got, sizeof got, NULL, NULL);
+        print_error("command line: %s\n", got);
+    }
+    assert_true(wcscmp(argv[1], want) == 0);
+    LocalFree(argv);
+}
+
+/* Issue 17.3: a share with a space and a trailing backslash ("S:\SMS SHR\")
+ * made the command end in \", which escapes the closing quote: Client
+ * Setup got "S:\SMS SHR\"" and exited 64, every time. From the switch, the
+ * policy and SMS.INI alike, the share is taken without its trailing
+ * separator and every argument quoted by the CommandLineToArgvW rules. */
+static void test_share_with_space_and_trailing_backslash_reaches_setup_whole(void **state)
+{
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    cfg = load(L"S:\\SMS SHR\\");
+    assert_true(wcscmp(cfg->share, L"S:\\SMS SHR") == 0);
+    assert_true(_wcsicmp(cfg->inv_box, L"S:\\SMS SHR\\INVENTRY.BOX") == 0);
+    assert_setup_gets_share(cfg, L"S:\\SMS SHR");
+
+    set_policy_sz(L"LogonServerPath", L"\\\\SRV\\SMS SHR\\\\");
+    cfg = load(NULL);
+    assert_true(wcscmp(cfg->share, L"\\\\SRV\\SMS SHR") == 0);
+    assert_setup_gets_share(cfg, L"\\\\SRV\\SMS SHR");
+    clear_policy();
+
+    assert_int_equal(fx_write_text(lab.sms_ini, "[SMS]\r\nSMS Unique ID=SKZ01000\r\n"
+                                                "LastLogonServerPath=T:\\Site Root\\SMS SHR\\\r\n"),
+                     0);
+    cfg = load(NULL);
+    assert_true(wcscmp(cfg->share, L"T:\\Site Root\\SMS SHR") == 0);
+    assert_setup_gets_share(cfg, L"T:\\Site Root\\SMS SHR");
+
+    /* A drive's root keeps its separator: "S:" alone would be relative. */
+    cfg = load(L"S:\\");
+    assert_true(wcscmp(cfg->share, L"S:\\") == 0);
+    assert_setup_gets_share(cfg, L"S:\\");
+}
+
+/* Issue 17.7: an SMS.INI path over 1023 characters was taken as missing
+ * without a word, and SMSInvDataPath then quietly became
+ * <SMSPath>\INVDATA. It is an error, said in the log and the status. */
+static void test_config_too_long_smsini_path_is_said_not_taken_as_missing(void **state)
+{
+    static char ini[4096];
+    char longpath[1200];
+    climon_config *cfg;
+    (void)state;
+    clear_policy();
+    memset(longpath, 'x', 1100);
+    memcpy(longpath, "C:\\", 3);
+    longpath[1100] = 0;
+    snprintf(ini, sizeof ini,
+             "[SMS]\r\nSMS Unique ID=SKZ01000\r\nSMSPath=C:\\MS\\SMS\r\nSMSInvDataPath=%s\r\n",
+             longpath);
+    assert_int_equal(fx_write_text(lab.sms_ini, ini), 0);
+    cfg = load(NULL);
+    assert_non_null(strstr(cfg->smsini_error, "SMSInvDataPath"));
+    assert_non_null(strstr(cfg->smsini_error, "1100 characters"));
+    assert_int_equal(cfg->invdata[0], 0); /* not C:\MS\SMS\INVDATA */
+}
+
+/* The log under a long SMSPath: in the folder SMSPath names, not a file
+ * of a cut name; one that would not fit at all goes to the state folder,
+ * and says why. */
+static void test_config_log_under_a_long_smspath_is_not_cut(void **state)
+{
+    static char ini[4096];
+    static climon_config cfg2;
+    wchar_t smspath[1200], want[1200], prefixed[1200];
+    char sp8[1200], *text;
+    logfile lf;
+    (void)state;
+    clear_policy();
+
+    _snwprintf(smspath, 1200, L"%ls\\SMS", lab.root);
+    while (wcslen(smspath) < 600)
+        wcscat(smspath, L"\\a-folder-name-of-forty-characters-long-");
+    WideCharToMultiByte(CP_UTF8, 0, smspath, -1, sp8, sizeof sp8, NULL, NULL);
+    snprintf(ini, sizeof ini, "[SMS]\r\nSMS Unique ID=SKZ01000\r\nSMSPath=%s\r\n", sp8);
+    assert_int_equal(fx_write_text(lab.sms_ini, ini), 0);
+    cfg2 = *load(NULL);
+    _snwprintf(want, 1200, L"%ls\\LOGS\\CLIMON.LOG", smspath);
+    assert_true(wcscmp(cfg2.log_path, want) == 0);
+    window_open_log(&lf, &cfg2);
+    LOG_INFO(&lf, "written under a long SMSPath");
+    logfile_close(&lf);
+    _snwprintf(prefixed, 1200, L"\\\\?\\%ls", want);
+    text = fx_read_text(prefixed);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "written under a long SMSPath"));
+    free(text);
+
+    while (wcslen(smspath) < 1015)
+        wcscat(smspath, L"y");
+    WideCharToMultiByte(CP_UTF8, 0, smspath, -1, sp8, sizeof sp8, NULL, NULL);
+    snprintf(ini, sizeof ini, "[SMS]\r\nSMS Unique ID=SKZ01000\r\nSMSPath=%s\r\n", sp8);
+    assert_int_equal(fx_write_text(lab.sms_ini, ini), 0);
+    cfg2 = *load(NULL);
+    assert_true(wcscmp(cfg2.sms_path, smspath) == 0);
+    assert_true(wcsncmp(cfg2.log_path, cfg2.state_dir, wcslen(cfg2.state_dir)) == 0);
+    assert_non_null(strstr(cfg2.log_error, "state folder"));
+}
+
 /* What a pass's re-read of SMS.INI (config_adopt_smsini) makes of the
  * file as it is now, and what it logs. */
 static unsigned adopt_now(climon_config *have, const char *smsini_text, char **log)
@@ -362,7 +484,10 @@ int main(void)
         cmocka_unit_test(test_config_hostile_names_are_refused),
         cmocka_unit_test(test_cmdline_parses_switches_and_refuses_bad_ones),
         cmocka_unit_test(test_default_setup_command_is_quoted_full_path),
+        cmocka_unit_test(test_share_with_space_and_trailing_backslash_reaches_setup_whole),
         cmocka_unit_test(test_config_reread_takes_new_paths_keeps_known_on_bad_read),
+        cmocka_unit_test(test_config_too_long_smsini_path_is_said_not_taken_as_missing),
+        cmocka_unit_test(test_config_log_under_a_long_smspath_is_not_cut),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -20,10 +21,14 @@
 
 static fx_lab lab;
 static logfile lf;
+static forward_result last;
+static agent_kept known;
 
 static int setup_one(void **state)
 {
     (void)state;
+    memset(&last, 0, sizeof last);
+    memset(&known, 0, sizeof known);
     if (fx_lab_make(&lab, "forward", "1", "1"))
         return -1;
     logfile_open(&lf, lab.log, "test", 0);
@@ -56,9 +61,18 @@ static void target_of(const char *text, unsigned n, const wchar_t *ext, wchar_t 
 
 static uint32_t last_busy;
 
+static BOOL run_in(const wchar_t *invdata, uint32_t *count, char *err)
+{
+    BOOL ok = forward_all(invdata, lab.inv_box, "SKZ01000", &known, &lf, &last);
+    *count = last.count;
+    last_busy = last.busy;
+    snprintf(err, 256, "%s", last.err);
+    return ok;
+}
+
 static BOOL run(uint32_t *count, char *err)
 {
-    return forward_all(lab.invdata, lab.inv_box, "SKZ01000", &lf, count, &last_busy, err, 256);
+    return run_in(lab.invdata, count, err);
 }
 
 static void test_unique_stem_is_id_tail_and_hash(void **state)
@@ -164,7 +178,273 @@ static void test_unreachable_box_keeps_the_local_file(void **state)
     assert_false(run(&count, err));
     assert_int_equal(count, 0);
     assert_non_null(strstr(err, "inventory box"));
+    assert_int_equal(last.fail, AGENT_FAIL_SHARE);
     assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+}
+
+/* Issue 17.4: a missing inventory folder is this computer's problem. */
+static void test_missing_inventory_folder_is_a_local_failure(void **state)
+{
+    wchar_t nope[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    (void)state;
+    fx_join(nope, lab.sms_path, L"NOPE");
+    assert_false(run_in(nope, &count, err));
+    assert_int_equal(last.fail, AGENT_FAIL_LOCAL);
+    assert_non_null(strstr(err, "NOPE"));
+}
+
+/* A local file that cannot be opened (not a sharing violation) is
+ * local too; the others still go. */
+static void test_unopenable_local_file_is_a_local_failure_others_still_go(void **state)
+{
+    wchar_t p[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    HANDLE holder;
+    (void)state;
+    put_raw(L"INV00010.RAW", "inventory ten");
+    fx_join(p, lab.invdata, L"INV00011.RAW");
+    assert_int_equal(fx_write_text(p, "inventory eleven"), 0);
+    /* A holder that shares nothing: our open fails, and not because the
+     * file is being written (that is a sharing violation, retried). */
+    holder = CreateFileW(p, GENERIC_READ, 0, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(holder != INVALID_HANDLE_VALUE);
+    run(&count, err);
+    CloseHandle(holder);
+    assert_int_equal(count, 1);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+    /* Held without sharing reads as being written: left, not an error. */
+    assert_int_equal(last_busy, 1);
+}
+
+/* Issue 17.6: a read-only .RAW is delivered and deleted; it used to stay
+ * (DeleteFileW: access denied) and went again whenever the site emptied
+ * the box. */
+static void test_read_only_raw_is_deleted_after_delivery(void **state)
+{
+    wchar_t p[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    (void)state;
+    put_raw(L"INV00008.RAW", "inventory eight");
+    fx_join(p, lab.invdata, L"INV00008.RAW");
+    assert_true(SetFileAttributesW(p, FILE_ATTRIBUTE_READONLY));
+    assert_true(run(&count, err));
+    assert_int_equal(count, 1);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+    assert_int_equal(last.kept.n, 0);
+}
+
+/* The same file that still cannot be deleted (a holder without delete
+ * sharing stands in for an ACL that denies it): remembered as delivered
+ * (name and hash), not delivered again when the box is emptied, and
+ * deleted once it can be. */
+static void test_undeletable_raw_is_remembered_not_delivered_again(void **state)
+{
+    wchar_t p[FX_PATH], box_file[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    HANDLE holder;
+    (void)state;
+    put_raw(L"INV00009.RAW", "inventory nine");
+    fx_join(p, lab.invdata, L"INV00009.RAW");
+    assert_true(SetFileAttributesW(p, FILE_ATTRIBUTE_READONLY));
+    holder = CreateFileW(p, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(holder != INVALID_HANDLE_VALUE);
+
+    assert_true(run(&count, err));
+    assert_int_equal(count, 1);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    assert_int_equal(last.kept.n, 1);
+    assert_string_equal(last.kept.f[0].name, "INV00009.RAW");
+    assert_int_equal(last.kept.f[0].hash,
+                     forward_fnv1a(FORWARD_FNV_SEED, "inventory nine", strlen("inventory nine")));
+    /* The attribute the delete cleared is back. */
+    assert_true(GetFileAttributesW(p) & FILE_ATTRIBUTE_READONLY);
+
+    /* The site takes the box's files; the agent remembers (the core keeps
+     * the list in state.ini and hands it back). */
+    target_of("inventory nine", 0, L".RAW", box_file);
+    assert_true(DeleteFileW(box_file));
+    known = last.kept;
+    assert_true(run(&count, err));
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 0);
+    assert_int_equal(last.kept.n, 1);
+
+    /* A rewritten file of the same name is new inventory: delivered. */
+    CloseHandle(holder);
+    SetFileAttributesW(p, FILE_ATTRIBUTE_NORMAL);
+    assert_int_equal(fx_write_text(p, "inventory nine, later"), 0);
+    holder = CreateFileW(p, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING, 0, NULL);
+    assert_true(run(&count, err));
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+    CloseHandle(holder);
+
+    /* Deletable at last: gone, and forgotten. */
+    known = last.kept;
+    assert_true(run(&count, err));
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+    assert_int_equal(last.kept.n, 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+}
+
+/* Issue 11.6: another session's agent writing the same .TMP (the same
+ * file, so the same name) is no error: the file is left for later. */
+static void test_tmp_another_agent_is_writing_is_left_for_later(void **state)
+{
+    wchar_t tmp[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    HANDLE other;
+    (void)state;
+    put_raw(L"INV00012.RAW", "inventory twelve");
+    target_of("inventory twelve", 0, L".TMP", tmp);
+    other = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    assert_true(other != INVALID_HANDLE_VALUE);
+    assert_true(run(&count, err));
+    assert_string_equal(err, "");
+    assert_int_equal(count, 0);
+    assert_int_equal(last_busy, 1);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    CloseHandle(other);
+    assert_true(run(&count, err));
+    assert_int_equal(count, 1);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+}
+
+/* The box's files, as a list of "name=bytes" the test can compare. */
+static void box_listing(char *out, size_t cap)
+{
+    wchar_t pat[FX_PATH], p[FX_PATH];
+    WIN32_FIND_DATAW fd;
+    HANDLE h;
+    out[0] = 0;
+    fx_join(pat, lab.inv_box, L"*");
+    h = FindFirstFileW(pat, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return;
+    do {
+        char n8[300], *text;
+        if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+            continue;
+        fx_join(p, lab.inv_box, fd.cFileName);
+        WideCharToMultiByte(CP_UTF8, 0, fd.cFileName, -1, n8, sizeof n8, NULL, NULL);
+        text = fx_read_text(p);
+        snprintf(out + strlen(out), cap - strlen(out), "%s=%s;", n8, text ? text : "?");
+        free(text);
+    } while (FindNextFileW(h, &fd));
+    FindClose(h);
+}
+
+/* path by a second drive letter (see the test below). */
+static BOOL other_drive_path(const wchar_t *path, wchar_t *out)
+{
+    typedef char *(__cdecl * unix_name_fn)(const wchar_t *);
+    unix_name_fn unix_name = (unix_name_fn)(void (*)(void))GetProcAddress(
+        GetModuleHandleW(L"kernel32.dll"), "wine_get_unix_file_name");
+    if (unix_name) {
+        char *u = unix_name(path);
+        size_t i;
+        if (!u)
+            return FALSE;
+        _snwprintf(out, FX_PATH, L"Z:%hs", u);
+        out[FX_PATH - 1] = 0;
+        for (i = 0; out[i]; i++)
+            if (out[i] == L'/')
+                out[i] = L'\\';
+        HeapFree(GetProcessHeap(), 0, u);
+        return TRUE;
+    }
+    {
+        const wchar_t *rest = wcsrchr(path, L'\\');
+        if (!rest || !DefineDosDeviceW(0, L"Q:", lab.share))
+            return FALSE;
+        _snwprintf(out, FX_PATH, L"Q:%ls", rest);
+        return TRUE;
+    }
+}
+
+/* Issue 17.5: an inventory folder that is the inventory box (or inside
+ * it) is refused, however it is spelt: nothing forwarded, nothing
+ * deleted. It used to rename a file into the box and, at the next pass,
+ * delete it "as the local copy". */
+static void test_inventory_folder_that_is_the_box_is_refused_however_spelt(void **state)
+{
+    wchar_t box[FX_PATH], spelt[FX_PATH], sub[FX_PATH], q[FX_PATH];
+    char before[2048], after[2048], err[256];
+    uint32_t count = 0;
+    DWORD n;
+    (void)state;
+
+    /* A box with a long name, so that its 8.3 name differs. */
+    fx_join(box, lab.share, L"Inventory Box Of The Site");
+    assert_true(CreateDirectoryW(box, NULL));
+    wcscpy(lab.inv_box, box);
+    fx_join(spelt, box, L"1000AAAAAAAA.RAW");
+    assert_int_equal(fx_write_text(spelt, "another client's inventory"), 0);
+    fx_join(spelt, box, L"LOCAL001.RAW");
+    assert_int_equal(fx_write_text(spelt, "a file the inventory agent put here"), 0);
+    box_listing(before, sizeof before);
+
+    /* The box itself, twice (the second pass is where the file went). */
+    assert_false(run_in(box, &count, err));
+    assert_false(run_in(box, &count, err));
+    assert_int_equal(last.fail, AGENT_FAIL_LOCAL);
+    assert_non_null(strstr(err, "is the inventory box"));
+    box_listing(after, sizeof after);
+    assert_string_equal(before, after);
+
+    /* Other case, a trailing separator. */
+    wcscpy(spelt, box);
+    _wcsupr(spelt);
+    wcscat(spelt, L"\\");
+    assert_false(run_in(spelt, &count, err));
+    assert_non_null(strstr(err, "is the inventory box"));
+
+    /* Its 8.3 name. */
+    n = GetShortPathNameW(box, spelt, FX_PATH);
+    assert_true(n > 0 && n < FX_PATH);
+    print_message("8.3 name of the box: %ls\n", spelt);
+    assert_false(run_in(spelt, &count, err));
+    assert_non_null(strstr(err, "is the inventory box"));
+
+    /* A folder inside it. */
+    fx_join(sub, box, L"SUB");
+    assert_true(CreateDirectoryW(sub, NULL));
+    fx_join(spelt, sub, L"X.RAW");
+    assert_int_equal(fx_write_text(spelt, "inside"), 0);
+    assert_false(run_in(sub, &count, err));
+    assert_non_null(strstr(err, "is the inventory box"));
+
+    /* The same folder through another drive letter: under Wine, Z: is
+     * the Unix root, so Z:<unix path> reaches the box by another letter
+     * (Wine's object manager drives of DefineDosDeviceW are not seen by
+     * its file opens); on Windows, a drive letter of our own. */
+    if (other_drive_path(box, q)) {
+        print_message("the box by another drive letter: %ls\n", q);
+        assert_true(GetFileAttributesW(q) != INVALID_FILE_ATTRIBUTES);
+        assert_false(run_in(q, &count, err));
+        assert_non_null(strstr(err, "is the inventory box"));
+        fx_join(spelt, q, L"SUB");
+        assert_false(run_in(spelt, &count, err));
+        assert_non_null(strstr(err, "is the inventory box"));
+        if (q[0] == L'Q')
+            DefineDosDeviceW(DDD_REMOVE_DEFINITION, L"Q:", lab.share);
+    } else {
+        fail_msg("%s", "no second drive letter for the box could be made");
+    }
+
+    box_listing(after, sizeof after);
+    assert_string_equal(before, after);
+
+    /* A folder beside the box is fine. */
+    put_raw(L"INV00013.RAW", "inventory thirteen");
+    assert_true(run(&count, err));
+    assert_int_equal(count, 1);
 }
 
 static void test_file_still_being_written_is_left_and_counted_busy(void **state)
@@ -216,6 +496,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_file_still_being_written_is_left_and_counted_busy,
                                         setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(test_only_raw_files_are_forwarded, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_missing_inventory_folder_is_a_local_failure, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(
+            test_unopenable_local_file_is_a_local_failure_others_still_go, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_read_only_raw_is_deleted_after_delivery, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_undeletable_raw_is_remembered_not_delivered_again,
+                                        setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_tmp_another_agent_is_writing_is_left_for_later,
+                                        setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(
+            test_inventory_folder_that_is_the_box_is_refused_however_spelt, setup_one,
+            teardown_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

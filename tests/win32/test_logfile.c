@@ -111,12 +111,96 @@ static void test_logfile_does_not_block_readers_or_deleters(void **state)
     assert_true(fileio_exists(logpath));
 }
 
+/* A folder path of about len characters under dir, made with \\?\ so
+ * that its making does not depend on the code under test. */
+static void long_dir(wchar_t *out, size_t cap, size_t len)
+{
+    wchar_t full[1200];
+    _snwprintf(out, cap, L"%ls", dir);
+    while (wcslen(out) + 41 < len) {
+        wcscat(out, L"\\a-folder-name-of-forty-characters-long-");
+        _snwprintf(full, 1200, L"\\\\?\\%ls", out);
+        CreateDirectoryW(full, NULL);
+    }
+    (void)cap;
+}
+
+static void remove_long_dir(const wchar_t *path)
+{
+    wchar_t p[1200];
+    _snwprintf(p, 1200, L"\\\\?\\%ls", path);
+    while (wcslen(p) > wcslen(dir) + 4) {
+        wchar_t *slash;
+        RemoveDirectoryW(p);
+        slash = wcsrchr(p, L'\\');
+        if (!slash)
+            break;
+        *slash = 0;
+    }
+}
+
+/* Issue 17.7: the path was cut at MAX_PATH - 1 characters, so a long
+ * SMSPath put the log in a file of another (truncated) name. The line
+ * lands in the file named, whatever its length up to the configured 1023
+ * characters. */
+static void test_logfile_long_path_is_written_where_named(void **state)
+{
+    wchar_t folder[1200], path[1200], prefixed[1200], cut[MAX_PATH];
+    unsigned char *data = NULL;
+    size_t len = 0;
+    logfile lf;
+    (void)state;
+
+    long_dir(folder, 1200, 400);
+    _snwprintf(path, 1200, L"%ls\\CLIMON.LOG", folder);
+    assert_true(wcslen(path) > MAX_PATH);
+    _snwprintf(prefixed, 1200, L"\\\\?\\%ls", path);
+    wcsncpy(cut, path, MAX_PATH - 1);
+    cut[MAX_PATH - 1] = 0;
+
+    assert_true(logfile_open(&lf, path, "climon", 0));
+    assert_true(wcscmp(lf.path, path) == 0);
+    LOG_INFO(&lf, "a line in a log with a long name");
+    logfile_close(&lf);
+
+    assert_int_equal(fileio_read(prefixed, 65536, &data, &len), ERROR_SUCCESS);
+    assert_non_null(strstr((char *)data, "a line in a log with a long name"));
+    fileio_free(data);
+    assert_false(fileio_exists(cut));
+
+    DeleteFileW(prefixed);
+    remove_long_dir(folder);
+}
+
+/* Past what the configuration allows the path is refused, not cut: no
+ * file of another name is written, and the caller is told. */
+static void test_logfile_too_long_path_is_refused(void **state)
+{
+    wchar_t path[1200], cut[MAX_PATH];
+    logfile lf;
+    (void)state;
+
+    _snwprintf(path, 1200, L"%ls\\", dir);
+    while (wcslen(path) < LOGFILE_PATH_MAX + 10)
+        wcscat(path, L"x");
+    wcsncpy(cut, path, MAX_PATH - 1);
+    cut[MAX_PATH - 1] = 0;
+    assert_false(logfile_open(&lf, path, "climon", 0));
+    assert_true(lf.refused);
+    assert_int_equal(lf.path[0], 0);
+    LOG_INFO(&lf, "goes nowhere");
+    logfile_close(&lf);
+    assert_false(fileio_exists(cut));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_logfile_lines_parse_back_as_cmtrace),
         cmocka_unit_test(test_logfile_rolls_over_once_at_cap),
         cmocka_unit_test(test_logfile_does_not_block_readers_or_deleters),
+        cmocka_unit_test(test_logfile_long_path_is_written_where_named),
+        cmocka_unit_test(test_logfile_too_long_path_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,436 @@
+/*
+ * test_agent_faults.c: the agent's shell (config, engine, jobs, forward,
+ * state file) against the share's errors Wine cannot make, through the
+ * fake of src/agent/fsio.c linked in its place (fake_fsio.h):
+ *
+ *  - a share that refuses the credentials (ERROR_LOGON_FAILURE and the
+ *    like) from the inventory box, CL_NT.TXT or Client Setup's start is
+ *    touched once, then not again by any check, pass or timer until the
+ *    session is unlocked or a new logon, also across an agent restart;
+ *    the attempts are counted as calls reaching the share;
+ *  - a full inventory box is said as such;
+ *  - another agent taking the file between our listing and our open, or
+ *    our .TMP before our rename, is no error.
+ *
+ * The engine runs synchronously (as /check does): every job inline.
+ */
+#include <windows.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include <cmocka.h>
+
+#include "agent_fixture.h"
+#include "climon.h"
+#include "climon/state.h"
+#include "fake_fsio.h"
+#include "fileio.h"
+
+#define BOOT 1764000000ull
+#define LOGON1 (BOOT + 60)
+#define LOGON2 (BOOT + 7200)
+
+static fx_lab lab;
+static logfile lf;
+static climon_config cfg;
+static engine eng;
+
+static int setup_lab(const char *local_version, const char *server_version)
+{
+    cmd_line cl;
+    fake_fsio_reset();
+    if (fx_lab_make(&lab, "faults", local_version, server_version))
+        return -1;
+    memset(&cl, 0, sizeof cl);
+    wcscpy(cl.smsini, lab.sms_ini);
+    wcscpy(cl.statedir, lab.state_dir);
+    wcscpy(cl.log, lab.log);
+    config_load(&cl, &cfg);
+    logfile_open(&lf, lab.log, "test", 0);
+    return 0;
+}
+
+static int setup_same(void **state)
+{
+    (void)state;
+    return setup_lab("1", "1");
+}
+
+static int setup_differs(void **state)
+{
+    (void)state;
+    return setup_lab("1", "2");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fake_fsio_reset();
+    logfile_close(&lf);
+    fx_lab_remove(&lab);
+    return 0;
+}
+
+/* A start of the agent (state loaded from the lab's state folder). */
+static void agent_start(agent_time logon)
+{
+    agent_event ev;
+    engine_init(&eng, &cfg, &lf, NULL);
+    engine_event_init(&ev, AGENT_EV_START);
+    ev.boot_time = BOOT;
+    ev.logon_time = logon;
+    engine_feed(&eng, &ev);
+    engine_drain(&eng);
+}
+
+static void feed(agent_event_type type)
+{
+    agent_event ev;
+    engine_event_init(&ev, type);
+    engine_feed(&eng, &ev);
+    engine_drain(&eng);
+}
+
+/* Calls that reached the logon server share: every one a logon attempt
+ * with the user's credentials when the server refuses them. */
+static unsigned share_touches(void)
+{
+    return fake_fsio_calls(FAKE_OPEN, lab.share) + fake_fsio_calls(FAKE_READ_FILE, lab.share) +
+           fake_fsio_calls(FAKE_CREATE_PROCESS, lab.share);
+}
+
+static void put_raw(const wchar_t *name, const char *text)
+{
+    wchar_t p[FX_PATH];
+    fx_join(p, lab.invdata, name);
+    assert_int_equal(fx_write_text(p, text), 0);
+}
+
+static void checks_and_passes_touch_nothing(unsigned touches)
+{
+    for (int i = 0; i < 3; i++) {
+        feed(AGENT_EV_CHECK_NOW);
+        feed(AGENT_EV_INVENTORY);
+        feed(AGENT_EV_TIMER);
+    }
+    assert_int_equal(share_touches(), touches);
+}
+
+static BOOL log_has(const char *needle)
+{
+    char *text = fx_read_text(lab.log);
+    BOOL has = text && strstr(text, needle) != NULL;
+    free(text);
+    return has;
+}
+
+/* Issue 11.5 through the whole shell: the inventory box refuses the
+ * password. */
+static void test_refused_password_on_the_box_is_one_touch_per_unlock_or_logon(void **state)
+{
+    wchar_t state_ini[FX_PATH];
+    char *saved;
+    (void)state;
+    put_raw(L"INV00001.RAW", "inventory one");
+    fake_fsio_fail(FAKE_OPEN, lab.share, ERROR_LOGON_FAILURE);
+    fake_fsio_fail(FAKE_READ_FILE, lab.share, ERROR_LOGON_FAILURE);
+    fake_fsio_fail(FAKE_CREATE_PROCESS, lab.share, ERROR_LOGON_FAILURE);
+
+    agent_start(LOGON1);
+    assert_int_equal(share_touches(), 1);
+    assert_int_not_equal(eng.st.creds_refused_at, 0);
+    assert_non_null(strstr(eng.st.last_error, "refused your credentials"));
+    assert_int_equal(agent_icon_of(&eng.st), AGENT_ICON_ERROR);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    checks_and_passes_touch_nothing(1);
+
+    /* Unlocked: one more attempt, refused again. */
+    feed(AGENT_EV_CREDENTIALS_REFRESHED);
+    assert_int_equal(share_touches(), 2);
+    checks_and_passes_touch_nothing(2);
+
+    /* The agent restarted in the same logon: still blocked (state.ini). */
+    fx_join(state_ini, lab.state_dir, L"state.ini");
+    saved = fx_read_text(state_ini);
+    assert_non_null(saved);
+    assert_null(strstr(saved, "CredRefusedAt=0\r\n"));
+    free(saved);
+    agent_start(LOGON1);
+    assert_int_equal(share_touches(), 2);
+    checks_and_passes_touch_nothing(2);
+
+    /* A new logon: one attempt. */
+    agent_start(LOGON2);
+    assert_int_equal(share_touches(), 3);
+    checks_and_passes_touch_nothing(3);
+
+    /* The password is right again; the unlock that follows delivers. */
+    fake_fsio_reset();
+    feed(AGENT_EV_CREDENTIALS_REFRESHED);
+    assert_int_equal(eng.st.creds_refused_at, 0);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+    assert_string_equal(eng.st.last_error, "");
+    print_message("share touches in all: 3 (start, unlock, new logon) then the good one\n");
+}
+
+/* CL_NT.TXT refuses (no inventory to forward: the box is not touched). */
+static void test_refused_password_on_the_copy_list_blocks_too(void **state)
+{
+    (void)state;
+    fake_fsio_fail(FAKE_READ_FILE, L"CL_NT.TXT", ERROR_ACCOUNT_LOCKED_OUT);
+    agent_start(LOGON1);
+    assert_int_equal(fake_fsio_calls(FAKE_READ_FILE, L"CL_NT.TXT"), 1);
+    assert_int_not_equal(eng.st.creds_refused_at, 0);
+    assert_int_equal(eng.st.share_failures, 0);
+    checks_and_passes_touch_nothing(1);
+    feed(AGENT_EV_CREDENTIALS_REFRESHED);
+    assert_int_equal(fake_fsio_calls(FAKE_READ_FILE, L"CL_NT.TXT"), 2);
+}
+
+/* Client Setup cannot start from the share: blocked, and it is no failure
+ * of Client Setup (no step towards giving up on the version). */
+static void test_refused_password_starting_client_setup_blocks_without_a_setup_failure(void **state)
+{
+    (void)state;
+    fake_fsio_fail(FAKE_CREATE_PROCESS, L"CLI_NT.EXE", ERROR_PASSWORD_EXPIRED);
+    agent_start(LOGON1);
+    assert_int_equal(fake_fsio_calls(FAKE_CREATE_PROCESS, NULL), 1);
+    assert_int_not_equal(eng.st.creds_refused_at, 0);
+    assert_int_equal(eng.st.setup_failures, 0);
+    assert_int_equal(eng.st.setup_retry_at, 0);
+    /* The report read after the refused start leaves CCR.BOX be. */
+    assert_true(log_has("the request box is not looked at"));
+    checks_and_passes_touch_nothing(1 + 1); /* the copy-list read before it */
+    fake_fsio_reset();
+    feed(AGENT_EV_CREDENTIALS_REFRESHED);
+    assert_int_equal(fake_fsio_calls(FAKE_CREATE_PROCESS, NULL), 1);
+    assert_true(eng.setup_finished);
+    assert_int_equal(eng.setup_how, AGENT_EV_SETUP_EXITED);
+}
+
+/* Issue 11.6: a full box is said as such, and the versions are still
+ * compared. */
+static void test_full_box_is_said_full_not_unreachable(void **state)
+{
+    forward_result r;
+    (void)state;
+    put_raw(L"INV00002.RAW", "inventory two");
+    fake_fsio_fail(FAKE_WRITE, L".TMP", ERROR_DISK_FULL);
+    agent_start(LOGON1);
+    assert_non_null(strstr(eng.st.forward_error, "the inventory box on the logon server is full"));
+    assert_null(strstr(eng.st.forward_error, "unreachable"));
+    assert_null(strstr(eng.st.last_error, "unreachable"));
+    assert_int_equal(eng.st.last_result, CLV_SAME); /* the versions were read */
+    assert_int_equal(agent_icon_of(&eng.st), AGENT_ICON_ERROR);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    assert_int_equal(fx_count(lab.inv_box, L"*"), 0); /* no .TMP left */
+
+    /* ERROR_HANDLE_DISK_FULL the same; a bare write fault only when the
+     * share shows no room. */
+    fake_fsio_fail(FAKE_WRITE, L".TMP", ERROR_HANDLE_DISK_FULL);
+    assert_false(forward_all(lab.invdata, lab.inv_box, "SKZ01000", NULL, &lf, &r));
+    assert_int_equal(r.fail, AGENT_FAIL_BOX_FULL);
+    fake_fsio_fail(FAKE_WRITE, L".TMP", ERROR_WRITE_FAULT);
+    fake_fsio_set_free_space(0);
+    assert_false(forward_all(lab.invdata, lab.inv_box, "SKZ01000", NULL, &lf, &r));
+    assert_int_equal(r.fail, AGENT_FAIL_BOX_FULL);
+    fake_fsio_set_free_space(10ull << 30);
+    assert_false(forward_all(lab.invdata, lab.inv_box, "SKZ01000", NULL, &lf, &r));
+    assert_int_equal(r.fail, AGENT_FAIL_SHARE);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+}
+
+/* Another session's agent at work between our calls. */
+static void other_agent_delivers(const wchar_t *local)
+{
+    wchar_t stem[32], name[48], target[FX_PATH];
+    char *text = fx_read_text(local);
+    assert_non_null(text);
+    forward_unique_stem("SKZ01000", forward_fnv1a(FORWARD_FNV_SEED, text, strlen(text)), 0, stem,
+                        32);
+    _snwprintf(name, 48, L"%ls.RAW", stem);
+    fx_join(target, lab.inv_box, name);
+    assert_true(MoveFileW(local, target));
+    free(text);
+}
+
+static void other_agent_renames_our_tmp(const wchar_t *tmp)
+{
+    wchar_t target[FX_PATH];
+    wcscpy(target, tmp);
+    wcscpy(target + wcslen(target) - 4, L".RAW");
+    assert_true(MoveFileW(tmp, target));
+}
+
+static void test_file_another_agent_took_is_no_error(void **state)
+{
+    forward_result r;
+    (void)state;
+    /* Gone between our listing and our open. */
+    put_raw(L"INV00003.RAW", "inventory three");
+    fake_fsio_before(FAKE_OPEN, L"INV00003.RAW", other_agent_delivers);
+    agent_start(LOGON1);
+    assert_string_equal(eng.st.last_error, "");
+    assert_string_equal(eng.st.forward_error, "");
+    assert_int_equal(eng.st.share_failures, 0);
+    assert_int_equal(eng.st.share_retry_at, 0);
+    assert_int_not_equal(agent_icon_of(&eng.st), AGENT_ICON_ERROR);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
+    assert_true(log_has("delivered by another agent"));
+
+    /* Our .TMP renamed by the other agent before our rename. */
+    put_raw(L"INV00004.RAW", "inventory four");
+    fake_fsio_before(FAKE_MOVE, L".TMP", other_agent_renames_our_tmp);
+    assert_true(forward_all(lab.invdata, lab.inv_box, "SKZ01000", NULL, &lf, &r));
+    assert_string_equal(r.err, "");
+    assert_int_equal(r.count, 1);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 2);
+    assert_int_equal(fx_count(lab.inv_box, L"*.TMP"), 0);
+}
+
+/* Issue 17.4 end to end, the real climon.exe: with the inventory folder
+ * missing, /check says so as a local problem, counts no share failure,
+ * and still compares the versions and runs Client Setup. */
+static void test_check_with_missing_inventory_folder_still_compares_and_runs_setup(void **state)
+{
+    wchar_t args[4 * FX_PATH], state_ini[FX_PATH];
+    char *out = NULL, *saved;
+    DWORD code = 0;
+    (void)state;
+    fx_remove_tree(lab.invdata);
+    fx_lab_switches(&lab, args, 4 * FX_PATH);
+    wcscat(args, L" /check");
+    assert_int_equal(fx_run_climon(args, 120000, &out, &code), 0);
+    print_message("%s", out);
+    assert_non_null(strstr(out, "result=differs"));
+    assert_non_null(strstr(out, "setup_exit=0"));
+    assert_non_null(strstr(out, "error=inventory not forwarded, a problem on this computer"));
+    assert_non_null(strstr(out, "INVDATA"));
+    assert_null(strstr(out, "unreachable"));
+    assert_int_equal(code, 1);
+    free(out);
+    fx_join(state_ini, lab.state_dir, L"state.ini");
+    saved = fx_read_text(state_ini);
+    assert_non_null(saved);
+    assert_non_null(strstr(saved, "\r\nShareFailures=0\r\nShareRetryAt=0\r\n"));
+    free(saved);
+}
+
+static BOOL agent_window(void *arg)
+{
+    (void)arg;
+    return FindWindowW(CLIMON_WNDCLASS, NULL) != NULL;
+}
+
+static int refused_at_start(void *arg)
+{
+    (void)arg;
+    return log_has("start: files left from before: the logon server refused your credentials");
+}
+
+static int raw_in_box(void *arg)
+{
+    (void)arg;
+    return fx_count(lab.inv_box, L"*.RAW") == 1;
+}
+
+/* The tray agent (the real climon.exe) started in the logon where the
+ * credentials were refused (the state says so, as a restart would find
+ * it) touches nothing; WM_WTSSESSION_CHANGE with WTS_SESSION_UNLOCK, as
+ * Windows sends it after an unlock, lets it try again, and it delivers. */
+static void test_tray_agent_waits_for_the_unlock_message(void **state)
+{
+    wchar_t args[4 * FX_PATH], state_ini[FX_PATH];
+    char buf[STATE_MAX_BYTES], *out = NULL;
+    agent_state st;
+    agent_time logon = time_logon();
+    HANDLE agent;
+    HWND w;
+    DWORD code;
+    size_t n;
+    (void)state;
+
+    print_message("logon time here: %llu\n", (unsigned long long)logon);
+    /* Under Wine without Explorer the logon time is unknown (0): a block
+     * then stays at a start whatever the logon, which is what is planted. */
+    put_raw(L"INV00005.RAW", "inventory five");
+    agent_state_init(&st);
+    st.creds_refused_at = time_now() - 60;
+    st.creds_refused_logon = logon;
+    snprintf(st.last_error, sizeof st.last_error, "the logon server refused your credentials");
+    n = state_format(&st, buf, sizeof buf);
+    assert_true(n > 0);
+    assert_int_equal(fileio_mkdirs(lab.state_dir), ERROR_SUCCESS);
+    fx_join(state_ini, lab.state_dir, L"state.ini");
+    assert_int_equal(fx_write(state_ini, buf, n), 0);
+
+    fx_client_services_clear();
+    fx_lab_switches(&lab, args, 4 * FX_PATH);
+    agent = fx_start_climon(args);
+    assert_non_null(agent);
+    assert_true(fx_wait_until(agent_window, NULL, 60000));
+    assert_true(fx_wait_until(refused_at_start, NULL, 30000));
+    Sleep(1000);
+    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 0);
+
+    w = FindWindowW(CLIMON_WNDCLASS, NULL);
+    assert_non_null(w);
+    PostMessageW(w, WM_WTSSESSION_CHANGE, WTS_SESSION_LOCK, 0); /* nothing new */
+    Sleep(500);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 0);
+    PostMessageW(w, WM_WTSSESSION_CHANGE, WTS_SESSION_UNLOCK, 0);
+    assert_true(fx_wait_until(raw_in_box, NULL, 30000));
+    assert_true(log_has("session change 8: the credentials may be new"));
+
+    fx_run_climon(L"/quit", 30000, &out, &code);
+    free(out);
+    if (WaitForSingleObject(agent, 15000) != WAIT_OBJECT_0)
+        TerminateProcess(agent, 1);
+    CloseHandle(agent);
+}
+
+static void test_session_changes_that_refresh_the_credentials(void **state)
+{
+    (void)state;
+    assert_true(window_session_refreshes_credentials(WTS_SESSION_UNLOCK));
+    assert_true(window_session_refreshes_credentials(WTS_SESSION_LOGON));
+    assert_true(window_session_refreshes_credentials(WTS_REMOTE_CONNECT));
+    assert_false(window_session_refreshes_credentials(WTS_SESSION_LOCK));
+    assert_false(window_session_refreshes_credentials(WTS_SESSION_LOGOFF));
+    assert_false(window_session_refreshes_credentials(WTS_CONSOLE_DISCONNECT));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(
+            test_refused_password_on_the_box_is_one_touch_per_unlock_or_logon, setup_same,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_refused_password_on_the_copy_list_blocks_too,
+                                        setup_same, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_refused_password_starting_client_setup_blocks_without_a_setup_failure,
+            setup_differs, teardown),
+        cmocka_unit_test_setup_teardown(test_full_box_is_said_full_not_unreachable, setup_same,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_file_another_agent_took_is_no_error, setup_same,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(
+            test_check_with_missing_inventory_folder_still_compares_and_runs_setup, setup_differs,
+            teardown),
+        cmocka_unit_test_setup_teardown(test_tray_agent_waits_for_the_unlock_message, setup_same,
+                                        teardown),
+        cmocka_unit_test(test_session_changes_that_refresh_the_credentials),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
