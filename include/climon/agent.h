@@ -200,7 +200,7 @@ typedef struct agent_state {
     /* Failure classes (persisted; see agent_failure). */
     agent_time creds_refused_at;            /* 0: none; else no share attempt until refreshed */
     agent_time creds_refused_logon;         /* the logon it happened in: a new one lifts it */
-    agent_time creds_refused_boot;  /* the boot it happened in: a restart lifts it */
+    agent_time creds_refused_boot;          /* the boot it happened in: a restart lifts it */
     char forward_error[AGENT_TEXT_MAX + 1]; /* the last forward's local or box-full problem */
     agent_kept kept;                        /* delivered, could not be deleted */
 } agent_state;
