@@ -110,7 +110,7 @@ typedef struct ccm_ctx {
     copylist *list; /* CL_NT.TXT, read once per pass (heap) */
     ccr_time now;
     int64_t now_min;
-    bool fixed_now;        /* --now: tests and labs set the clock */
+    bool fixed_now;         /* --now: tests and labs set the clock */
     bool documented_forced; /* --documented-only, whatever SITE.INI says */
     ccm_counts counts;
     unsigned workers; /* CCM_WORKERS; 1 carries requests out one at a time */
