@@ -405,18 +405,22 @@ static void clear_pending(agent_state *st)
  * the old boot (a clock step smaller than that cannot fake it). Boot
  * times alone would not do: Windows moves its recorded boot time with
  * every clock step. Unknown (0) never counts as a restart. */
+static bool restarted_since(const agent_state *st, agent_time boot, uint64_t uptime,
+                            uint32_t boot_id)
+{
+    if (boot_id != 0 && st->boot_id != 0)
+        return boot_id != st->boot_id;
+    if (uptime != 0 && st->start_uptime != 0 && st->start_uptime + AGENT_UPTIME_JITTER_S < uptime)
+        return true;
+    if (boot == 0 || st->boot_time == 0)
+        return false;
+    agent_time margin = uptime > AGENT_SAME_INSTANT_S ? uptime : AGENT_SAME_INSTANT_S;
+    return st->boot_time > boot + margin;
+}
+
 static bool rebooted_since_record(const agent_state *st)
 {
-    if (st->pending_boot_id != 0 && st->boot_id != 0)
-        return st->pending_boot_id != st->boot_id;
-    if (st->pending_uptime != 0 && st->start_uptime != 0 &&
-        st->start_uptime + AGENT_UPTIME_JITTER_S < st->pending_uptime)
-        return true;
-    if (st->pending_boot == 0 || st->boot_time == 0)
-        return false;
-    agent_time margin =
-        st->pending_uptime > AGENT_SAME_INSTANT_S ? st->pending_uptime : AGENT_SAME_INSTANT_S;
-    return st->boot_time > st->pending_boot + margin;
+    return restarted_since(st, st->pending_boot, st->pending_uptime, st->pending_boot_id);
 }
 
 /* 0: no deadline. */
@@ -878,8 +882,8 @@ static void creds_on_start(step *s)
         return;
     if (instant_changed(st->creds_refused_logon, st->logon_time))
         creds_lift(s, "a new logon");
-    else if (instant_changed(st->creds_refused_boot, st->boot_time))
-        creds_lift(s, "a restart");
+    else if (restarted_since(st, st->creds_refused_boot, 0, 0))
+        creds_lift(s, "a restart"); /* judged as a pending restart is: a clock step is none */
 }
 
 /* A full box is the site's to empty: backed off as the share is. */
