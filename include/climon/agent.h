@@ -153,6 +153,12 @@ typedef struct agent_config {
 
 void agent_config_default(agent_config *cfg);
 
+/* Up to AGENT_REPORT_COMPONENTS 32-bit hashes. */
+typedef struct agent_hashes {
+    uint32_t n;
+    uint32_t h[AGENT_REPORT_COMPONENTS];
+} agent_hashes;
+
 /* A component subkey of Client Services, as the shell found it. */
 typedef struct agent_component {
     char text[AGENT_COMPONENT_TEXT]; /* display name and installed version */
@@ -242,8 +248,7 @@ typedef struct agent_state {
      * one's name and version), so that a change the site does not name is
      * named by what differs. */
     bool seen_known;
-    uint32_t seen_n;
-    uint32_t seen[AGENT_REPORT_COMPONENTS];
+    agent_hashes seen;
     char components[AGENT_COMPONENTS_MAX + 1];
     agent_time deferred_until; /* 0: not deferred */
     agent_time prompted_at;    /* 0: not yet shown for this change */

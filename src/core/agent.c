@@ -19,6 +19,8 @@
 #include "climon/civil.h"
 #include "climon/protocol.h"
 
+#include "statefields.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -294,7 +296,49 @@ static void when(const step *s, agent_time t, char *buf, size_t cap)
 
 /* ---- persisted fields: what SAVE_STATE is about ---- */
 
-static bool clv_eq(const clv *a, const clv *b)
+/* same_<kind>: the table's kinds compared as state_format writes them. */
+static bool same_BOOL(const bool *a, const bool *b)
+{
+    return *a == *b;
+}
+
+static bool same_U32(const uint32_t *a, const uint32_t *b)
+{
+    return *a == *b;
+}
+
+static bool same_I32(const int32_t *a, const int32_t *b)
+{
+    return *a == *b;
+}
+
+static bool same_TIME(const agent_time *a, const agent_time *b)
+{
+    return *a == *b;
+}
+
+static bool same_UPTIME(const uint64_t *a, const uint64_t *b)
+{
+    return *a == *b;
+}
+
+static bool same_PENDING(const agent_pending *a, const agent_pending *b)
+{
+    return *a == *b;
+}
+
+static bool same_RESULT(const clv_result *a, const clv_result *b)
+{
+    return *a == *b;
+}
+
+static bool same_TEXT(const char (*a)[AGENT_TEXT_MAX + 1], const char (*b)[AGENT_TEXT_MAX + 1])
+{
+    return strcmp(*a, *b) == 0;
+}
+
+/* A value that means nothing for its status (not OK) is not compared. */
+static bool same_CLV(const clv *a, const clv *b)
 {
     if (a->status != b->status)
         return false;
@@ -306,8 +350,17 @@ static bool clv_eq(const clv *a, const clv *b)
     return true;
 }
 
-/* The failure classes' persisted fields (issues 11.5, 11.6, 17.4, 17.6). */
-static bool kept_equal(const agent_kept *a, const agent_kept *b)
+static bool same_HASHES(const agent_hashes *a, const agent_hashes *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (uint32_t i = 0; i < a->n && i < AGENT_REPORT_COMPONENTS; i++)
+        if (a->h[i] != b->h[i])
+            return false;
+    return true;
+}
+
+static bool same_KEPT(const agent_kept *a, const agent_kept *b)
 {
     if (a->n != b->n)
         return false;
@@ -317,37 +370,12 @@ static bool kept_equal(const agent_kept *a, const agent_kept *b)
     return true;
 }
 
-static bool failures_equal(const agent_state *a, const agent_state *b)
-{
-    return a->creds_refused_at == b->creds_refused_at &&
-           a->creds_refused_logon == b->creds_refused_logon &&
-           a->creds_refused_boot == b->creds_refused_boot &&
-           strcmp(a->forward_error, b->forward_error) == 0 && kept_equal(&a->kept, &b->kept);
-}
-
-/* Every field state_format writes; keep in step with src/core/state.c. */
+/* Every field state_format writes: the one table (statefields.h). */
 static bool persisted_equal(const agent_state *a, const agent_state *b)
 {
-    return a->setup_ran == b->setup_ran && a->setup_version == b->setup_version &&
-           a->setup_ok == b->setup_ok && a->setup_failures == b->setup_failures &&
-           a->setup_retry_at == b->setup_retry_at && a->last_setup_exit == b->last_setup_exit &&
-           a->share_failures == b->share_failures && a->share_retry_at == b->share_retry_at &&
-           a->request_since == b->request_since && a->pending == b->pending &&
-           a->pending_since == b->pending_since && a->pending_boot == b->pending_boot &&
-           a->pending_logon == b->pending_logon && a->pending_uptime == b->pending_uptime &&
-           a->pending_boot_id == b->pending_boot_id && a->change_id == b->change_id &&
-           a->change_written == b->change_written && a->done_change_id == b->done_change_id &&
-           a->done_written == b->done_written && a->done_at == b->done_at &&
-           a->seen_known == b->seen_known && a->seen_n == b->seen_n &&
-           a->deferrals_used == b->deferrals_used && a->countdown_end == b->countdown_end &&
-           memcmp(a->seen, b->seen, sizeof a->seen) == 0 &&
-           strcmp(a->components, b->components) == 0 && a->deferred_until == b->deferred_until &&
-           a->prompted_at == b->prompted_at && a->announce_updated == b->announce_updated &&
-           a->last_pass == b->last_pass && a->last_forwarded == b->last_forwarded &&
-           a->last_check == b->last_check && clv_eq(&a->local, &b->local) &&
-           clv_eq(&a->server, &b->server) && a->last_result == b->last_result &&
-           a->has_result == b->has_result && strcmp(a->last_error, b->last_error) == 0 &&
-           failures_equal(a, b);
+#define SAME_FIELD(kind, field, key, required) &&same_##kind(&a->field, &b->field)
+    return true STATE_FIELDS(SAME_FIELD);
+#undef SAME_FIELD
 }
 
 /* ---- the pending change ---- */
@@ -667,8 +695,8 @@ static unsigned report_components(const agent_report *r)
 
 static bool seen_before(const agent_state *st, uint32_t h)
 {
-    for (uint32_t i = 0; i < st->seen_n && i < AGENT_REPORT_COMPONENTS; i++)
-        if (st->seen[i] == h)
+    for (uint32_t i = 0; i < st->seen.n && i < AGENT_REPORT_COMPONENTS; i++)
+        if (st->seen.h[i] == h)
             return true;
     return false;
 }
@@ -682,10 +710,10 @@ static void remember_components(agent_state *st, const agent_report *r)
     if (!r->components_read || (st->seen_known && !r->restart && !r->logoff))
         return;
     unsigned n = report_components(r);
-    memset(st->seen, 0, sizeof st->seen);
+    memset(&st->seen, 0, sizeof st->seen);
     for (unsigned i = 0; i < n; i++)
-        st->seen[i] = component_hash(&r->component[i]);
-    st->seen_n = n;
+        st->seen.h[i] = component_hash(&r->component[i]);
+    st->seen.n = n;
     st->seen_known = true;
 }
 

@@ -10,13 +10,11 @@
  * state, which knows nothing and has nothing pending: it never prompts and
  * never runs Client Setup by itself.
  *
- * state_format() and state_parse() list the same keys in the same order;
- * the round-trip test sets every field and would catch one forgotten.
- *
- * Keys added to format 1 later (the failure classes' block: CredRefusedAt
- * and the like) may be missing: a file of an agent before them is read
- * with their defaults, not thrown away with the pending change it holds.
- * When present they are checked like every other key.
+ * The fields, their keys and whether a file may lack them are one table,
+ * statefields.h: format and parse below both run over it, and the agent's
+ * "did a persisted field change" over the same table. Keys added to
+ * format 1 later may be missing: a file of an older agent is read with
+ * their defaults, not thrown away with the pending change it holds.
  */
 #include "climon/state.h"
 
@@ -24,8 +22,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "statefields.h"
+
 /* Times past the end of year 9999 are damage, not dates. */
 #define STATE_TIME_MAX 253402300799ull
+/* Uptime in seconds: a machine up for more than a few centuries is damage. */
+#define STATE_UPTIME_MAX (1000ull * 365 * 86400)
 
 static const char *const pending_names[] = {"none", "logoff", "restart"};
 static const char *const clv_names[] = {"ok",       "missing",    "empty",     "not-numeric",
@@ -34,7 +36,12 @@ static const char *const result_names[] = {"same", "differs", "unknown"};
 #define NAMES(a) (sizeof(a) / sizeof((a)[0]))
 #define INI_STATUS_LAST INI_ERR_NO_SPACE
 
-/* ---- writing ---- */
+typedef char state_text[AGENT_TEXT_MAX + 1];
+_Static_assert(sizeof(((agent_state *)0)->components) == sizeof(state_text), "TEXT fields");
+_Static_assert(sizeof(((agent_state *)0)->last_error) == sizeof(state_text), "TEXT fields");
+_Static_assert(sizeof(((agent_state *)0)->forward_error) == sizeof(state_text), "TEXT fields");
+
+/* ---- writing: put_<kind>(w, key, &field) ---- */
 
 typedef struct writer {
     char *buf;
@@ -61,29 +68,49 @@ put(writer *w, const char *fmt, ...)
     w->len += (size_t)n;
 }
 
-static void put_time(writer *w, const char *key, agent_time t)
-{
-    put(w, "%s=%llu\r\n", key, (unsigned long long)t);
-}
-
-static void put_u32(writer *w, const char *key, uint32_t v)
-{
-    put(w, "%s=%lu\r\n", key, (unsigned long)v);
-}
-
-static void put_bool(writer *w, const char *key, bool v)
-{
-    put(w, "%s=%d\r\n", key, v ? 1 : 0);
-}
-
 static const char *name_of(const char *const *names, size_t n, unsigned v)
 {
     return v < n ? names[v] : "invalid"; /* refused when read back */
 }
 
+static void put_BOOL(writer *w, const char *key, const bool *v)
+{
+    put(w, "%s=%d\r\n", key, *v ? 1 : 0);
+}
+
+static void put_U32(writer *w, const char *key, const uint32_t *v)
+{
+    put(w, "%s=%lu\r\n", key, (unsigned long)*v);
+}
+
+static void put_I32(writer *w, const char *key, const int32_t *v)
+{
+    put(w, "%s=%ld\r\n", key, (long)*v);
+}
+
+static void put_TIME(writer *w, const char *key, const agent_time *v)
+{
+    put(w, "%s=%llu\r\n", key, (unsigned long long)*v);
+}
+
+static void put_UPTIME(writer *w, const char *key, const uint64_t *v)
+{
+    put(w, "%s=%llu\r\n", key, (unsigned long long)*v);
+}
+
+static void put_PENDING(writer *w, const char *key, const agent_pending *v)
+{
+    put(w, "%s=%s\r\n", key, name_of(pending_names, NAMES(pending_names), (unsigned)*v));
+}
+
+static void put_RESULT(writer *w, const char *key, const clv_result *v)
+{
+    put(w, "%s=%s\r\n", key, name_of(result_names, NAMES(result_names), (unsigned)*v));
+}
+
 /* A text value as one INI line: control characters become spaces (they
  * cannot stand in a value) and outer spaces go (the reader trims them). */
-static void put_text(writer *w, const char *key, const char *text, size_t size)
+static void put_chars(writer *w, const char *key, const char *text, size_t size)
 {
     char clean[AGENT_TEXT_MAX + 1];
     size_t n = 0;
@@ -100,34 +127,37 @@ static void put_text(writer *w, const char *key, const char *text, size_t size)
     put(w, "%s=%s\r\n", key, clean + lead);
 }
 
-static void put_clv(writer *w, const char *prefix, const clv *v)
+static void put_TEXT(writer *w, const char *key, const state_text *v)
 {
-    char key[32];
-    snprintf(key, sizeof key, "%sVersion", prefix);
-    put_u32(w, key, v->value);
-    put(w, "%sVersionStatus=%s\r\n", prefix,
-        name_of(clv_names, NAMES(clv_names), (unsigned)v->status));
-    snprintf(key, sizeof key, "%sFileError", prefix);
-    put_u32(w, key, (uint32_t)v->file_error.status);
-    snprintf(key, sizeof key, "%sFileErrorLine", prefix);
-    put_u32(w, key, v->file_error.line);
+    put_chars(w, key, *v, sizeof *v);
 }
 
-/* The failure classes' block (issue 11.5, 11.6, 17.4, 17.6). */
-static void put_failures(writer *w, const agent_state *st)
+static void put_CLV(writer *w, const char *prefix, const clv *v)
 {
-    uint32_t n = st->kept.n > AGENT_KEPT_MAX ? AGENT_KEPT_MAX : st->kept.n;
-    put_time(w, "CredRefusedAt", st->creds_refused_at);
-    put_time(w, "CredRefusedLogon", st->creds_refused_logon);
-    put_time(w, "CredRefusedBoot", st->creds_refused_boot);
-    put_text(w, "ForwardError", st->forward_error, sizeof st->forward_error);
-    put_u32(w, "KeptFiles", n);
+    put(w, "%sVersion=%lu\r\n", prefix, (unsigned long)v->value);
+    put(w, "%sVersionStatus=%s\r\n", prefix,
+        name_of(clv_names, NAMES(clv_names), (unsigned)v->status));
+    put(w, "%sFileError=%lu\r\n", prefix, (unsigned long)v->file_error.status);
+    put(w, "%sFileErrorLine=%lu\r\n", prefix, (unsigned long)v->file_error.line);
+}
+
+static void put_HASHES(writer *w, const char *key, const agent_hashes *v)
+{
+    put(w, "%s=", key);
+    for (uint32_t i = 0; i < v->n && i < AGENT_REPORT_COMPONENTS; i++)
+        put(w, "%s%08lX", i ? "," : "", (unsigned long)v->h[i]);
+    put(w, "\r\n");
+}
+
+static void put_KEPT(writer *w, const char *key, const agent_kept *v)
+{
+    uint32_t n = v->n > AGENT_KEPT_MAX ? AGENT_KEPT_MAX : v->n;
+    put(w, "%s=%lu\r\n", key, (unsigned long)n);
     for (uint32_t i = 0; i < n; i++) {
-        char key[16], value[AGENT_KEPT_NAME_MAX + 16];
-        snprintf(key, sizeof key, "Kept%lu", (unsigned long)(i + 1));
-        snprintf(value, sizeof value, "%08lX %s", (unsigned long)st->kept.f[i].hash,
-                 st->kept.f[i].name);
-        put_text(w, key, value, sizeof value);
+        char k[16], value[AGENT_KEPT_NAME_MAX + 16];
+        snprintf(k, sizeof k, "Kept%lu", (unsigned long)(i + 1));
+        snprintf(value, sizeof value, "%08lX %s", (unsigned long)v->f[i].hash, v->f[i].name);
+        put_chars(w, k, value, sizeof value);
     }
 }
 
@@ -141,47 +171,9 @@ size_t state_format(const agent_state *st, char *buf, size_t cap)
     put(&w, "; Times are seconds since 1970-01-01 UTC. Delete the file to start afresh.\r\n");
     put(&w, "[%s]\r\n", STATE_SECTION);
     put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
-    put_bool(&w, "SetupRan", st->setup_ran);
-    put_u32(&w, "SetupVersion", st->setup_version);
-    put_bool(&w, "SetupOk", st->setup_ok);
-    put_u32(&w, "SetupFailures", st->setup_failures);
-    put_time(&w, "SetupRetryAt", st->setup_retry_at);
-    put(&w, "LastSetupExit=%ld\r\n", (long)st->last_setup_exit);
-    put_u32(&w, "ShareFailures", st->share_failures);
-    put_time(&w, "ShareRetryAt", st->share_retry_at);
-    put_time(&w, "RequestSince", st->request_since);
-    put(&w, "Pending=%s\r\n", name_of(pending_names, NAMES(pending_names), (unsigned)st->pending));
-    put_time(&w, "PendingSince", st->pending_since);
-    put_time(&w, "PendingBoot", st->pending_boot);
-    put_time(&w, "PendingLogon", st->pending_logon);
-    put(&w, "PendingUptime=%llu\r\n", (unsigned long long)st->pending_uptime);
-    put_u32(&w, "PendingBootId", st->pending_boot_id);
-    put_u32(&w, "ChangeId", st->change_id);
-    put_time(&w, "ChangeWritten", st->change_written);
-    put_u32(&w, "DoneChangeId", st->done_change_id);
-    put_time(&w, "DoneWritten", st->done_written);
-    put_time(&w, "DoneAt", st->done_at);
-    put_bool(&w, "SeenKnown", st->seen_known);
-    put(&w, "SeenComponents=");
-    for (uint32_t i = 0; i < st->seen_n && i < AGENT_REPORT_COMPONENTS; i++)
-        put(&w, "%s%08lX", i ? "," : "", (unsigned long)st->seen[i]);
-    put(&w, "\r\n");
-    put_text(&w, "Components", st->components, sizeof st->components);
-    put_time(&w, "DeferredUntil", st->deferred_until);
-    put_time(&w, "PromptedAt", st->prompted_at);
-    put_u32(&w, "DeferralsUsed", st->deferrals_used);
-    put_time(&w, "CountdownEnd", st->countdown_end);
-    put_bool(&w, "AnnounceUpdated", st->announce_updated);
-    put_time(&w, "LastPass", st->last_pass);
-    put_u32(&w, "LastForwarded", st->last_forwarded);
-    put_time(&w, "LastCheck", st->last_check);
-    put_clv(&w, "Local", &st->local);
-    put_clv(&w, "Server", &st->server);
-    put_bool(&w, "HasResult", st->has_result);
-    put(&w, "LastResult=%s\r\n",
-        name_of(result_names, NAMES(result_names), (unsigned)st->last_result));
-    put_text(&w, "LastError", st->last_error, sizeof st->last_error);
-    put_failures(&w, st);
+#define PUT_FIELD(kind, field, key, required) put_##kind(&w, key, &st->field);
+    STATE_FIELDS(PUT_FIELD)
+#undef PUT_FIELD
     put(&w, "End=1\r\n");
     if (w.full) {
         buf[0] = '\0';
@@ -190,7 +182,7 @@ size_t state_format(const agent_state *st, char *buf, size_t cap)
     return w.len;
 }
 
-/* ---- reading ---- */
+/* ---- reading: get_<kind>(r, key, &field, required) ---- */
 
 typedef struct reader {
     const void *data;
@@ -207,10 +199,17 @@ static bool field_error(reader *r, const char *key, ini_status why)
     return false;
 }
 
-static bool get(reader *r, const char *key, char *out, size_t cap)
+/* The value of key into out. A required key that is missing is an error;
+ * an optional one is *found false and out "". */
+static bool value(reader *r, const char *key, char *out, size_t cap, bool required, bool *found)
 {
     ini_error ie;
     ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, out, cap, &ie);
+    *found = s == INI_OK;
+    if (s == INI_NOT_FOUND && !required) {
+        out[0] = '\0';
+        return true;
+    }
     if (s != INI_OK)
         return field_error(r, key, s == INI_ERR_VALUE_TOO_LONG ? s : INI_NOT_FOUND);
     return true;
@@ -234,80 +233,13 @@ static bool parse_u64(const char *s, unsigned long long max, unsigned long long 
     return true;
 }
 
-static bool get_num(reader *r, const char *key, unsigned long long max, unsigned long long *v)
-{
-    char text[32];
-    if (!get(r, key, text, sizeof text))
-        return false;
-    if (!parse_u64(text, max, v))
-        return field_error(r, key, INI_OK);
-    return true;
-}
-
-static bool get_time(reader *r, const char *key, agent_time *t)
-{
-    unsigned long long v;
-    if (!get_num(r, key, STATE_TIME_MAX, &v))
-        return false;
-    *t = (agent_time)v;
-    return true;
-}
-
-static bool get_u32(reader *r, const char *key, uint32_t *out)
-{
-    unsigned long long v;
-    if (!get_num(r, key, UINT32_MAX, &v))
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool get_bool(reader *r, const char *key, bool *out)
-{
-    unsigned long long v;
-    if (!get_num(r, key, 1, &v))
-        return false;
-    *out = v == 1;
-    return true;
-}
-
-static bool get_i32(reader *r, const char *key, int32_t *out)
-{
-    char text[32];
-    if (!get(r, key, text, sizeof text))
-        return false;
-    bool neg = text[0] == '-';
-    unsigned long long v;
-    if (!parse_u64(text + neg, neg ? 2147483648ull : 2147483647ull, &v))
-        return field_error(r, key, INI_OK);
-    *out = neg ? (int32_t)(-(long long)v) : (int32_t)v;
-    return true;
-}
-
-/* Keys added after Format=1 was first written: a file from an older
- * Climon lacks them, and they read as 0 (unknown), which the machine
- * takes on the safe side. Present, they are checked like any other.
- * "End=1" still tells a file cut short. */
-/* An optional key (see the top): absent is true with *found false. */
-static bool get_opt(reader *r, const char *key, char *out, size_t cap, bool *found)
-{
-    ini_error ie;
-    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, out, cap, &ie);
-    *found = s == INI_OK;
-    if (s == INI_NOT_FOUND) {
-        out[0] = '\0';
-        return true;
-    }
-    if (s != INI_OK)
-        return field_error(r, key, s == INI_ERR_VALUE_TOO_LONG ? s : INI_NOT_FOUND);
-    return true;
-}
-
-static bool get_opt_num(reader *r, const char *key, unsigned long long max, unsigned long long *v)
+/* A number up to max; an optional key that is missing is 0. */
+static bool number(reader *r, const char *key, unsigned long long max, bool required,
+                   unsigned long long *v)
 {
     char text[32];
     bool found;
-    if (!get_opt(r, key, text, sizeof text, &found))
+    if (!value(r, key, text, sizeof text, required, &found))
         return false;
     if (!found) {
         *v = 0;
@@ -318,31 +250,138 @@ static bool get_opt_num(reader *r, const char *key, unsigned long long max, unsi
     return true;
 }
 
-static bool get_opt_time(reader *r, const char *key, agent_time *t)
+static bool get_BOOL(reader *r, const char *key, bool *out, bool required)
 {
     unsigned long long v;
-    if (!get_opt_num(r, key, STATE_TIME_MAX, &v))
+    if (!number(r, key, 1, required, &v))
         return false;
-    *t = (agent_time)v;
+    *out = v == 1;
     return true;
 }
 
-static bool get_opt_u32(reader *r, const char *key, uint32_t *out)
+static bool get_U32(reader *r, const char *key, uint32_t *out, bool required)
 {
     unsigned long long v;
-    if (!get_opt_num(r, key, UINT32_MAX, &v))
+    if (!number(r, key, UINT32_MAX, required, &v))
         return false;
     *out = (uint32_t)v;
     return true;
 }
 
+static bool get_TIME(reader *r, const char *key, agent_time *out, bool required)
+{
+    unsigned long long v;
+    if (!number(r, key, STATE_TIME_MAX, required, &v))
+        return false;
+    *out = (agent_time)v;
+    return true;
+}
+
+static bool get_UPTIME(reader *r, const char *key, uint64_t *out, bool required)
+{
+    unsigned long long v;
+    if (!number(r, key, STATE_UPTIME_MAX, required, &v))
+        return false;
+    *out = (uint64_t)v;
+    return true;
+}
+
+static bool get_I32(reader *r, const char *key, int32_t *out, bool required)
+{
+    char text[32];
+    bool found;
+    unsigned long long v;
+    if (!value(r, key, text, sizeof text, required, &found))
+        return false;
+    if (!found) {
+        *out = 0;
+        return true;
+    }
+    bool neg = text[0] == '-';
+    if (!parse_u64(text + neg, neg ? 2147483648ull : 2147483647ull, &v))
+        return field_error(r, key, INI_OK);
+    *out = neg ? (int32_t)(-(long long)v) : (int32_t)v;
+    return true;
+}
+
+/* One of names (exact spelling, as written); a missing optional key is the
+ * first. */
+static bool get_name(reader *r, const char *key, const char *const *names, size_t n, bool required,
+                     unsigned *out)
+{
+    char text[32];
+    bool found;
+    if (!value(r, key, text, sizeof text, required, &found))
+        return false;
+    if (!found) {
+        *out = 0;
+        return true;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = i;
+            return true;
+        }
+    }
+    return field_error(r, key, INI_OK);
+}
+
+static bool get_PENDING(reader *r, const char *key, agent_pending *out, bool required)
+{
+    unsigned v;
+    if (!get_name(r, key, pending_names, NAMES(pending_names), required, &v))
+        return false;
+    *out = (agent_pending)v;
+    return true;
+}
+
+static bool get_RESULT(reader *r, const char *key, clv_result *out, bool required)
+{
+    unsigned v;
+    if (!get_name(r, key, result_names, NAMES(result_names), required, &v))
+        return false;
+    *out = (clv_result)v;
+    return true;
+}
+
+static bool get_TEXT(reader *r, const char *key, state_text *out, bool required)
+{
+    bool found;
+    return value(r, key, *out, sizeof *out, required, &found);
+}
+
+static bool get_CLV(reader *r, const char *prefix, clv *v, bool required)
+{
+    char key[32];
+    unsigned status;
+    uint32_t fe, line;
+    snprintf(key, sizeof key, "%sVersion", prefix);
+    if (!get_U32(r, key, &v->value, required))
+        return false;
+    snprintf(key, sizeof key, "%sVersionStatus", prefix);
+    if (!get_name(r, key, clv_names, NAMES(clv_names), required, &status))
+        return false;
+    v->status = (clv_status)status;
+    snprintf(key, sizeof key, "%sFileError", prefix);
+    if (!get_U32(r, key, &fe, required))
+        return false;
+    if (fe > (uint32_t)INI_STATUS_LAST)
+        return field_error(r, key, INI_OK);
+    v->file_error.status = (ini_status)fe;
+    snprintf(key, sizeof key, "%sFileErrorLine", prefix);
+    if (!get_U32(r, key, &line, required))
+        return false;
+    v->file_error.line = line;
+    return true;
+}
+
 /* "1A2B3C4D,..." (at most AGENT_REPORT_COMPONENTS hashes); "" none. */
-static bool get_opt_hashes(reader *r, const char *key, uint32_t *out, uint32_t *n)
+static bool get_HASHES(reader *r, const char *key, agent_hashes *out, bool required)
 {
     char text[AGENT_REPORT_COMPONENTS * 9 + 8];
     bool found;
-    *n = 0;
-    if (!get_opt(r, key, text, sizeof text, &found))
+    out->n = 0;
+    if (!value(r, key, text, sizeof text, required, &found))
         return false;
     for (const char *p = text; *p != '\0';) {
         uint32_t v = 0;
@@ -356,74 +395,13 @@ static bool get_opt_hashes(reader *r, const char *key, uint32_t *out, uint32_t *
                 break;
             v = v << 4 | d;
         }
-        if (digits != 8 || *n >= AGENT_REPORT_COMPONENTS || (*p != ',' && *p != '\0') ||
+        if (digits != 8 || out->n >= AGENT_REPORT_COMPONENTS || (*p != ',' && *p != '\0') ||
             (*p == ',' && p[1] == '\0'))
             return field_error(r, key, INI_OK);
-        out[(*n)++] = v;
+        out->h[out->n++] = v;
         if (*p == ',')
             p++;
     }
-    return true;
-}
-
-static bool get_opt_bool(reader *r, const char *key, bool *out)
-{
-    unsigned long long v;
-    if (!get_opt_num(r, key, 1, &v))
-        return false;
-    *out = v == 1;
-    return true;
-}
-
-/* Uptime in seconds: a machine up for more than a few centuries is damage. */
-#define STATE_UPTIME_MAX (1000ull * 365 * 86400)
-
-static bool get_opt_uptime(reader *r, const char *key, uint64_t *out)
-{
-    unsigned long long v;
-    if (!get_opt_num(r, key, STATE_UPTIME_MAX, &v))
-        return false;
-    *out = (uint64_t)v;
-    return true;
-}
-
-/* One of names (exact spelling, as written). */
-static bool get_name(reader *r, const char *key, const char *const *names, size_t n, unsigned *out)
-{
-    char text[32];
-    if (!get(r, key, text, sizeof text))
-        return false;
-    for (unsigned i = 0; i < n; i++) {
-        if (strcmp(text, names[i]) == 0) {
-            *out = i;
-            return true;
-        }
-    }
-    return field_error(r, key, INI_OK);
-}
-
-static bool get_clv(reader *r, const char *prefix, clv *v)
-{
-    char key[32];
-    unsigned status;
-    uint32_t fe, line;
-    snprintf(key, sizeof key, "%sVersion", prefix);
-    if (!get_u32(r, key, &v->value))
-        return false;
-    snprintf(key, sizeof key, "%sVersionStatus", prefix);
-    if (!get_name(r, key, clv_names, NAMES(clv_names), &status))
-        return false;
-    v->status = (clv_status)status;
-    snprintf(key, sizeof key, "%sFileError", prefix);
-    if (!get_u32(r, key, &fe))
-        return false;
-    if (fe > (uint32_t)INI_STATUS_LAST)
-        return field_error(r, key, INI_OK);
-    v->file_error.status = (ini_status)fe;
-    snprintf(key, sizeof key, "%sFileErrorLine", prefix);
-    if (!get_u32(r, key, &line))
-        return false;
-    v->file_error.line = line;
     return true;
 }
 
@@ -450,79 +428,38 @@ static bool parse_kept(const char *text, agent_kept_file *f)
     return true;
 }
 
-static bool get_failures(reader *r, agent_state *st)
+static bool get_KEPT(reader *r, const char *key, agent_kept *out, bool required)
 {
-    unsigned long long v;
-    bool found;
-    if (!get_opt_num(r, "CredRefusedAt", STATE_TIME_MAX, &v))
+    if (!get_U32(r, key, &out->n, required))
         return false;
-    st->creds_refused_at = (agent_time)v;
-    if (!get_opt_num(r, "CredRefusedLogon", STATE_TIME_MAX, &v))
-        return false;
-    st->creds_refused_logon = (agent_time)v;
-    if (!get_opt_num(r, "CredRefusedBoot", STATE_TIME_MAX, &v))
-        return false;
-    st->creds_refused_boot = (agent_time)v;
-    if (!get_opt(r, "ForwardError", st->forward_error, sizeof st->forward_error, &found))
-        return false;
-    if (!get_opt_num(r, "KeptFiles", AGENT_KEPT_MAX, &v))
-        return false;
-    st->kept.n = (uint32_t)v;
-    for (uint32_t i = 0; i < st->kept.n; i++) {
-        char key[16], text[AGENT_KEPT_NAME_MAX + 16];
-        snprintf(key, sizeof key, "Kept%lu", (unsigned long)(i + 1));
-        if (!get(r, key, text, sizeof text))
+    if (out->n > AGENT_KEPT_MAX)
+        return field_error(r, key, INI_OK);
+    for (uint32_t i = 0; i < out->n; i++) {
+        char k[16], text[AGENT_KEPT_NAME_MAX + 16];
+        bool found;
+        snprintf(k, sizeof k, "Kept%lu", (unsigned long)(i + 1));
+        /* Each one KeptFiles counts must be there, whatever KeptFiles is. */
+        if (!value(r, k, text, sizeof text, true, &found))
             return false;
-        if (!parse_kept(text, &st->kept.f[i]))
-            return field_error(r, key, INI_OK);
+        if (!parse_kept(text, &out->f[i]))
+            return field_error(r, k, INI_OK);
     }
     return true;
 }
 
 static bool get_fields(reader *r, agent_state *st)
 {
-    unsigned pending, result;
     char end[8];
-    bool ok =
-        get_bool(r, "SetupRan", &st->setup_ran) && get_u32(r, "SetupVersion", &st->setup_version) &&
-        get_bool(r, "SetupOk", &st->setup_ok) && get_u32(r, "SetupFailures", &st->setup_failures) &&
-        get_time(r, "SetupRetryAt", &st->setup_retry_at) &&
-        get_i32(r, "LastSetupExit", &st->last_setup_exit) &&
-        get_u32(r, "ShareFailures", &st->share_failures) &&
-        get_time(r, "ShareRetryAt", &st->share_retry_at) &&
-        get_time(r, "RequestSince", &st->request_since) &&
-        get_name(r, "Pending", pending_names, NAMES(pending_names), &pending) &&
-        get_time(r, "PendingSince", &st->pending_since) &&
-        get_time(r, "PendingBoot", &st->pending_boot) &&
-        get_time(r, "PendingLogon", &st->pending_logon) &&
-        get_opt_uptime(r, "PendingUptime", &st->pending_uptime) &&
-        get_opt_u32(r, "PendingBootId", &st->pending_boot_id) &&
-        get_u32(r, "ChangeId", &st->change_id) &&
-        get_opt_time(r, "ChangeWritten", &st->change_written) &&
-        get_u32(r, "DoneChangeId", &st->done_change_id) &&
-        get_opt_time(r, "DoneWritten", &st->done_written) &&
-        get_opt_time(r, "DoneAt", &st->done_at) && get_opt_bool(r, "SeenKnown", &st->seen_known) &&
-        get_opt_hashes(r, "SeenComponents", st->seen, &st->seen_n) &&
-        get(r, "Components", st->components, sizeof st->components) &&
-        get_time(r, "DeferredUntil", &st->deferred_until) &&
-        get_time(r, "PromptedAt", &st->prompted_at) &&
-        get_opt_u32(r, "DeferralsUsed", &st->deferrals_used) &&
-        get_opt_time(r, "CountdownEnd", &st->countdown_end) &&
-        get_bool(r, "AnnounceUpdated", &st->announce_updated) &&
-        get_time(r, "LastPass", &st->last_pass) &&
-        get_u32(r, "LastForwarded", &st->last_forwarded) &&
-        get_time(r, "LastCheck", &st->last_check) && get_clv(r, "Local", &st->local) &&
-        get_clv(r, "Server", &st->server) && get_bool(r, "HasResult", &st->has_result) &&
-        get_name(r, "LastResult", result_names, NAMES(result_names), &result) &&
-        get(r, "LastError", st->last_error, sizeof st->last_error) && get_failures(r, st) &&
-        get(r, "End", end, sizeof end);
-    if (!ok)
+    bool found;
+#define GET_FIELD(kind, field, key, required) &&get_##kind(r, key, &st->field, required)
+    if (!(true STATE_FIELDS(GET_FIELD)))
+        return false;
+#undef GET_FIELD
+    if (!value(r, "End", end, sizeof end, true, &found))
         return false;
     /* The last line: a file cut anywhere before it lacks it or has "End=". */
     if (strcmp(end, "1") != 0)
         return field_error(r, "End", INI_OK);
-    st->pending = (agent_pending)pending;
-    st->last_result = (clv_result)result;
     return true;
 }
 

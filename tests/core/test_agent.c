@@ -1352,7 +1352,7 @@ static void test_agent_bare_flag_names_what_differs_from_the_last_look(void **st
     snprintf(e.report.component[2].text, AGENT_COMPONENT_TEXT, "Package Command Manager 1.2");
     step_ev(&e);
     assert_true(st.seen_known);
-    assert_int_equal(st.seen_n, 3);
+    assert_int_equal(st.seen.n, 3);
     assert_non_null(find(AGENT_ACT_SAVE_STATE)); /* survives a restart of the agent */
     /* The manager writes the version; the registry watch reads the key
      * before the flag is there. */

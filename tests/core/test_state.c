@@ -46,10 +46,10 @@ static void full_state(agent_state *st)
     st->done_written = 1763000012;
     st->done_at = 1763000013;
     st->seen_known = true;
-    st->seen_n = 3;
-    st->seen[0] = 0xDEADBEEFu;
-    st->seen[1] = 0x00000001u;
-    st->seen[2] = 0xFFFFFFFFu;
+    st->seen.n = 3;
+    st->seen.h[0] = 0xDEADBEEFu;
+    st->seen.h[1] = 0x00000001u;
+    st->seen.h[2] = 0xFFFFFFFFu;
     snprintf(st->components, sizeof st->components, "Inventory Agent 1.2.1, Remote Control 2.0");
     st->deferred_until = 1764014407;
     st->prompted_at = 1764000008;
@@ -104,8 +104,8 @@ static void assert_persisted_equal(const agent_state *a, const agent_state *b)
     assert_int_equal(a->done_written, b->done_written);
     assert_int_equal(a->done_at, b->done_at);
     assert_int_equal(a->seen_known, b->seen_known);
-    assert_int_equal(a->seen_n, b->seen_n);
-    assert_memory_equal(a->seen, b->seen, sizeof a->seen);
+    assert_int_equal(a->seen.n, b->seen.n);
+    assert_memory_equal(&a->seen, &b->seen, sizeof a->seen);
     assert_string_equal(a->components, b->components);
     assert_int_equal(a->deferred_until, b->deferred_until);
     assert_int_equal(a->prompted_at, b->prompted_at);
@@ -507,7 +507,7 @@ static void test_state_file_without_newer_keys_keeps_the_pending_change(void **s
     assert_int_equal(st.done_written, 0);
     assert_int_equal(st.done_at, 0);
     assert_false(st.seen_known);
-    assert_int_equal(st.seen_n, 0);
+    assert_int_equal(st.seen.n, 0);
     assert_int_equal(st.deferrals_used, 0);
     assert_int_equal(st.countdown_end, 0);
 }
