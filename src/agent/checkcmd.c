@@ -1,12 +1,6 @@
 /*
- * checkcmd.c: /check, one inventory pass without the GUI, and the console
- * output every command-line form uses.
- *
- * climon.exe is a GUI program, so it has no console of its own: it
- * attaches to its parent's (cmd.exe) and writes with WriteConsoleW there,
- * or, when its output was redirected to a file or a pipe (GetFileType),
- * writes UTF-8 with WriteFile. Under Wine the standard handles are the
- * Unix terminal or pipe, which WriteConsoleW refuses: then WriteFile too.
+ * checkcmd.c: /check, one inventory pass without the GUI (console.c
+ * prints its lines).
  *
  * /check prints key=value lines (local_version, server_version, result,
  * explanation, setup_exit, pending; error when there is one) and exits 0
@@ -20,66 +14,6 @@
 
 #include "climon/copylist.h"
 #include "winstr.h"
-
-static HANDLE g_out = INVALID_HANDLE_VALUE, g_err = INVALID_HANDLE_VALUE;
-
-static HANDLE std_or_console(DWORD which, BOOL attached)
-{
-    HANDLE h = GetStdHandle(which);
-    if ((h == NULL || h == INVALID_HANDLE_VALUE) && attached)
-        h = CreateFileW(L"CONOUT$", GENERIC_READ | GENERIC_WRITE,
-                        FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
-    return h;
-}
-
-void console_init(void)
-{
-    BOOL attached = AttachConsole(ATTACH_PARENT_PROCESS);
-    g_out = std_or_console(STD_OUTPUT_HANDLE, attached);
-    g_err = std_or_console(STD_ERROR_HANDLE, attached);
-    if (g_err == NULL || g_err == INVALID_HANDLE_VALUE)
-        g_err = g_out;
-}
-
-static void write_to(HANDLE h, const char *text)
-{
-    DWORD put, len = (DWORD)strlen(text);
-
-    if (h == NULL || h == INVALID_HANDLE_VALUE)
-        return;
-    if (GetFileType(h) == FILE_TYPE_CHAR) {
-        wchar_t w[4096];
-        DWORD mode;
-        /* A real console shows UTF-16; a Unix tty under Wine is no console. */
-        if (GetConsoleMode(h, &mode) && winstr_from_utf8(text, w, 4096) &&
-            WriteConsoleW(h, w, (DWORD)wcslen(w), &put, NULL))
-            return;
-    }
-    WriteFile(h, text, len, &put, NULL);
-}
-
-static void vprint(HANDLE h, const char *fmt, va_list ap)
-{
-    char buf[4096];
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    write_to(h, buf);
-}
-
-void console_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprint(g_out, fmt, ap);
-    va_end(ap);
-}
-
-void console_eprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprint(g_err, fmt, ap);
-    va_end(ap);
-}
 
 int checkcmd_run(const cmd_line *cl)
 {
@@ -101,8 +35,8 @@ int checkcmd_run(const cmd_line *cl)
     config_load(cl, cfg);
     /* /check reports; it never asks the user anything. */
     cfg->core.prompts_enabled = false;
-    window_open_log(&lf, cfg);
-    window_log_config(&lf, cfg, "/check");
+    agentlog_open(&lf, cfg);
+    agentlog_config(&lf, cfg, "/check");
     if (cfg->smsini_error[0])
         console_eprintf("climon: %s\n", cfg->smsini_error);
 

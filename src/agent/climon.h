@@ -20,13 +20,15 @@
  *   regwatch.c  registry change notifications on Client Services
  *   report.c    reads the manager's report from the registry
  *   window.c    the hidden top-level window and its procedure
+ *   agentlog.c  opening the agent's log, its first lines
  *   tray.c      the notification icon and its menu
  *   prompt.c    the restart / logoff prompt
  *   restart.c   carrying out a restart or logoff (or the lab's hook)
  *   res.c       the string table
  *   countdown.c the final countdown window
  *   statuswnd.c the status window
- *   checkcmd.c  /check, and console output for every command
+ *   checkcmd.c  /check
+ *   console.c   console output for every command
  *   install.c   /install, /uninstall (Run keys)
  *   timefmt.c   agent_time <-> Windows time, local offset
  */
@@ -390,6 +392,14 @@ void engine_save(engine *e);
 /* Waits (bounded) for workers before exit. */
 void engine_shutdown(engine *e, DWORD wait_ms);
 
+/* ---- agentlog.c ---- */
+
+/* Opens the log the configuration names (logfile_open makes its folder);
+ * one refused as too long is replaced by CLIMON.LOG beside the state. */
+void agentlog_open(logfile *lf, const climon_config *cfg);
+/* The program, mode and configuration as the log's first lines. */
+void agentlog_config(logfile *lf, const climon_config *cfg, const char *mode);
+
 /* ---- window.c ---- */
 
 typedef struct climon_app {
@@ -425,9 +435,6 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show);
 /* TRUE for the WM_WTSSESSION_CHANGE codes after which the user's
  * credentials may be new (unlock, logon, a remote reconnect). */
 BOOL window_session_refreshes_credentials(WPARAM code);
-/* Opens the log (making its folder) and writes the configuration to it. */
-void window_open_log(logfile *lf, const climon_config *cfg);
-void window_log_config(logfile *lf, const climon_config *cfg, const char *mode);
 
 /* ---- tray.c ---- */
 
@@ -480,7 +487,7 @@ void statuswnd_open(climon_app *a);
 void statuswnd_update(climon_app *a);
 void statuswnd_close(climon_app *a);
 
-/* ---- checkcmd.c ---- */
+/* ---- console.c ---- */
 
 /* Console output that works from cmd.exe, a pipe, a file and Wine. */
 void console_init(void);
@@ -494,6 +501,8 @@ void console_eprintf(const char *fmt, ...)
     __attribute__((format(gnu_printf, 1, 2)))
 #endif
     ;
+/* ---- checkcmd.c ---- */
+
 int checkcmd_run(const cmd_line *cl);
 
 /* ---- install.c ---- */

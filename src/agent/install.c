@@ -139,7 +139,7 @@ int install_run(const cmd_line *cl)
     if (!cfg)
         return CLIMON_EXIT_DIFFERS;
     config_load(cl, cfg);
-    window_open_log(&lf, cfg);
+    agentlog_open(&lf, cfg);
     HeapFree(GetProcessHeap(), 0, cfg);
 
     if (cl->verb == VERB_QUIT)

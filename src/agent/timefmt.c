@@ -5,6 +5,8 @@
  */
 #include "climon.h"
 
+#include "tzbias.h"
+
 #include <string.h>
 #include <wchar.h>
 #include <wtsapi32.h>
@@ -57,15 +59,7 @@ int32_t time_local_offset_at(agent_time t)
 
 int32_t time_local_offset(void)
 {
-    TIME_ZONE_INFORMATION tz;
-    DWORD which = GetTimeZoneInformation(&tz);
-    LONG bias = tz.Bias; /* UTC = local + bias */
-
-    if (which == TIME_ZONE_ID_DAYLIGHT)
-        bias += tz.DaylightBias;
-    else if (which == TIME_ZONE_ID_STANDARD)
-        bias += tz.StandardBias;
-    return (int32_t)(-bias * 60);
+    return (int32_t)(-tz_bias_minutes() * 60);
 }
 
 /* SYSTEM_TIMEOFDAY_INFORMATION (winternl.h has no complete one). */

@@ -288,58 +288,6 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
-/* Makes the log's folder and opens it. */
-static BOOL open_log_at(logfile *lf, const wchar_t *path, const climon_config *cfg)
-{
-    wchar_t dir[CLIMON_PATH_MAX], *slash;
-
-    if (path[0] && wcslen(path) < CLIMON_PATH_MAX) {
-        wcscpy(dir, path);
-        slash = wcsrchr(dir, L'\\');
-        if (slash) {
-            *slash = 0;
-            fileio_mkdirs(dir);
-        }
-    }
-    return logfile_open(lf, path, "climon", (uint64_t)cfg->log_max_kb * 1024u);
-}
-
-void window_open_log(logfile *lf, const climon_config *cfg)
-{
-    wchar_t fallback[CLIMON_PATH_MAX];
-    char p8[CLIMON_PATH_MAX];
-
-    if (open_log_at(lf, cfg->log_path, cfg))
-        return;
-    /* Refused (too long): the state folder's log, never a cut name. */
-    logfile_close(lf);
-    winstr_to_utf8(cfg->log_path, p8, sizeof p8);
-    if (cfg->state_dir[0] && path_join(fallback, CLIMON_PATH_MAX, cfg->state_dir, L"CLIMON.LOG"))
-        open_log_at(lf, fallback, cfg);
-    else
-        logfile_open(lf, NULL, "climon", 0);
-    LOG_ERROR(lf, "the log file %s (%u characters) cannot be used: logging here instead", p8,
-              (unsigned)wcslen(cfg->log_path));
-}
-
-void window_log_config(logfile *lf, const climon_config *cfg, const char *mode)
-{
-    char a[CLIMON_PATH_MAX], b[CLIMON_PATH_MAX], c[CLIMON_PATH_MAX];
-
-    LOG_INFO(lf, "Climon %s %s starting (process %lu)", CLIMON_VERSION, mode,
-             (unsigned long)GetCurrentProcessId());
-    winstr_to_utf8(cfg->sms_ini, a, sizeof a);
-    winstr_to_utf8(cfg->share, b, sizeof b);
-    winstr_to_utf8(cfg->invdata, c, sizeof c);
-    LOG_INFO(lf, "SMS.INI %s; share %s; inventory folder %s; site %s, ID %s", a,
-             b[0] ? b : "(unknown)", c[0] ? c : "(unknown)",
-             cfg->site_code[0] ? cfg->site_code : "?", cfg->unique_id[0] ? cfg->unique_id : "?");
-    if (cfg->smsini_error[0])
-        LOG_ERROR(lf, "%s", cfg->smsini_error);
-    if (cfg->log_error[0])
-        LOG_ERROR(lf, "%s", cfg->log_error);
-}
-
 int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
 {
     climon_config *cfg;
@@ -358,8 +306,8 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
     a->cl = *cl;
     InitCommonControlsEx(&icc);
     config_load(cl, cfg);
-    window_open_log(&a->log, cfg);
-    window_log_config(&a->log, cfg, "tray agent");
+    agentlog_open(&a->log, cfg);
+    agentlog_config(&a->log, cfg, "tray agent");
 
     a->msg_taskbar_created = RegisterWindowMessageW(L"TaskbarCreated");
     a->msg_show_status = RegisterWindowMessageW(CLIMON_MSG_SHOW_STATUS);

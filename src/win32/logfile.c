@@ -2,6 +2,7 @@
  * logfile.c: CMTrace log file with one rollover (logfile.h).
  */
 #include "logfile.h"
+#include "tzbias.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,6 +26,17 @@ BOOL logfile_open(logfile *lf, const wchar_t *path, const char *component, uint6
         return FALSE;
     }
     wcscpy(lf->path, path);
+    {
+        /* Its folder too: <SMSPath>\LOGS may not exist yet. A folder that
+         * cannot be made is no error here: the first write says why. */
+        wchar_t dir[FILEIO_LONG_PATH_MAX], *slash;
+        wcscpy(dir, lf->open_path);
+        slash = wcsrchr(dir, L'\\');
+        if (slash && slash > dir && slash[-1] != L':') {
+            *slash = 0;
+            fileio_mkdirs(dir);
+        }
+    }
     return TRUE;
 }
 
@@ -36,15 +48,9 @@ void logfile_close(logfile *lf)
 static void now_for_log(cmlog_time *t)
 {
     SYSTEMTIME st;
-    TIME_ZONE_INFORMATION tz;
-    DWORD which = GetTimeZoneInformation(&tz);
-    long bias = tz.Bias;
+    long bias = tz_bias_minutes();
 
     GetLocalTime(&st);
-    if (which == TIME_ZONE_ID_DAYLIGHT)
-        bias += tz.DaylightBias;
-    else if (which == TIME_ZONE_ID_STANDARD)
-        bias += tz.StandardBias;
     t->year = st.wYear;
     t->month = st.wMonth;
     t->day = st.wDay;

@@ -376,7 +376,7 @@ static void test_config_log_under_a_long_smspath_is_not_cut(void **state)
     cfg2 = *load(NULL);
     _snwprintf(want, 1200, L"%ls\\LOGS\\CLIMON.LOG", smspath);
     assert_true(wcscmp(cfg2.log_path, want) == 0);
-    window_open_log(&lf, &cfg2);
+    agentlog_open(&lf, &cfg2);
     LOG_INFO(&lf, "written under a long SMSPath");
     logfile_close(&lf);
     _snwprintf(prefixed, 1200, L"\\\\?\\%ls", want);

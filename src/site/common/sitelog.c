@@ -29,20 +29,12 @@ static void flush_locked(sitelog *sl);
 
 void sitelog_move(sitelog *sl, const wchar_t *path)
 {
-    wchar_t dir[SITE_PATH_MAX];
-    wchar_t *slash;
     char component[sizeof sl->lf.component];
 
     if (!sl->open)
         return;
-    if (wcslen(path) < SITE_PATH_MAX) {
-        wcscpy(dir, path);
-        slash = wcsrchr(dir, L'\\');
-        if (slash) {
-            *slash = 0;
-            fileio_mkdirs(dir); /* a log that cannot be made is dropped, not fatal */
-        }
-    }
+    /* logfile_open makes the folder; a log that cannot be made is dropped,
+     * not fatal. */
     memcpy(component, sl->lf.component, sizeof component);
     EnterCriticalSection(&sl->lf.lock);
     flush_locked(sl); /* kept lines belong to the old file */
