@@ -56,6 +56,7 @@ enum {
     CLIMON_EXIT_OK = 0,
     CLIMON_EXIT_DIFFERS = 1, /* /check: versions differ; others: failed */
     CLIMON_EXIT_UNKNOWN = 2,
+    CLIMON_EXIT_NO_AGENT = 3, /* the tray agent could not start: no window */
     CLIMON_EXIT_USAGE = 64
 };
 
@@ -334,6 +335,7 @@ typedef struct engine_ui {
     void (*refresh)(engine *e);                    /* before a pass: re-read SMS.INI */
     void (*countdown)(engine *e);                  /* AGENT_ACT_COUNTDOWN: e->countdown_* set */
     void (*warn_credentials)(engine *e);           /* AGENT_ACT_WARN_CREDENTIALS */
+    void *ctx; /* the callbacks' context (the tray agent's climon_app) */
 } engine_ui;
 
 struct engine {
@@ -425,13 +427,11 @@ typedef struct climon_app {
     HWND countdown;           /* the final countdown while it is shown */
     cmd_line cl;              /* the switches, for re-reading the configuration */
     unsigned quiet_retries;
-    UINT dpi;
     BOOL wts_registered; /* session notifications (unlock, logon) */
 } climon_app;
 
-extern climon_app g_app;
-
-int window_run(HINSTANCE hinst, const cmd_line *cl, int show);
+/* The tray agent until it exits; CLIMON_EXIT_NO_AGENT when it cannot run. */
+int window_run(HINSTANCE hinst, const cmd_line *cl);
 /* TRUE for the WM_WTSSESSION_CHANGE codes after which the user's
  * credentials may be new (unlock, logon, a remote reconnect). */
 BOOL window_session_refreshes_credentials(WPARAM code);

@@ -56,9 +56,9 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, PWSTR cmdline, int show)
     HANDLE mutex = NULL;
     (void)prev;
     (void)cmdline;
+    (void)show; /* the agent's window is never shown */
 
     secure_process_init();
-    g_app.hinst = hinst;
     cl = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cl);
     argv = CommandLineToArgvW(GetCommandLineW(), &argc);
     if (!cl || !argv)
@@ -93,7 +93,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, PWSTR cmdline, int show)
             rc = CLIMON_EXIT_OK;
             break;
         }
-        rc = window_run(hinst, cl, show);
+        rc = window_run(hinst, cl);
         break;
     }
 out:

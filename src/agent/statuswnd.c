@@ -90,9 +90,9 @@ static void layout(HWND hwnd, BOOL resize)
     InvalidateRect(hwnd, NULL, TRUE);
 }
 
-static void on_create(HWND hwnd)
+static void on_create(HWND hwnd, climon_app *a)
 {
-    HINSTANCE hi = g_app.hinst;
+    HINSTANCE hi = a->hinst;
     wchar_t text[128];
 
     make_font(window_dpi(hwnd));
@@ -145,9 +145,17 @@ static void open_log(climon_app *a)
 
 static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
+    climon_app *a = (climon_app *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+
+    if (msg == WM_NCCREATE) {
+        a = (climon_app *)((CREATESTRUCTW *)lp)->lpCreateParams;
+        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)a);
+    }
+    if (!a)
+        return DefWindowProcW(hwnd, msg, wp, lp);
     switch (msg) {
     case WM_CREATE:
-        on_create(hwnd);
+        on_create(hwnd, a);
         return 0;
     case WM_DPICHANGED:
         on_dpichanged(hwnd, HIWORD(wp), (const RECT *)lp);
@@ -156,9 +164,9 @@ static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         if (LOWORD(wp) == IDCANCEL || LOWORD(wp) == IDOK)
             DestroyWindow(hwnd);
         else if (LOWORD(wp) == ID_CHECK_NOW)
-            PostMessageW(g_app.hwnd, WM_COMMAND, IDM_CHECK_NOW, 0);
+            PostMessageW(a->hwnd, WM_COMMAND, IDM_CHECK_NOW, 0);
         else if (LOWORD(wp) == ID_OPEN_LOG)
-            open_log(&g_app);
+            open_log(a);
         return 0;
     case WM_KEYDOWN:
         if (wp == VK_ESCAPE)
@@ -168,8 +176,8 @@ static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         SetBkMode((HDC)wp, TRANSPARENT);
         return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
     case WM_DESTROY:
-        if (g_app.status == hwnd)
-            g_app.status = NULL;
+        if (a->status == hwnd)
+            a->status = NULL;
         return 0;
     }
     return DefWindowProcW(hwnd, msg, wp, lp);
@@ -456,7 +464,7 @@ void statuswnd_open(climon_app *a)
     a->status = CreateWindowExW(WS_EX_CONTROLPARENT, CLIMON_STATUS_WNDCLASS,
                                 res_string(IDS_ST_TITLE, title, 128),
                                 WS_OVERLAPPED | WS_CAPTION | WS_SYSMENU | WS_MINIMIZEBOX,
-                                CW_USEDEFAULT, CW_USEDEFAULT, 400, 300, NULL, NULL, a->hinst, NULL);
+                                CW_USEDEFAULT, CW_USEDEFAULT, 400, 300, NULL, NULL, a->hinst, a);
     if (!a->status) {
         LOG_ERROR(&a->log, "cannot open the status window");
         return;

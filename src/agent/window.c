@@ -18,33 +18,37 @@
 #include "fileio.h"
 #include "winstr.h"
 
-climon_app g_app;
-
 /* ---- what the engine asks of the window ---- */
+
+/* The engine's callbacks carry the window's state as their context. */
+static climon_app *app_of(engine *e)
+{
+    return (climon_app *)e->ui.ctx;
+}
 
 static void ui_status(engine *e)
 {
-    (void)e;
-    tray_update(&g_app);
-    statuswnd_update(&g_app);
-    countdown_update(&g_app);
+    climon_app *a = app_of(e);
+    tray_update(a);
+    statuswnd_update(a);
+    countdown_update(a);
     /* The site cleared the change while the dialog was up: close it. */
-    if (g_app.prompt_hwnd && g_app.eng.st.pending == AGENT_PENDING_NONE)
-        PostMessageW(g_app.prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
+    if (a->prompt_hwnd && a->eng.st.pending == AGENT_PENDING_NONE)
+        PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
 }
 
 static void ui_prompt(engine *e)
 {
-    (void)e;
+    climon_app *a = app_of(e);
     /* Outside the action loop: the dialog runs a nested message loop, and
      * agent_step must never run inside another agent_step. */
-    PostMessageW(g_app.hwnd, WMAPP_PROMPT, 0, 0);
+    PostMessageW(a->hwnd, WMAPP_PROMPT, 0, 0);
 }
 
 static void ui_announce(engine *e, const char *text)
 {
+    climon_app *a = app_of(e);
     wchar_t fmt[256], comps[AGENT_TEXT_MAX + 1], msg[512];
-    (void)e;
     if (winstr_from_utf8(text, comps, AGENT_TEXT_MAX + 1) && comps[0]) {
         res_string(IDS_BALLOON_UPDATED_TEXT, fmt, 256);
         _snwprintf(msg, 512, fmt, comps);
@@ -52,45 +56,47 @@ static void ui_announce(engine *e, const char *text)
     } else {
         res_string(IDS_BALLOON_UPDATED_PLAIN, msg, 512);
     }
-    tray_balloon(&g_app, IDS_BALLOON_UPDATED_TITLE, msg);
-    LOG_INFO(&g_app.log, "announced: components updated (%s)", text);
+    tray_balloon(a, IDS_BALLOON_UPDATED_TITLE, msg);
+    LOG_INFO(&a->log, "announced: components updated (%s)", text);
 }
 
 static void ui_refresh(engine *e)
 {
+    climon_app *a = app_of(e);
     climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
     unsigned changed;
 
     if (!fresh)
         return;
-    config_reread_smsini(&g_app.cl, fresh);
+    config_reread_smsini(&a->cl, fresh);
     changed = config_adopt_smsini(&e->cfg, fresh, e->lf);
     HeapFree(GetProcessHeap(), 0, fresh);
     if (changed & CONFIG_CHANGED_INVDATA) {
         /* Watch the folder SMS.INI names now; the pass forwards what is
          * already in it. */
-        watcher_stop(&g_app.dir);
-        if (!dirwatch_start(&g_app.dir, e->cfg.invdata, g_app.hwnd, WMAPP_INVENTORY, e->lf))
+        watcher_stop(&a->dir);
+        if (!dirwatch_start(&a->dir, e->cfg.invdata, a->hwnd, WMAPP_INVENTORY, e->lf))
             LOG_WARN(e->lf, "no inventory folder to watch now");
     }
     if (changed)
-        statuswnd_update(&g_app);
+        statuswnd_update(a);
 }
 
 static void ui_countdown(engine *e)
 {
-    (void)e;
+    climon_app *a = app_of(e);
     /* A prompt still up answers for nothing now: the countdown replaces it. */
-    if (g_app.prompt_hwnd)
-        PostMessageW(g_app.prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
-    countdown_show(&g_app);
+    if (a->prompt_hwnd)
+        PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
+    countdown_show(a);
 }
 
 static void ui_warn_credentials(engine *e)
 {
+    climon_app *a = app_of(e);
     wchar_t text[256];
     res_string(IDS_CREDS_REFUSED, text, 256);
-    if (!tray_balloon(&g_app, IDS_CREDS_TITLE, text))
+    if (!tray_balloon(a, IDS_CREDS_TITLE, text))
         LOG_WARN(e->lf, "no balloon for the refused credentials (no icon yet); the status says it");
     else
         LOG_INFO(e->lf, "balloon: the logon server refused the current password");
@@ -98,11 +104,11 @@ static void ui_warn_credentials(engine *e)
 
 static void ui_schedule(engine *e, agent_time at)
 {
+    climon_app *a = app_of(e);
     agent_time now = time_now();
     ULONGLONG ms;
-    (void)e;
     if (at == 0) {
-        KillTimer(g_app.hwnd, TIMER_AGENT);
+        KillTimer(a->hwnd, TIMER_AGENT);
         return;
     }
     ms = at > now ? (at - now) * 1000ull : 0;
@@ -111,7 +117,7 @@ static void ui_schedule(engine *e, agent_time at)
         ms = USER_TIMER_MAXIMUM - 1;
     if (ms < USER_TIMER_MINIMUM)
         ms = USER_TIMER_MINIMUM;
-    SetTimer(g_app.hwnd, TIMER_AGENT, (UINT)ms, NULL);
+    SetTimer(a->hwnd, TIMER_AGENT, (UINT)ms, NULL);
 }
 
 static void feed_simple(climon_app *a, agent_event_type type)
@@ -214,7 +220,15 @@ static void on_destroy(climon_app *a)
 
 static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-    climon_app *a = &g_app;
+    climon_app *a = (climon_app *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+
+    if (msg == WM_NCCREATE) {
+        /* The window's state comes with its creation, never from a global. */
+        a = (climon_app *)((CREATESTRUCTW *)lp)->lpCreateParams;
+        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)a);
+    }
+    if (!a)
+        return DefWindowProcW(hwnd, msg, wp, lp);
 
     /* Registered messages first: they are not constants. */
     if (msg != 0 && msg == a->msg_taskbar_created) {
@@ -288,20 +302,21 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
-int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
+int window_run(HINSTANCE hinst, const cmd_line *cl)
 {
     climon_config *cfg;
-    climon_app *a = &g_app;
+    climon_app *a;
     WNDCLASSEXW wc;
     agent_event ev;
     MSG m;
     INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_STANDARD_CLASSES | ICC_LINK_CLASS};
-    (void)show;
 
+    /* The agent's state for the life of the process: never freed, as a
+     * worker still busy at exit (engine_shutdown leaves it) may touch it. */
+    a = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *a);
     cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
-    if (!cfg)
-        return CLIMON_EXIT_DIFFERS;
-    memset(a, 0, sizeof *a);
+    if (!a || !cfg)
+        return CLIMON_EXIT_NO_AGENT;
     a->hinst = hinst;
     a->cl = *cl;
     InitCommonControlsEx(&icc);
@@ -321,16 +336,17 @@ int window_run(HINSTANCE hinst, const cmd_line *cl, int show)
     wc.lpszClassName = CLIMON_WNDCLASS;
     if (!RegisterClassExW(&wc)) {
         LOG_ERROR(&a->log, "cannot register the window class");
-        return CLIMON_EXIT_DIFFERS;
+        return CLIMON_EXIT_NO_AGENT;
     }
     a->hwnd = CreateWindowExW(0, CLIMON_WNDCLASS, L"Climon", WS_OVERLAPPEDWINDOW, CW_USEDEFAULT,
-                              CW_USEDEFAULT, 100, 100, NULL, NULL, hinst, NULL);
+                              CW_USEDEFAULT, 100, 100, NULL, NULL, hinst, a);
     if (!a->hwnd) {
         LOG_ERROR(&a->log, "cannot create the agent window");
-        return CLIMON_EXIT_DIFFERS;
+        return CLIMON_EXIT_NO_AGENT;
     }
 
     engine_init(&a->eng, cfg, &a->log, a->hwnd);
+    a->eng.ui.ctx = a;
     a->eng.ui.status = ui_status;
     a->eng.ui.prompt = ui_prompt;
     a->eng.ui.announce = ui_announce;
