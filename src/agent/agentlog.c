@@ -34,6 +34,21 @@ void agentlog_open(logfile *lf, const climon_config *cfg)
               (unsigned)wcslen(cfg->log_path));
 }
 
+static const char *source_name(config_source s)
+{
+    switch (s) {
+    case SRC_SWITCH:
+        return "the command line";
+    case SRC_POLICY:
+        return "policy";
+    case SRC_SMSINI:
+        return "SMS.INI";
+    case SRC_DEFAULT:
+        break;
+    }
+    return "the default";
+}
+
 void agentlog_config(logfile *lf, const climon_config *cfg, const char *mode)
 {
     char a[CLIMON_PATH_MAX], b[CLIMON_PATH_MAX], c[CLIMON_PATH_MAX];
@@ -46,6 +61,10 @@ void agentlog_config(logfile *lf, const climon_config *cfg, const char *mode)
     LOG_INFO(lf, "SMS.INI %s; share %s; inventory folder %s; site %s, ID %s", a,
              b[0] ? b : "(unknown)", c[0] ? c : "(unknown)",
              cfg->site_code[0] ? cfg->site_code : "?", cfg->unique_id[0] ? cfg->unique_id : "?");
+    /* Where each came from: an admin asking "why this share" finds it here. */
+    LOG_INFO(lf, "from: SMS.INI path %s, share %s, inventory folder %s, log %s, Client Setup %s",
+             source_name(cfg->src_smsini), source_name(cfg->src_share),
+             source_name(cfg->src_invdata), source_name(cfg->src_log), source_name(cfg->src_setup));
     if (cfg->smsini_error[0])
         LOG_ERROR(lf, "%s", cfg->smsini_error);
     if (cfg->log_error[0])

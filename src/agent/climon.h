@@ -8,6 +8,7 @@
  * message. One file per concern:
  *
  *   main.c      wWinMain: command line, single instance, dispatch
+ *   cmdline.c   the command line: verb and switches
  *   config.c    paths and settings: switch > policy > SMS.INI
  *   engine.c    agent_step and the actions, sync (/check) or async (GUI)
  *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT
@@ -48,7 +49,9 @@
 #define CLIMON_MSG_SHOW_STATUS L"Climon.ShowStatus" /* RegisterWindowMessage */
 #define CLIMON_MSG_QUIT L"Climon.Quit"
 
-#define CLIMON_PATH_MAX 1024 /* room for long (\\?\-less) UNC paths */
+#define CLIMON_PATH_MAX 1024   /* room for long (\\?\-less) UNC paths */
+#define MIN_SETUP_TIMEOUT_S 1u /* /setuptimeout and SetupTimeoutSeconds */
+#define MAX_SETUP_TIMEOUT_S 86400u
 #define CLIMON_CMD_MAX 2048
 
 /* Exit codes of the command-line forms. */

@@ -24,8 +24,6 @@
 #include "winstr.h"
 
 #define DEFAULT_SETUP_TIMEOUT_S 600u
-#define MIN_SETUP_TIMEOUT_S 1u
-#define MAX_SETUP_TIMEOUT_S 86400u
 #define DEFAULT_LOG_MAX_KB 1024u
 /* Not configured: the first pass at once, as before the policy existed.
  * The ADMX proposes 60 minutes when an admin enables it: the smallest
@@ -33,127 +31,6 @@
  * 10,000 clients of one logon server to one pass each. */
 #define DEFAULT_STARTUP_JITTER_MIN 0u
 #define MAX_STARTUP_JITTER_MIN 480u
-
-static BOOL copy_w(wchar_t *out, size_t cap, const wchar_t *in)
-{
-    size_t n = wcslen(in);
-    if (n + 1 > cap) {
-        out[0] = 0;
-        return FALSE;
-    }
-    wmemcpy(out, in, n + 1);
-    return TRUE;
-}
-
-/* "/name:value" or "-name:value", name compared without case. Returns the
- * value, or NULL when arg is not this switch. */
-static const wchar_t *switch_value(const wchar_t *arg, const wchar_t *name)
-{
-    size_t n = wcslen(name);
-    if (arg[0] != L'/' && arg[0] != L'-')
-        return NULL;
-    if (_wcsnicmp(arg + 1, name, n) != 0 || arg[1 + n] != L':')
-        return NULL;
-    return arg + 2 + n;
-}
-
-static BOOL switch_is(const wchar_t *arg, const wchar_t *name)
-{
-    return (arg[0] == L'/' || arg[0] == L'-') && _wcsicmp(arg + 1, name) == 0;
-}
-
-static BOOL set_verb(cmd_line *cl, cmd_verb v, const wchar_t *arg)
-{
-    char a[64];
-    if (cl->verb != VERB_RUN && cl->verb != v) {
-        winstr_to_utf8(arg, a, sizeof a);
-        snprintf(cl->error, sizeof cl->error, "%s cannot be combined with another command", a);
-        return FALSE;
-    }
-    cl->verb = v;
-    return TRUE;
-}
-
-BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
-{
-    static const struct {
-        const wchar_t *name;
-        size_t off;
-        size_t cap;
-    } paths[] = {
-        {L"smsini", offsetof(cmd_line, smsini), CLIMON_PATH_MAX},
-        {L"share", offsetof(cmd_line, share), CLIMON_PATH_MAX},
-        {L"invdata", offsetof(cmd_line, invdata), CLIMON_PATH_MAX},
-        {L"statedir", offsetof(cmd_line, statedir), CLIMON_PATH_MAX},
-        {L"log", offsetof(cmd_line, log), CLIMON_PATH_MAX},
-        {L"setup", offsetof(cmd_line, setup), CLIMON_CMD_MAX},
-        {L"restart-hook", offsetof(cmd_line, restart_hook), CLIMON_PATH_MAX},
-    };
-
-    static const struct {
-        const wchar_t *name;
-        cmd_verb verb;
-    } verbs[] = {
-        {L"check", VERB_CHECK},
-        {L"install", VERB_INSTALL},
-        {L"install:machine", VERB_INSTALL_MACHINE},
-        {L"uninstall", VERB_UNINSTALL},
-        {L"quit", VERB_QUIT},
-        {L"?", VERB_HELP},
-        {L"help", VERB_HELP},
-    };
-
-    memset(cl, 0, sizeof *cl);
-    for (int i = 0; i < argc; i++) {
-        const wchar_t *arg = argv[i], *v;
-        BOOL known = FALSE;
-        char a[128];
-
-        for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
-            if (!switch_is(arg, verbs[k].name))
-                continue;
-            if (!set_verb(cl, verbs[k].verb, arg))
-                return FALSE;
-            known = TRUE;
-            break;
-        }
-        if (switch_is(arg, L"status")) {
-            cl->show_status = TRUE;
-            known = TRUE;
-        }
-        if (known)
-            continue;
-        if ((v = switch_value(arg, L"setuptimeout")) != NULL) {
-            wchar_t *end;
-            unsigned long s = wcstoul(v, &end, 10);
-            if (!*v || *end || s < MIN_SETUP_TIMEOUT_S || s > MAX_SETUP_TIMEOUT_S) {
-                snprintf(cl->error, sizeof cl->error, "/setuptimeout: wants seconds from %u to %u",
-                         MIN_SETUP_TIMEOUT_S, MAX_SETUP_TIMEOUT_S);
-                return FALSE;
-            }
-            cl->setup_timeout_s = (DWORD)s;
-            continue;
-        }
-        for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
-            if ((v = switch_value(arg, paths[k].name)) == NULL)
-                continue;
-            if (!*v || !copy_w((wchar_t *)((char *)cl + paths[k].off), paths[k].cap, v)) {
-                winstr_to_utf8(paths[k].name, a, sizeof a);
-                snprintf(cl->error, sizeof cl->error, "/%s: wants a value that fits", a);
-                return FALSE;
-            }
-            known = TRUE;
-            break;
-        }
-        if (!known) {
-            if (!winstr_to_utf8(arg, a, sizeof a))
-                snprintf(a, sizeof a, "(argument %d)", i + 1);
-            snprintf(cl->error, sizeof cl->error, "unknown argument: %s", a);
-            return FALSE;
-        }
-    }
-    return TRUE;
-}
 
 BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap)
 {
@@ -272,7 +149,7 @@ static void box_path(const smsini *f, const wchar_t *share, const char *key, con
         if (given && !cfg->smsini_error[0])
             snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
                      "SMS.INI %s is not a plain folder name; using the default", key);
-        copy_w(name, 128, dflt);
+        winstr_copy(name, 128, dflt);
     }
     if (share[0])
         path_join(out, cap, share, name);
@@ -323,25 +200,34 @@ static void load_smsini(climon_config *cfg, smsini *f)
 /* Everything that comes from SMS.INI (with the switches and policy that
  * beat it): the file's path, SMSPath, the share and its boxes, INVDATA,
  * site code, logon server, Unique ID. */
+/* The order of every setting, written once: the command line's switch
+ * (labs, tests), then the admin's policy value; SRC_DEFAULT (and out "")
+ * when neither says anything, and the caller looks in SMS.INI or takes
+ * its default. A value that does not fit is taken as not given. */
+static config_source pick(const wchar_t *given, const wchar_t *policy, wchar_t *out, size_t cap)
+{
+    wchar_t v[CLIMON_CMD_MAX];
+    if (given[0] && winstr_copy(out, cap, given))
+        return SRC_SWITCH;
+    if (policy && config_policy_sz(policy, v, CLIMON_CMD_MAX) && winstr_copy(out, cap, v))
+        return SRC_POLICY;
+    out[0] = 0;
+    return SRC_DEFAULT;
+}
+
 static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
 {
     smsini f;
-    wchar_t v[CLIMON_PATH_MAX];
     char id[INI_MAX_LINE_BYTES + 1];
     ini_path_result invdata;
 
     /* SMS.INI itself */
-    if (cl->smsini[0]) {
-        copy_w(cfg->sms_ini, CLIMON_PATH_MAX, cl->smsini);
-        cfg->src_smsini = SRC_SWITCH;
-    } else if (config_policy_sz(L"SmsIni", v, CLIMON_PATH_MAX)) {
-        copy_w(cfg->sms_ini, CLIMON_PATH_MAX, v);
-        cfg->src_smsini = SRC_POLICY;
-    } else {
+    if ((cfg->src_smsini = pick(cl->smsini, L"SmsIni", cfg->sms_ini, CLIMON_PATH_MAX)) ==
+        SRC_DEFAULT) {
         wchar_t drive[16];
         DWORD n = GetEnvironmentVariableW(L"SystemDrive", drive, 16);
         if (n == 0 || n >= 16)
-            copy_w(drive, 16, L"C:");
+            winstr_copy(drive, 16, L"C:");
         _snwprintf(cfg->sms_ini, CLIMON_PATH_MAX, L"%ls\\SMS.INI", drive);
         cfg->sms_ini[CLIMON_PATH_MAX - 1] = 0;
     }
@@ -349,24 +235,15 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
 
     ini_path(&f, SMSINI_KEY_SMS_PATH, cfg->sms_path, CLIMON_PATH_MAX, cfg);
 
-    if (cl->share[0]) {
-        copy_w(cfg->share, CLIMON_PATH_MAX, cl->share);
-        cfg->src_share = SRC_SWITCH;
-    } else if (config_policy_sz(L"LogonServerPath", v, CLIMON_PATH_MAX)) {
-        copy_w(cfg->share, CLIMON_PATH_MAX, v);
-        cfg->src_share = SRC_POLICY;
-    } else if (ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX, cfg) ==
-               PATH_OK) {
+    if ((cfg->src_share = pick(cl->share, L"LogonServerPath", cfg->share, CLIMON_PATH_MAX)) ==
+            SRC_DEFAULT &&
+        ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX, cfg) == PATH_OK)
         cfg->src_share = SRC_SMSINI;
-    }
     trim_separators(cfg->share);
 
-    if (cl->invdata[0]) {
-        copy_w(cfg->invdata, CLIMON_PATH_MAX, cl->invdata);
-        cfg->src_invdata = SRC_SWITCH;
-    } else if (config_policy_sz(L"InvDataPath", v, CLIMON_PATH_MAX)) {
-        copy_w(cfg->invdata, CLIMON_PATH_MAX, v);
-        cfg->src_invdata = SRC_POLICY;
+    if ((cfg->src_invdata = pick(cl->invdata, L"InvDataPath", cfg->invdata, CLIMON_PATH_MAX)) !=
+        SRC_DEFAULT) {
+        /* given */
     } else if ((invdata = ini_path(&f, SMSINI_KEY_INVDATA_PATH, cfg->invdata, CLIMON_PATH_MAX,
                                    cfg)) == PATH_OK) {
         cfg->src_invdata = SRC_SMSINI;
@@ -408,24 +285,17 @@ void config_reread_smsini(const cmd_line *cl, climon_config *cfg)
 
 void config_load(const cmd_line *cl, climon_config *cfg)
 {
-    wchar_t v[CLIMON_PATH_MAX];
     DWORD d;
 
     memset(cfg, 0, sizeof *cfg);
     agent_config_default(&cfg->core);
     read_smsini_part(cl, cfg);
 
-    if (cl->statedir[0])
-        copy_w(cfg->state_dir, CLIMON_PATH_MAX, cl->statedir);
-    else
+    if (pick(cl->statedir, NULL, cfg->state_dir, CLIMON_PATH_MAX) == SRC_DEFAULT)
         default_state_dir(cfg->state_dir, CLIMON_PATH_MAX);
 
-    if (cl->log[0]) {
-        copy_w(cfg->log_path, CLIMON_PATH_MAX, cl->log);
-        cfg->src_log = SRC_SWITCH;
-    } else if (config_policy_sz(L"LogFile", v, CLIMON_PATH_MAX)) {
-        copy_w(cfg->log_path, CLIMON_PATH_MAX, v);
-        cfg->src_log = SRC_POLICY;
+    if ((cfg->src_log = pick(cl->log, L"LogFile", cfg->log_path, CLIMON_PATH_MAX)) != SRC_DEFAULT) {
+        /* given */
     } else if (cfg->sms_path[0] &&
                path_join(cfg->log_path, CLIMON_PATH_MAX, cfg->sms_path, L"LOGS\\CLIMON.LOG")) {
         cfg->src_log = SRC_SMSINI;
@@ -440,12 +310,7 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         path_join(cfg->log_path, CLIMON_PATH_MAX, cfg->state_dir, L"CLIMON.LOG");
     }
 
-    if (cl->setup[0]) {
-        copy_w(cfg->setup_cmd, CLIMON_CMD_MAX, cl->setup);
-        cfg->src_setup = SRC_SWITCH;
-    } else if (config_policy_sz(L"SetupCommand", cfg->setup_cmd, CLIMON_CMD_MAX)) {
-        cfg->src_setup = SRC_POLICY;
-    }
+    cfg->src_setup = pick(cl->setup, L"SetupCommand", cfg->setup_cmd, CLIMON_CMD_MAX);
     cfg->setup_timeout_s = DEFAULT_SETUP_TIMEOUT_S;
     if (cl->setup_timeout_s)
         cfg->setup_timeout_s = cl->setup_timeout_s;
@@ -453,7 +318,7 @@ void config_load(const cmd_line *cl, climon_config *cfg)
              d <= MAX_SETUP_TIMEOUT_S)
         cfg->setup_timeout_s = d;
 
-    copy_w(cfg->restart_hook, CLIMON_PATH_MAX, cl->restart_hook);
+    winstr_copy(cfg->restart_hook, CLIMON_PATH_MAX, cl->restart_hook);
 
     cfg->log_max_kb = DEFAULT_LOG_MAX_KB;
     if (config_policy_dword(L"LogMaxKB", &d) && d >= 16 && d <= 64u * 1024u)
@@ -496,7 +361,7 @@ BOOL config_setup_command(const climon_config *cfg, wchar_t *cmd, size_t cap)
     wchar_t exe[CLIMON_PATH_MAX];
     int n;
     if (cfg->setup_cmd[0])
-        return copy_w(cmd, cap, cfg->setup_cmd);
+        return winstr_copy(cmd, cap, cfg->setup_cmd);
     if (!cfg->share[0] || !path_join(exe, CLIMON_PATH_MAX, cfg->share, L"" SHARE_SETUP_RELPATH)) {
         cmd[0] = 0;
         return FALSE;

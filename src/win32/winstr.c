@@ -4,6 +4,7 @@
 #include "winstr.h"
 
 #include <stdio.h>
+#include <wchar.h>
 
 BOOL winstr_to_utf8(const wchar_t *in, char *out, size_t cap)
 {
@@ -56,4 +57,16 @@ const char *win_strerror(DWORD err, char *buf, size_t cap)
     else
         snprintf(buf, cap, "%s (%lu)", text, (unsigned long)err);
     return buf;
+}
+
+BOOL winstr_copy(wchar_t *out, size_t cap, const wchar_t *in)
+{
+    size_t n = wcslen(in);
+    if (n + 1 > cap) {
+        if (cap)
+            out[0] = 0;
+        return FALSE;
+    }
+    wmemcpy(out, in, n + 1);
+    return TRUE;
 }

@@ -12,6 +12,8 @@
  * not fit or is not valid: out is then "". */
 BOOL winstr_to_utf8(const wchar_t *in, char *out, size_t cap);
 BOOL winstr_from_utf8(const char *in, wchar_t *out, size_t cap);
+/* in into out when it fits (with its NUL); else out "" and FALSE. */
+BOOL winstr_copy(wchar_t *out, size_t cap, const wchar_t *in);
 
 /* "The system cannot find the file specified. (2)" in UTF-8, without the
  * trailing line break FormatMessage adds. Returns buf. */
