@@ -433,6 +433,9 @@ typedef struct climon_app {
     BOOL wts_registered; /* session notifications (unlock, logon) */
 } climon_app;
 
+/* For every window procedure of the agent: the climon_app its window was
+ * created with (CreateWindowEx's last argument); NULL before WM_NCCREATE. */
+climon_app *window_app(HWND hwnd, UINT msg, LPARAM lp);
 /* The tray agent until it exits; CLIMON_EXIT_NO_AGENT when it cannot run. */
 int window_run(HINSTANCE hinst, const cmd_line *cl);
 /* TRUE for the WM_WTSSESSION_CHANGE codes after which the user's

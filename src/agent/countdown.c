@@ -59,11 +59,8 @@ static void on_tick(HWND hwnd, climon_app *a)
 
 static LRESULT CALLBACK CountdownWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-    climon_app *a = (climon_app *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+    climon_app *a = window_app(hwnd, msg, lp);
     switch (msg) {
-    case WM_NCCREATE:
-        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)((CREATESTRUCTW *)lp)->lpCreateParams);
-        break;
     case WM_TIMER:
         if (wp == TIMER_TICK && a)
             on_tick(hwnd, a);

@@ -145,12 +145,8 @@ static void open_log(climon_app *a)
 
 static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
-    climon_app *a = (climon_app *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+    climon_app *a = window_app(hwnd, msg, lp);
 
-    if (msg == WM_NCCREATE) {
-        a = (climon_app *)((CREATESTRUCTW *)lp)->lpCreateParams;
-        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)a);
-    }
     if (!a)
         return DefWindowProcW(hwnd, msg, wp, lp);
     switch (msg) {

@@ -297,40 +297,19 @@ static void when(const step *s, agent_time t, char *buf, size_t cap)
 /* ---- persisted fields: what SAVE_STATE is about ---- */
 
 /* same_<kind>: the table's kinds compared as state_format writes them. */
-static bool same_BOOL(const bool *a, const bool *b)
-{
-    return *a == *b;
-}
-
-static bool same_U32(const uint32_t *a, const uint32_t *b)
-{
-    return *a == *b;
-}
-
-static bool same_I32(const int32_t *a, const int32_t *b)
-{
-    return *a == *b;
-}
-
-static bool same_TIME(const agent_time *a, const agent_time *b)
-{
-    return *a == *b;
-}
-
-static bool same_UPTIME(const uint64_t *a, const uint64_t *b)
-{
-    return *a == *b;
-}
-
-static bool same_PENDING(const agent_pending *a, const agent_pending *b)
-{
-    return *a == *b;
-}
-
-static bool same_RESULT(const clv_result *a, const clv_result *b)
-{
-    return *a == *b;
-}
+#define SAME_SCALAR(kind, type)                                                                    \
+    static bool same_##kind(const type *a, const type *b)                                          \
+    {                                                                                              \
+        return *a == *b;                                                                           \
+    }
+SAME_SCALAR(BOOL, bool)
+SAME_SCALAR(U32, uint32_t)
+SAME_SCALAR(I32, int32_t)
+SAME_SCALAR(TIME, agent_time)
+SAME_SCALAR(UPTIME, uint64_t)
+SAME_SCALAR(PENDING, agent_pending)
+SAME_SCALAR(RESULT, clv_result)
+#undef SAME_SCALAR
 
 static bool same_TEXT(const char (*a)[AGENT_TEXT_MAX + 1], const char (*b)[AGENT_TEXT_MAX + 1])
 {

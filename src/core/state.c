@@ -250,39 +250,27 @@ static bool number(reader *r, const char *key, unsigned long long max, bool requ
     return true;
 }
 
+/* get_<kind> of the number kinds: decimal up to max (BOOL: 0 or 1). */
+#define GET_NUMBER(kind, type, max)                                                                \
+    static bool get_##kind(reader *r, const char *key, type *out, bool required)                   \
+    {                                                                                              \
+        unsigned long long v;                                                                      \
+        if (!number(r, key, max, required, &v))                                                    \
+            return false;                                                                          \
+        *out = (type)v;                                                                            \
+        return true;                                                                               \
+    }
+GET_NUMBER(U32, uint32_t, UINT32_MAX)
+GET_NUMBER(TIME, agent_time, STATE_TIME_MAX)
+GET_NUMBER(UPTIME, uint64_t, STATE_UPTIME_MAX)
+#undef GET_NUMBER
+
 static bool get_BOOL(reader *r, const char *key, bool *out, bool required)
 {
     unsigned long long v;
     if (!number(r, key, 1, required, &v))
         return false;
     *out = v == 1;
-    return true;
-}
-
-static bool get_U32(reader *r, const char *key, uint32_t *out, bool required)
-{
-    unsigned long long v;
-    if (!number(r, key, UINT32_MAX, required, &v))
-        return false;
-    *out = (uint32_t)v;
-    return true;
-}
-
-static bool get_TIME(reader *r, const char *key, agent_time *out, bool required)
-{
-    unsigned long long v;
-    if (!number(r, key, STATE_TIME_MAX, required, &v))
-        return false;
-    *out = (agent_time)v;
-    return true;
-}
-
-static bool get_UPTIME(reader *r, const char *key, uint64_t *out, bool required)
-{
-    unsigned long long v;
-    if (!number(r, key, STATE_UPTIME_MAX, required, &v))
-        return false;
-    *out = (uint64_t)v;
     return true;
 }
 

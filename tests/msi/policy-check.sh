@@ -15,7 +15,8 @@
 #
 # The agent's side is read from src/agent/*.c, where each policy value is
 # read by a call of the form config_policy_sz(L"Name", ...) or
-# config_policy_dword(L"Name", ...) (config.c); a direct read of
+# config_policy_dword(L"Name", ...) (config.c), or pick(switch, L"Name",
+# ...), config.c's switch-then-policy order for a text value; a direct read of
 # REG_POLICY_KEY with a literal name is caught too. REG_SZ values map to
 # <text> elements, REG_DWORD values to <decimal>, <boolean> or <enum>
 # elements or to a policy-level valueName with <decimal> enabled/disabled
@@ -45,8 +46,10 @@ wellformed)
 values)
     admx=$1 src=$2 protocol=$3
     # The agent: "sz Name" / "dword Name" for each policy value it reads.
-    agent=$(cat "$src"/*.c 2>/dev/null | tr '\n' ' ' | grep -oP 'config_policy_(sz|dword)\s*\(\s*L"[^"]+"' \
-        | sed -E 's/config_policy_(sz|dword)\s*\(\s*L"([^"]+)"/\1 \2/' | sort -u)
+    # config.c's pick(switch, L"Name", ...) reads Name with config_policy_sz.
+    agent=$( (cat "$src"/*.c 2>/dev/null | tr '\n' ' ' | grep -oP 'config_policy_(sz|dword)\s*\(\s*L"[^"]+"' \
+        | sed -E 's/config_policy_(sz|dword)\s*\(\s*L"([^"]+)"/\1 \2/'
+        cat "$src"/*.c 2>/dev/null | tr '\n' ' ' | grep -oP '\bpick\s*\([^,()]*,\s*L"\K[^"]+' | sed 's/^/sz /') | sort -u)
     direct=$(cat "$src"/*.c 2>/dev/null | tr '\n' ' ' | grep -oP 'REG_POLICY_KEY\s*,\s*L"\K[^"]+' | sort -u)
     for d in $direct; do
         grep -q " $d\$" <<<"$agent" || not_ok "the agent reads policy value $d only through config_policy_sz/_dword" \
