@@ -21,6 +21,7 @@
  *   regwatch.c  registry change notifications on Client Services
  *   report.c    reads the manager's report from the registry
  *   window.c    the hidden top-level window and its procedure
+ *   wndstate.c  a window procedure's state from its window's creation
  *   agentlog.c  opening the agent's log, its first lines
  *   tray.c      the notification icon and its menu
  *   prompt.c    the restart / logoff prompt

@@ -218,17 +218,6 @@ static void on_destroy(climon_app *a)
     PostQuitMessage(0);
 }
 
-climon_app *window_app(HWND hwnd, UINT msg, LPARAM lp)
-{
-    /* The window's state comes with its creation, never from a global. */
-    if (msg == WM_NCCREATE) {
-        climon_app *a = (climon_app *)((CREATESTRUCTW *)lp)->lpCreateParams;
-        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)a);
-        return a;
-    }
-    return (climon_app *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
-}
-
 static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     climon_app *a = window_app(hwnd, msg, lp);
