@@ -18,6 +18,7 @@
 
 #include "climon/ccr.h"
 #include "climon/ini.h"
+#include "climon/smsini.h"
 #include "climon/protocol.h"
 #include "argvquote.h"
 #include "fileio.h"
@@ -55,64 +56,6 @@ BOOL config_policy_dword(const wchar_t *name, DWORD *out)
     return TRUE;
 }
 
-/* SMS.INI is ANSI on old clients and UTF-8 on ours: take UTF-8 when it is
- * valid, else the ANSI code page. */
-static BOOL text_to_wide(const char *in, wchar_t *out, size_t cap)
-{
-    if (winstr_from_utf8(in, out, cap))
-        return TRUE;
-    if (cap > INT_MAX)
-        cap = INT_MAX;
-    if (MultiByteToWideChar(CP_ACP, 0, in, -1, out, (int)cap) > 0)
-        return TRUE;
-    out[0] = 0;
-    return FALSE;
-}
-
-typedef struct smsini {
-    unsigned char *data;
-    size_t len;
-} smsini;
-
-static BOOL ini_value(const smsini *f, const char *section, const char *key, char *out, size_t cap)
-{
-    out[0] = 0;
-    if (!f->data)
-        return FALSE;
-    return ini_get(f->data, f->len, section, key, out, cap, NULL) == INI_OK && out[0];
-}
-
-typedef enum ini_path_result { PATH_ABSENT = 0, PATH_OK, PATH_BAD } ini_path_result;
-
-/* A path value of SMS.INI's [SMS]. A value that is there but cannot be
- * used (longer than cap - 1 characters, or not text) is PATH_BAD, and
- * why goes to cfg->smsini_error (the first reason is kept), so the log
- * and the status window say so: once it was silently taken as missing
- * (issue 17.7), and SMSInvDataPath then quietly became <SMSPath>\INVDATA. */
-static ini_path_result ini_path(const smsini *f, const char *key, wchar_t *out, size_t cap,
-                                climon_config *cfg)
-{
-    char v[INI_MAX_LINE_BYTES + 1];
-    out[0] = 0;
-    if (!ini_value(f, SMSINI_SECTION_SMS, key, v, sizeof v))
-        return PATH_ABSENT;
-    if (text_to_wide(v, out, cap))
-        return PATH_OK;
-    if (!cfg->smsini_error[0]) {
-        int chars = MultiByteToWideChar(CP_UTF8, 0, v, -1, NULL, 0);
-        if (chars <= 0)
-            chars = MultiByteToWideChar(CP_ACP, 0, v, -1, NULL, 0);
-        if (chars > 0)
-            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
-                     "SMS.INI %s is %d characters long, over the %u allowed: not used", key,
-                     chars - 1, (unsigned)(cap - 1));
-        else
-            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
-                     "SMS.INI %s is not readable text: not used", key);
-    }
-    return PATH_BAD;
-}
-
 /* "S:\SMS SHR\" names the same folder as "S:\SMS SHR", but a trailing
  * separator breaks what is built from it: "<share>\X86.BIN" gets a double
  * one, and a quoted "/p:" argument would end in \" (issue 17.3). A
@@ -125,34 +68,6 @@ static void trim_separators(wchar_t *path)
             break; /* "\", "\\" (a UNC prefix), "X:\" */
         path[--n] = 0;
     }
-}
-
-/* InventoryCollectionPoint and ConfigurationRequestPath name folders of the
- * share; anything with a path in it would let SMS.INI point the agent
- * somewhere else entirely. */
-static BOOL plain_folder_name(const wchar_t *s)
-{
-    if (!*s || wcslen(s) > 64 || !wcscmp(s, L".") || !wcscmp(s, L".."))
-        return FALSE;
-    return wcspbrk(s, L"\\/:*?\"<>|") == NULL;
-}
-
-static void box_path(const smsini *f, const wchar_t *share, const char *key, const wchar_t *dflt,
-                     wchar_t *out, size_t cap, climon_config *cfg)
-{
-    wchar_t name[128];
-    BOOL given;
-    out[0] = 0;
-    name[0] = 0;
-    given = ini_path(f, key, name, 128, cfg) != PATH_ABSENT;
-    if (!given || !plain_folder_name(name)) {
-        if (given && !cfg->smsini_error[0])
-            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
-                     "SMS.INI %s is not a plain folder name; using the default", key);
-        winstr_copy(name, 128, dflt);
-    }
-    if (share[0])
-        path_join(out, cap, share, name);
 }
 
 static void default_state_dir(wchar_t *out, size_t cap)
@@ -170,16 +85,35 @@ static void default_state_dir(wchar_t *out, size_t cap)
     }
 }
 
-static void load_smsini(climon_config *cfg, smsini *f)
+/* A value the core found usable, as Windows text; FALSE (and the reason
+ * in cfg->smsini_error, the first kept) when it was not usable or does
+ * not fit here. */
+static BOOL take(const smsini_value *v, const char *key, wchar_t *out, size_t cap,
+                 climon_config *cfg)
 {
-    char why[200];
-    DWORD err;
-    ini_error ie;
-    ini_status st;
+    out[0] = 0;
+    if (v->status == SMSINI_BAD && !cfg->smsini_error[0])
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "%s", v->why);
+    if (v->status != SMSINI_OK)
+        return FALSE;
+    if (winstr_from_ini(v->text, out, cap))
+        return TRUE;
+    if (!cfg->smsini_error[0])
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
+                 "SMS.INI %s is not readable text: not used", key);
+    return FALSE;
+}
 
-    f->data = NULL;
-    f->len = 0;
-    err = fileio_read(cfg->sms_ini, INI_MAX_FILE_BYTES, &f->data, &f->len);
+/* Reads SMS.INI (cfg->sms_ini) into rec; a file that cannot be read or
+ * that the INI layer refuses is the error, and rec then says nothing. */
+static void load_smsini(climon_config *cfg, smsini_record *rec)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    char why[200];
+    DWORD err = fileio_read(cfg->sms_ini, INI_MAX_FILE_BYTES, &data, &len);
+
+    memset(rec, 0, sizeof *rec);
     if (err != ERROR_SUCCESS) {
         char p[512];
         winstr_to_utf8(cfg->sms_ini, p, sizeof p);
@@ -187,19 +121,14 @@ static void load_smsini(climon_config *cfg, smsini *f)
                  win_strerror(err, why, sizeof why));
         return;
     }
-    st = ini_check(f->data, f->len, NULL, &ie);
-    if (st != INI_OK) {
-        ini_error_format(&ie, why, sizeof why);
+    smsini_read(data, len, rec);
+    fileio_free(data);
+    if (!rec->file_ok) {
+        ini_error_format(&rec->file_error, why, sizeof why);
         snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "SMS.INI rejected: %s", why);
-        fileio_free(f->data);
-        f->data = NULL;
-        f->len = 0;
     }
 }
 
-/* Everything that comes from SMS.INI (with the switches and policy that
- * beat it): the file's path, SMSPath, the share and its boxes, INVDATA,
- * site code, logon server, Unique ID. */
 /* The order of every setting, written once: the command line's switch
  * (labs, tests), then the admin's policy value; SRC_DEFAULT (and out "")
  * when neither says anything, and the caller looks in SMS.INI or takes
@@ -215,11 +144,14 @@ static config_source pick(const wchar_t *given, const wchar_t *policy, wchar_t *
     return SRC_DEFAULT;
 }
 
+/* Everything that comes from SMS.INI (with the switches and policy that
+ * beat it): the file's path, SMSPath, the share and its boxes, INVDATA,
+ * site code, logon server, Unique ID. SMS.INI is read by the core's one
+ * set of rules (climon/smsini.h), the same Client Setup reads it by. */
 static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
 {
-    smsini f;
-    char id[INI_MAX_LINE_BYTES + 1];
-    ini_path_result invdata;
+    smsini_record *rec = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *rec);
+    wchar_t name[128];
 
     /* SMS.INI itself */
     if ((cfg->src_smsini = pick(cl->smsini, L"SmsIni", cfg->sms_ini, CLIMON_PATH_MAX)) ==
@@ -231,50 +163,55 @@ static void read_smsini_part(const cmd_line *cl, climon_config *cfg)
         _snwprintf(cfg->sms_ini, CLIMON_PATH_MAX, L"%ls\\SMS.INI", drive);
         cfg->sms_ini[CLIMON_PATH_MAX - 1] = 0;
     }
-    load_smsini(cfg, &f);
+    if (!rec) {
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "out of memory reading SMS.INI");
+        return;
+    }
+    load_smsini(cfg, rec);
 
-    ini_path(&f, SMSINI_KEY_SMS_PATH, cfg->sms_path, CLIMON_PATH_MAX, cfg);
+    take(&rec->sms_path, SMSINI_KEY_SMS_PATH, cfg->sms_path, CLIMON_PATH_MAX, cfg);
 
     if ((cfg->src_share = pick(cl->share, L"LogonServerPath", cfg->share, CLIMON_PATH_MAX)) ==
             SRC_DEFAULT &&
-        ini_path(&f, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX, cfg) == PATH_OK)
+        take(&rec->logon_server_path, SMSINI_KEY_LOGON_SERVER_PATH, cfg->share, CLIMON_PATH_MAX,
+             cfg))
         cfg->src_share = SRC_SMSINI;
     trim_separators(cfg->share);
 
     if ((cfg->src_invdata = pick(cl->invdata, L"InvDataPath", cfg->invdata, CLIMON_PATH_MAX)) !=
         SRC_DEFAULT) {
         /* given */
-    } else if ((invdata = ini_path(&f, SMSINI_KEY_INVDATA_PATH, cfg->invdata, CLIMON_PATH_MAX,
-                                   cfg)) == PATH_OK) {
+    } else if (take(&rec->invdata_path, SMSINI_KEY_INVDATA_PATH, cfg->invdata, CLIMON_PATH_MAX,
+                    cfg)) {
         cfg->src_invdata = SRC_SMSINI;
-    } else if (invdata == PATH_ABSENT && cfg->sms_path[0]) {
+    } else if (rec->invdata_path.status == SMSINI_ABSENT && cfg->sms_path[0]) {
         /* Only a folder SMS.INI does not name: one it names and that
          * cannot be used is an error, not a reason to guess. */
         path_join(cfg->invdata, CLIMON_PATH_MAX, cfg->sms_path, L"INVDATA");
         cfg->src_invdata = SRC_SMSINI;
     }
 
-    box_path(&f, cfg->share, SMSINI_KEY_INVENTORY_BOX, L"" SHARE_INVENTORY_BOX, cfg->inv_box,
-             CLIMON_PATH_MAX, cfg);
-    box_path(&f, cfg->share, SMSINI_KEY_CCR_BOX, L"" SHARE_CCR_BOX, cfg->ccr_box, CLIMON_PATH_MAX,
-             cfg);
+    /* The boxes: a plain folder name of the share, else the default. */
+    if (!take(&rec->inventory_box, SMSINI_KEY_INVENTORY_BOX, name, 128, cfg))
+        winstr_copy(name, 128, L"" SHARE_INVENTORY_BOX);
+    if (cfg->share[0])
+        path_join(cfg->inv_box, CLIMON_PATH_MAX, cfg->share, name);
+    if (!take(&rec->ccr_box, SMSINI_KEY_CCR_BOX, name, 128, cfg))
+        winstr_copy(name, 128, L"" SHARE_CCR_BOX);
+    if (cfg->share[0])
+        path_join(cfg->ccr_box, CLIMON_PATH_MAX, cfg->share, name);
 
-    ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_SITE_CODE, id, sizeof id);
-    snprintf(cfg->site_code, sizeof cfg->site_code, "%s",
-             strlen(id) < sizeof cfg->site_code ? id : "");
-    ini_value(&f, SMSINI_SECTION_SERVERS, SMSINI_KEY_LOGON_SERVER, id, sizeof id);
-    snprintf(cfg->logon_server, sizeof cfg->logon_server, "%s",
-             strlen(id) < sizeof cfg->logon_server ? id : "");
+    if (rec->site_code.status == SMSINI_OK)
+        snprintf(cfg->site_code, sizeof cfg->site_code, "%s", rec->site_code.text);
+    if (rec->logon_server.status == SMSINI_OK)
+        snprintf(cfg->logon_server, sizeof cfg->logon_server, "%s", rec->logon_server.text);
     /* The Unique ID becomes part of file names on the share: only a valid
      * one is used. */
-    if (ini_value(&f, SMSINI_SECTION_SMS, SMSINI_KEY_UNIQUE_ID, id, sizeof id)) {
-        if (ccr_id_ok(id))
-            snprintf(cfg->unique_id, sizeof cfg->unique_id, "%s", id);
-        else if (!cfg->smsini_error[0])
-            snprintf(cfg->smsini_error, sizeof cfg->smsini_error,
-                     "SMS.INI SMS Unique ID is not 1 to 32 letters and digits");
-    }
-    fileio_free(f.data);
+    if (rec->unique_id.status == SMSINI_OK)
+        snprintf(cfg->unique_id, sizeof cfg->unique_id, "%s", rec->unique_id.text);
+    else if (rec->unique_id.status == SMSINI_BAD && !cfg->smsini_error[0])
+        snprintf(cfg->smsini_error, sizeof cfg->smsini_error, "%s", rec->unique_id.why);
+    HeapFree(GetProcessHeap(), 0, rec);
 }
 
 void config_reread_smsini(const cmd_line *cl, climon_config *cfg)

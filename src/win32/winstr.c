@@ -70,3 +70,17 @@ BOOL winstr_copy(wchar_t *out, size_t cap, const wchar_t *in)
     wmemcpy(out, in, n + 1);
     return TRUE;
 }
+
+/* SMS.INI is ANSI on old clients and UTF-8 on ours: UTF-8 when it is
+ * valid, else the ANSI code page. */
+BOOL winstr_from_ini(const char *in, wchar_t *out, size_t cap)
+{
+    if (winstr_from_utf8(in, out, cap))
+        return TRUE;
+    if (cap == 0)
+        return FALSE;
+    if (MultiByteToWideChar(CP_ACP, 0, in, -1, out, cap > INT_MAX ? INT_MAX : (int)cap) > 0)
+        return TRUE;
+    out[0] = 0;
+    return FALSE;
+}

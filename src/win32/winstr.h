@@ -12,6 +12,9 @@
  * not fit or is not valid: out is then "". */
 BOOL winstr_to_utf8(const wchar_t *in, char *out, size_t cap);
 BOOL winstr_from_utf8(const char *in, wchar_t *out, size_t cap);
+/* An INI value's bytes (SMS.INI: UTF-8, or 8-bit in the ANSI code page
+ * on old clients) as UTF-16; FALSE when it does not convert or fit. */
+BOOL winstr_from_ini(const char *in, wchar_t *out, size_t cap);
 /* in into out when it fits (with its NUL); else out "" and FALSE. */
 BOOL winstr_copy(wchar_t *out, size_t cap, const wchar_t *in);
 

@@ -14,94 +14,78 @@
 #include <wchar.h>
 
 #include "climon/protocol.h"
+#include "climon/smsini.h"
 #include "fileio.h"
 #include "winstr.h"
 
-static bool get_value(const unsigned char *ini, size_t len, const char *section, const char *key,
-                      char *out, size_t cap, char *why, size_t whycap)
-{
-    ini_error ie;
-    ini_status st = ini_get(ini, len, section, key, out, cap, &ie);
-
-    if (st == INI_OK)
-        return true;
-    out[0] = 0;
-    if (st == INI_NOT_FOUND)
-        return false;
-    if (st == INI_ERR_VALUE_TOO_LONG)
-        snprintf(why, whycap, "SMS.INI [%s] %s is too long", section, key);
-    return false;
-}
-
+/* The core's one reading of SMS.INI (climon/smsini.h), the agent's too;
+ * Client Setup's own rule is only which values it cannot do without. */
 bool clisetup_read_client(const unsigned char *ini, size_t len, clisetup_client *c, char *why,
                           size_t cap)
 {
-    char text[SITE_PATH_MAX * 3];
+    smsini_record *rec = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *rec);
     char line[160];
-    ini_error ie;
-    ini_status st;
+    bool ok = false;
 
     memset(c, 0, sizeof *c);
     why[0] = 0;
-    st = ini_check(ini, len, NULL, &ie);
-    if (st != INI_OK) {
-        ini_error_format(&ie, line, sizeof line);
+    if (!rec) {
+        snprintf(why, cap, "out of memory");
+        return false;
+    }
+    smsini_read(ini, len, rec);
+    if (!rec->file_ok) {
+        ini_error_format(&rec->file_error, line, sizeof line);
         snprintf(why, cap, "SMS.INI rejected: %s", line);
-        return false;
+        goto out;
     }
-    if (!get_value(ini, len, SMSINI_SECTION_SMS, SMSINI_KEY_UNIQUE_ID, c->id, sizeof c->id, why,
-                   cap) ||
-        !ccr_id_ok(c->id)) {
-        if (!why[0])
-            snprintf(why, cap,
-                     "SMS.INI [SMS] SMS Unique ID is missing or not 1-32 letters and digits");
-        return false;
+    if (rec->unique_id.status != SMSINI_OK) {
+        snprintf(why, cap, "%s",
+                 rec->unique_id.status == SMSINI_BAD
+                     ? rec->unique_id.why
+                     : "SMS.INI [SMS] SMS Unique ID is missing or not 1-32 letters and digits");
+        goto out;
     }
-    if (!get_value(ini, len, SMSINI_SECTION_SMS, SMSINI_KEY_SMS_PATH, text, sizeof text, why,
-                   cap) ||
-        !winstr_from_utf8(text, c->sms_path, SITE_PATH_MAX) || !site_path_ok(c->sms_path)) {
-        if (!why[0])
-            snprintf(why, cap, "SMS.INI [SMS] SMSPath is missing or not an absolute folder");
-        return false;
-    }
-    {
-        size_t n = wcslen(c->sms_path);
-        while (n > 3 && c->sms_path[n - 1] == L'\\')
-            c->sms_path[--n] = 0;
+    snprintf(c->id, sizeof c->id, "%s", rec->unique_id.text);
+    if (rec->sms_path.status != SMSINI_OK ||
+        !winstr_from_ini(rec->sms_path.text, c->sms_path, SITE_PATH_MAX) ||
+        !site_path_ok(c->sms_path)) {
+        snprintf(why, cap, "%s",
+                 rec->sms_path.status == SMSINI_BAD
+                     ? rec->sms_path.why
+                     : "SMS.INI [SMS] SMSPath is missing or not an absolute folder");
+        goto out;
     }
     if (!path_join(c->bin, SITE_PATH_MAX, c->sms_path, L"BIN") ||
         !path_join(c->log, SITE_PATH_MAX, c->sms_path, L"LOGS\\" CLISETUP_LOG_NAME)) {
         snprintf(why, cap, "SMS.INI [SMS] SMSPath is too long");
-        return false;
+        goto out;
     }
-    if (get_value(ini, len, SMSINI_SECTION_LOCAL, SMSINI_KEY_MACHINE_NAME, c->machine,
-                  sizeof c->machine, why, cap)) {
-        if (!ccr_name_ok(c->machine)) {
-            snprintf(why, cap, "SMS.INI [Local] MachineName is not a valid computer name");
-            return false;
-        }
+    if (rec->machine_name.status == SMSINI_BAD) {
+        snprintf(why, cap, "SMS.INI [Local] MachineName is not a valid computer name");
+        goto out;
+    } else if (rec->machine_name.status == SMSINI_OK) {
+        snprintf(c->machine, sizeof c->machine, "%s", rec->machine_name.text);
     } else {
         wchar_t name[MAX_COMPUTERNAME_LENGTH + 1];
         DWORD n = MAX_COMPUTERNAME_LENGTH + 1;
-        why[0] = 0;
         if (!GetComputerNameW(name, &n) || !winstr_to_utf8(name, c->machine, sizeof c->machine) ||
             !ccr_name_ok(c->machine)) {
             snprintf(why, cap, "no [Local] MachineName in SMS.INI and no usable computer name");
-            return false;
+            goto out;
         }
     }
-    if (get_value(ini, len, SMSINI_SECTION_SERVERS, SMSINI_KEY_DOMAIN, c->domain, sizeof c->domain,
-                  why, cap)) {
-        if (!ccr_name_ok(c->domain)) {
-            snprintf(why, cap, "SMS.INI [Servers] Domain is not a valid domain name");
-            return false;
-        }
-    } else {
-        why[0] = 0;
-        strcpy(c->domain, "WORKGROUP");
+    if (rec->domain.status == SMSINI_BAD) {
+        snprintf(why, cap, "SMS.INI [Servers] Domain is not a valid domain name");
+        goto out;
     }
-    c->version = copylist_local_version(ini, len);
-    return true;
+    snprintf(c->domain, sizeof c->domain, "%s",
+             rec->domain.status == SMSINI_OK ? rec->domain.text : "WORKGROUP");
+    c->version = rec->version;
+    ok = true;
+out:
+    HeapFree(GetProcessHeap(), 0, rec);
+    return ok;
 }
 
 /* One ini_set into a new heap buffer; *out replaces *cur on success. */
