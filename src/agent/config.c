@@ -22,6 +22,7 @@
 #include "climon/protocol.h"
 #include "argvquote.h"
 #include "fileio.h"
+#include "regread.h"
 #include "winstr.h"
 
 #define DEFAULT_SETUP_TIMEOUT_S 600u
@@ -35,25 +36,13 @@
 
 BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap)
 {
-    DWORD bytes = (DWORD)(cap * sizeof(wchar_t));
-    LSTATUS rc =
-        RegGetValueW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name,
-                     RRF_RT_REG_SZ | RRF_RT_REG_EXPAND_SZ | RRF_NOEXPAND, NULL, out, &bytes);
-    if (rc != ERROR_SUCCESS || !out[0]) {
-        out[0] = 0;
-        return FALSE;
-    }
-    return TRUE;
+    return regread_sz(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name, out, cap) == ERROR_SUCCESS &&
+           out[0];
 }
 
 BOOL config_policy_dword(const wchar_t *name, DWORD *out)
 {
-    DWORD v = 0, bytes = sizeof v;
-    if (RegGetValueW(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name, RRF_RT_REG_DWORD, NULL, &v,
-                     &bytes) != ERROR_SUCCESS)
-        return FALSE;
-    *out = v;
-    return TRUE;
+    return regread_dword(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name, out) == ERROR_SUCCESS;
 }
 
 /* "S:\SMS SHR\" names the same folder as "S:\SMS SHR", but a trailing

@@ -16,17 +16,17 @@
 
 #include "climon/protocol.h"
 #include "fileio.h"
+#include "regread.h"
 #include "winstr.h"
 
 static BOOL read_dword(HKEY k, const wchar_t *name, DWORD *out, BOOL *wrong_type, logfile *lf)
 {
-    DWORD v = 0, bytes = sizeof v, type = 0;
-    LSTATUS rc = RegQueryValueExW(k, name, NULL, &type, (BYTE *)&v, &bytes);
+    DWORD v = 0, rc = regread_dword(k, NULL, name, &v);
     char n8[64];
 
     if (rc == ERROR_FILE_NOT_FOUND)
         return FALSE;
-    if (rc != ERROR_SUCCESS || type != REG_DWORD || bytes != sizeof v) {
+    if (rc != ERROR_SUCCESS) {
         winstr_to_utf8(name, n8, sizeof n8);
         LOG_WARN(lf, "Client Services value \"%s\" is not a DWORD; taken as absent", n8);
         if (wrong_type)
@@ -52,21 +52,15 @@ static void copy_utf8_cut(char *out, size_t cap, const char *in)
 
 static void read_components(HKEY k, agent_report *r, logfile *lf)
 {
-    wchar_t w[1024];
     char u[4096];
-    DWORD bytes = sizeof w - sizeof w[0], type = 0;
-    LSTATUS rc;
+    DWORD rc = regread_sz_utf8(k, NULL, REGV_CHANGED_COMPONENTS, u, sizeof u);
 
-    rc = RegQueryValueExW(k, REGV_CHANGED_COMPONENTS, NULL, &type, (BYTE *)w, &bytes);
     if (rc == ERROR_FILE_NOT_FOUND)
         return;
-    if (rc != ERROR_SUCCESS || type != REG_SZ) {
+    if (rc != ERROR_SUCCESS) {
         LOG_WARN(lf, "Client Services \"Changed Components\" unreadable or not a string");
         return;
     }
-    w[bytes / sizeof w[0]] = 0; /* registry strings need not be terminated */
-    if (!winstr_to_utf8(w, u, sizeof u))
-        return;
     copy_utf8_cut(r->components, sizeof r->components, u);
 }
 
@@ -81,13 +75,7 @@ static agent_time last_write(HKEY k)
 
 static BOOL read_sz(HKEY k, const wchar_t *name, char *out, size_t cap)
 {
-    wchar_t w[128];
-    DWORD bytes = sizeof w - sizeof w[0], type = 0;
-    if (RegQueryValueExW(k, name, NULL, &type, (BYTE *)w, &bytes) != ERROR_SUCCESS ||
-        type != REG_SZ)
-        return FALSE;
-    w[bytes / sizeof w[0]] = 0;
-    return winstr_to_utf8(w, out, cap);
+    return regread_sz_utf8(k, NULL, name, out, cap) == ERROR_SUCCESS;
 }
 
 /* The component subkeys, where the key has them (our lab's Components\<NAME>
