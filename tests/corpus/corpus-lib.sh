@@ -77,6 +77,14 @@ runp() { # PROGRAM ARGS...: natively or under Wine
     if [ "${MODE:-native}" = wine ]; then wine "$@"; else "$@"; fi
 }
 
+# TRUE when a run under Wine never reached the program: the wineserver
+# went away under the client ("wine client error: ... Connection reset by
+# peer", seen under a loaded machine as the prefix's server shut down at
+# the moment a new process connected). Such a run proves nothing either way.
+wine_transport_failed() { # STDERR-FILE
+    [ "${MODE:-native}" = wine ] && grep -q '^wine client error:' "$1"
+}
+
 # "version=ok:835643765 copylist=..." -> 835643765; "version=unknown:..." -> unknown
 version_of_outcome() {
     local v=${1#version=}
