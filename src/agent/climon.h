@@ -24,6 +24,7 @@
  *   wndstate.c  a window procedure's state from its window's creation
  *   agentlog.c  opening the agent's log, its first lines
  *   tray.c      the notification icon and its menu
+ *   notifystate.c  busy or quiet user (a test fakes it)
  *   prompt.c    the restart / logoff prompt
  *   restart.c   carrying out a restart or logoff (or the lab's hook)
  *   res.c       the string table
@@ -77,10 +78,11 @@ enum {
 
 /* Timer ids on the hidden window. */
 enum {
-    TIMER_AGENT = 1,        /* AGENT_ACT_SCHEDULE */
-    TIMER_TRAY_RETRY = 2,   /* NIM_ADD failed: the shell is not ready */
-    TIMER_PROMPT_QUIET = 3, /* the user is busy (presentation, full screen) */
-    TIMER_PROMPT_DIALOG = 4 /* balloon shown; the dialog follows */
+    TIMER_AGENT = 1,         /* AGENT_ACT_SCHEDULE */
+    TIMER_TRAY_RETRY = 2,    /* NIM_ADD failed: the shell is not ready */
+    TIMER_PROMPT_QUIET = 3,  /* the user is busy (presentation, full screen) */
+    TIMER_PROMPT_DIALOG = 4, /* balloon shown; the dialog follows */
+    TIMER_BALLOON_QUIET = 5  /* a balloon held through the user's quiet time */
 };
 
 /* ---- config.c ---- */
@@ -424,6 +426,11 @@ typedef struct climon_app {
     BOOL icon_valid;
     /* prompt */
     BOOL prompt_open;
+    /* a balloon held through quiet time */
+    BOOL held;
+    UINT held_title;
+    unsigned held_looks;
+    wchar_t held_text[256];
     BOOL prompt_due;          /* balloon shown, the dialog follows */
     BOOL prompt_superseded;   /* a newer PROMPT came while the dialog was up */
     uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
@@ -455,6 +462,14 @@ void tray_remove(climon_app *a);
 /* A balloon; the texts are string ids. FALSE when the shell refused it. */
 BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text);
 void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp);
+/* TIMER_BALLOON_QUIET: send the held balloon once quiet time is over. */
+void tray_on_quiet_timer(climon_app *a);
+
+/* ---- notifystate.c ---- */
+
+typedef enum notify_mood { NOTIFY_OK = 0, NOTIFY_BUSY, NOTIFY_QUIET } notify_mood;
+/* Busy: presenting, full screen, "busy"; quiet: Windows' quiet time. */
+notify_mood notify_mood_now(void);
 void tray_show_menu(climon_app *a, int x, int y);
 
 /* ---- prompt.c ---- */

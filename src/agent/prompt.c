@@ -40,10 +40,7 @@ unsigned prompt_quiet_delay_ms(unsigned n)
 
 BOOL prompt_user_busy(void)
 {
-    QUERY_USER_NOTIFICATION_STATE s;
-    if (FAILED(SHQueryUserNotificationState(&s)))
-        return FALSE;
-    return s == QUNS_BUSY || s == QUNS_RUNNING_D3D_FULL_SCREEN || s == QUNS_PRESENTATION_MODE;
+    return notify_mood_now() == NOTIFY_BUSY;
 }
 
 typedef struct dialog_ctx {

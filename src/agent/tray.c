@@ -156,12 +156,10 @@ void tray_remove(climon_app *a)
     a->icon_added = FALSE;
 }
 
-BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text)
+static BOOL send_balloon(climon_app *a, UINT title_id, const wchar_t *text)
 {
     NOTIFYICONDATAW nid;
 
-    if (!a->icon_added)
-        return FALSE;
     base(a, &nid);
     nid.uFlags = NIF_INFO;
     /* The shell holds the balloon while the user is in quiet time. */
@@ -170,6 +168,44 @@ BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text)
                (int)(sizeof nid.szInfoTitle / sizeof nid.szInfoTitle[0]));
     wcsncpy(nid.szInfo, text, sizeof nid.szInfo / sizeof nid.szInfo[0] - 1);
     return Shell_NotifyIconW(NIM_MODIFY, &nid);
+}
+
+/* In quiet time (the first hour after a user's first logon) the shell
+ * drops a balloon sent with NIIF_RESPECT_QUIET_TIME, it does not queue it:
+ * the newest one is kept here and sent when quiet time is over, looked at
+ * on the busy-user backoff (1 min doubling to 15). The caller never relies
+ * on it: the prompt's dialog follows anyway. */
+BOOL tray_balloon(climon_app *a, UINT title_id, const wchar_t *text)
+{
+    if (!a->icon_added)
+        return FALSE;
+    if (notify_mood_now() == NOTIFY_QUIET) {
+        a->held_title = title_id;
+        wcsncpy(a->held_text, text, sizeof a->held_text / sizeof a->held_text[0] - 1);
+        a->held_text[sizeof a->held_text / sizeof a->held_text[0] - 1] = 0;
+        if (!a->held) {
+            a->held = TRUE;
+            a->held_looks = 0;
+            SetTimer(a->hwnd, TIMER_BALLOON_QUIET, prompt_quiet_delay_ms(++a->held_looks), NULL);
+        }
+        LOG_INFO(&a->log, "quiet time: the balloon is held until it is over");
+        return FALSE;
+    }
+    return send_balloon(a, title_id, text);
+}
+
+void tray_on_quiet_timer(climon_app *a)
+{
+    KillTimer(a->hwnd, TIMER_BALLOON_QUIET);
+    if (!a->held)
+        return;
+    if (notify_mood_now() == NOTIFY_QUIET) {
+        SetTimer(a->hwnd, TIMER_BALLOON_QUIET, prompt_quiet_delay_ms(++a->held_looks), NULL);
+        return;
+    }
+    a->held = FALSE;
+    if (a->icon_added && send_balloon(a, a->held_title, a->held_text))
+        LOG_INFO(&a->log, "quiet time over: the held balloon was shown");
 }
 
 void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp)

@@ -153,6 +153,9 @@ static void on_timer(climon_app *a, UINT_PTR id)
     case TIMER_PROMPT_DIALOG:
         prompt_on_dialog_timer(a);
         break;
+    case TIMER_BALLOON_QUIET:
+        tray_on_quiet_timer(a);
+        break;
     }
 }
 
@@ -213,6 +216,7 @@ static void on_destroy(climon_app *a)
     KillTimer(a->hwnd, TIMER_TRAY_RETRY);
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
     KillTimer(a->hwnd, TIMER_PROMPT_DIALOG);
+    KillTimer(a->hwnd, TIMER_BALLOON_QUIET);
     statuswnd_close(a);
     tray_remove(a);
     PostQuitMessage(0);

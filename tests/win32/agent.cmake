@@ -37,6 +37,10 @@ if(TARGET climon)
   climon_agent_test(tray LOCKS climon_session climon_client_services)
   climon_agent_test(prompt LOCKS climon_session climon_client_services)
   climon_agent_test(status LOCKS climon_session climon_client_services)
+  # Quiet time (Wine reports none): src/agent/notifystate.c faked; the icons
+  # are the string table's and the resources'.
+  climon_agent_test(quiet EXTRA ${CMAKE_CURRENT_LIST_DIR}/fake_notifystate.c
+    $<TARGET_OBJECTS:climon_res> LOCKS climon_session)
   climon_agent_test(install LOCKS climon_session climon_run_keys)
   # install_report's words come from the agent's string table.
   target_sources(test_agent.install PRIVATE $<TARGET_OBJECTS:climon_res>)
