@@ -14,118 +14,10 @@
 
 #include <cmocka.h>
 
+#include "agent_driver.h"
 #include "climon/agent.h"
 #include "climon/protocol.h"
 #include "climon/state.h"
-
-#define T0 1764000000ull /* 2025-11-24 16:00:00 UTC */
-#define BOOT1 (T0 - 7200)
-#define LOGON1 (T0 - 3600)
-#define HOUR 3600ull
-
-static agent_config cfg;
-static agent_state st;
-static agent_actions out;
-
-static int setup(void **state)
-{
-    (void)state;
-    agent_config_default(&cfg);
-    agent_state_init(&st);
-    memset(&out, 0, sizeof out);
-    return 0;
-}
-
-/* ---- looking at the output ---- */
-
-static const agent_action *find(agent_action_type type)
-{
-    for (unsigned i = 0; i < out.n; i++)
-        if (out.a[i].type == type)
-            return &out.a[i];
-    return NULL;
-}
-
-/* find() for a test that goes on to read the action: fails when it is
- * missing, and never hands out NULL. */
-static const agent_action *must_find(agent_action_type type)
-{
-    static const agent_action none;
-    const agent_action *a = find(type);
-    assert_non_null(a);
-    return a != NULL ? a : &none;
-}
-
-static unsigned count(agent_action_type type)
-{
-    unsigned n = 0;
-    for (unsigned i = 0; i < out.n; i++)
-        n += out.a[i].type == type;
-    return n;
-}
-
-static int index_of(agent_action_type type)
-{
-    for (unsigned i = 0; i < out.n; i++)
-        if (out.a[i].type == type)
-            return (int)i;
-    return -1;
-}
-
-static agent_time scheduled(void)
-{
-    return out.a[out.n - 1].at;
-}
-
-static bool logged(const char *needle)
-{
-    for (unsigned i = 0; i < out.n; i++)
-        if (out.a[i].type == AGENT_ACT_LOG && strstr(out.a[i].text, needle) != NULL)
-            return true;
-    return false;
-}
-
-/* ---- driving the machine ---- */
-
-static agent_event ev_of(agent_event_type type, agent_time now)
-{
-    agent_event e;
-    memset(&e, 0, sizeof e);
-    e.type = type;
-    e.now = now;
-    return e;
-}
-
-static void step_ev(const agent_event *e)
-{
-    agent_step(&st, &cfg, e, &out);
-    assert_true(out.n <= AGENT_MAX_ACTIONS);
-    if (e->type == AGENT_EV_SESSION_ENDING)
-        return;
-    assert_true(out.n >= 1);
-    unsigned schedules = 0;
-    for (unsigned i = 0; i < out.n; i++)
-        if (out.a[i].type == AGENT_ACT_SCHEDULE)
-            schedules++;
-    assert_int_equal(schedules, 1);
-    assert_int_equal(out.a[out.n - 1].type, AGENT_ACT_SCHEDULE);
-    agent_time at = out.a[out.n - 1].at;
-    assert_true(at == 0 || at > e->now);
-}
-
-static void run(agent_event_type type, agent_time now)
-{
-    agent_event e = ev_of(type, now);
-    step_ev(&e);
-}
-
-static void start(agent_time now, agent_time boot, agent_time logon)
-{
-    agent_event e = ev_of(AGENT_EV_START, now);
-    e.boot_time = boot;
-    e.logon_time = logon;
-    step_ev(&e);
-}
 
 static void forwarded(agent_time now, bool ok, uint32_t count, const char *err)
 {
@@ -134,23 +26,6 @@ static void forwarded(agent_time now, bool ok, uint32_t count, const char *err)
     e.count = count;
     snprintf(e.error, sizeof e.error, "%s", err);
     step_ev(&e);
-}
-
-static clv known(uint32_t v)
-{
-    clv c;
-    memset(&c, 0, sizeof c);
-    c.status = CLV_OK;
-    c.value = v;
-    return c;
-}
-
-static clv unknown(clv_status s)
-{
-    clv c;
-    memset(&c, 0, sizeof c);
-    c.status = s;
-    return c;
 }
 
 static void versions(agent_time now, clv local, clv server)

@@ -324,3 +324,42 @@ void fx_hklm_sandbox_end(void)
     RegCloseKey(sandbox);
     RegDeleteTreeW(HKEY_CURRENT_USER, sandbox_name);
 }
+
+typedef struct child_text {
+    const wchar_t *want;
+    BOOL found;
+} child_text;
+
+static BOOL CALLBACK each_child(HWND w, LPARAM lp)
+{
+    child_text *c = (child_text *)lp;
+    wchar_t t[512];
+    if (IsWindowVisible(w) && GetWindowTextW(w, t, 512) && wcsstr(t, c->want)) {
+        c->found = TRUE;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+BOOL fx_window_has_text(HWND w, const wchar_t *want)
+{
+    child_text c = {want, FALSE};
+    if (!w)
+        return FALSE;
+    EnumChildWindows(w, each_child, (LPARAM)&c);
+    return c.found;
+}
+
+void fx_quit_agent(HANDLE *agent)
+{
+    char *out = NULL;
+    DWORD code;
+    if (!*agent)
+        return;
+    fx_run_climon(L"/quit", 30000, &out, &code);
+    free(out);
+    if (WaitForSingleObject(*agent, 15000) != WAIT_OBJECT_0)
+        TerminateProcess(*agent, 1);
+    CloseHandle(*agent);
+    *agent = NULL;
+}

@@ -58,6 +58,13 @@ int fx_run_climon(const wchar_t *args, DWORD timeout_ms, char **output, DWORD *e
 /* Starts climon.exe without waiting; returns the process handle. */
 HANDLE fx_start_climon(const wchar_t *args);
 
+/* TRUE when a visible child control of w has text holding want. */
+BOOL fx_window_has_text(HWND w, const wchar_t *want);
+
+/* Asks the running agent to exit (/quit), waits, ends it the hard way
+ * when it does not; *agent is NULL afterwards. */
+void fx_quit_agent(HANDLE *agent);
+
 /* Waits until pred() is true, waiting on nothing but time in small steps,
  * up to timeout_ms. Returns the last pred(). For tests only. */
 int fx_wait_until(int (*pred)(void *), void *arg, DWORD timeout_ms);

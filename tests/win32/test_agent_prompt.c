@@ -119,16 +119,7 @@ static void start_agent(void)
 
 static void quit_agent(void)
 {
-    char *out;
-    DWORD code;
-    if (!agent)
-        return;
-    fx_run_climon(L"/quit", 30000, &out, &code);
-    free(out);
-    if (WaitForSingleObject(agent, 15000) != WAIT_OBJECT_0)
-        TerminateProcess(agent, 1);
-    CloseHandle(agent);
-    agent = NULL;
+    fx_quit_agent(&agent);
 }
 
 static int setup_one(void **state)
@@ -176,30 +167,10 @@ static void test_logoff_only_change_offers_log_off(void **state)
     assert_true(fx_wait_until(hook_logoff, NULL, 15000));
 }
 
-typedef struct child_text {
-    const wchar_t *want;
-    BOOL found;
-} child_text;
-
-static BOOL CALLBACK each_child(HWND w, LPARAM lp)
-{
-    child_text *c = (child_text *)lp;
-    wchar_t t[512];
-    if (IsWindowVisible(w) && GetWindowTextW(w, t, 512) && wcsstr(t, c->want)) {
-        c->found = TRUE;
-        return FALSE;
-    }
-    return TRUE;
-}
-
 /* A prompt of the agent is up and one of its controls reads want. */
 static BOOL prompt_has(dlg_search *s, const wchar_t *want)
 {
-    child_text c = {want, FALSE};
-    if (!find_prompt(s))
-        return FALSE;
-    EnumChildWindows(s->found, each_child, (LPARAM)&c);
-    return c.found;
+    return find_prompt(s) && fx_window_has_text(s->found, want);
 }
 
 static int prompt_offers_restart(void *arg)

@@ -29,30 +29,10 @@ static int find_agent(void *arg)
     return FindWindowW(CLIMON_WNDCLASS, NULL) != NULL;
 }
 
-typedef struct child_text {
-    const wchar_t *want;
-    BOOL found;
-} child_text;
-
-static BOOL CALLBACK each_child(HWND w, LPARAM lp)
-{
-    child_text *c = (child_text *)lp;
-    wchar_t t[512];
-    if (GetWindowTextW(w, t, 512) && wcsstr(t, c->want)) {
-        c->found = TRUE;
-        return FALSE;
-    }
-    return TRUE;
-}
-
 static int status_has(const wchar_t *want)
 {
-    child_text c = {want, FALSE};
     HWND w = FindWindowW(CLIMON_STATUS_WNDCLASS, NULL);
-    if (!w || !IsWindowVisible(w))
-        return 0;
-    EnumChildWindows(w, each_child, (LPARAM)&c);
-    return c.found;
+    return w && IsWindowVisible(w) && fx_window_has_text(w, want);
 }
 
 static int status_running(void *arg)
@@ -115,17 +95,9 @@ static void test_long_client_setup_shows_since_when_and_until_when(void **state)
 
 static int teardown(void **state)
 {
-    char *out;
-    DWORD code;
     (void)state;
     SetEnvironmentVariableW(L"CLIMON_FAKE_SLEEP_MS", NULL);
-    if (agent) {
-        fx_run_climon(L"/quit", 30000, &out, &code);
-        free(out);
-        if (WaitForSingleObject(agent, 15000) != WAIT_OBJECT_0)
-            TerminateProcess(agent, 1);
-        CloseHandle(agent);
-    }
+    fx_quit_agent(&agent);
     fx_client_services_clear();
     fx_lab_remove(&lab);
     return 0;
