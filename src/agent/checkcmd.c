@@ -15,8 +15,38 @@
 #include "climon/copylist.h"
 #include "winstr.h"
 
+/* What this run did: the versions the check found (the result it
+ * reports; Client Setup may change SMS.INI afterwards) and how Client
+ * Setup ended. */
+typedef struct check_found {
+    BOOL versions;
+    clv local, server;
+    BOOL setup_finished;
+    int32_t setup_exit;         /* -1: timed out or did not start */
+    agent_event_type setup_how; /* SETUP_EXITED, _TIMED_OUT or _NOT_STARTED */
+} check_found;
+
+static void observe(engine *e, const agent_event *ev)
+{
+    check_found *f = e->ui.ctx;
+
+    if (ev->type == AGENT_EV_VERSIONS) {
+        f->versions = TRUE;
+        f->local = ev->local;
+        f->server = ev->server;
+    }
+    if (ev->type == AGENT_EV_SETUP_EXITED || ev->type == AGENT_EV_SETUP_TIMED_OUT ||
+        ev->type == AGENT_EV_SETUP_NOT_STARTED) {
+        f->setup_finished = TRUE;
+        f->setup_how = ev->type;
+        f->setup_exit = ev->type == AGENT_EV_SETUP_EXITED ? ev->exit_code : -1;
+    }
+}
+
 int checkcmd_run(const cmd_line *cl)
 {
+    check_found found;
+    runner *run = NULL;
     climon_config *cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
     engine *e = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *e);
     char lv[32], sv[32], explain[512];
@@ -40,7 +70,15 @@ int checkcmd_run(const cmd_line *cl)
     if (cfg->smsini_error[0])
         console_eprintf("climon: %s\n", cfg->smsini_error);
 
-    engine_init(e, cfg, &lf, NULL);
+    run = runner_inline(&lf);
+    if (!run) {
+        console_eprintf("climon: out of memory\n");
+        goto out;
+    }
+    memset(&found, 0, sizeof found);
+    engine_init(e, cfg, &lf, run);
+    e->ui.ctx = &found;
+    e->ui.observe = observe;
     /* An admin's explicit check is one attempt, not the retry loop the
      * share backoff guards against: it does not wait for the retry time. */
     e->st.share_retry_at = 0;
@@ -55,30 +93,29 @@ int checkcmd_run(const cmd_line *cl)
 
     /* Only a result of this run counts; the saved one may be days old.
      * The result is what the check found, before Client Setup ran. */
-    fresh = e->found && e->st.has_result && e->st.last_check >= started;
+    fresh = found.versions && e->st.has_result && e->st.last_check >= started;
     memset(&none, 0, sizeof none);
     none.status = CLV_UNREADABLE;
     if (fresh)
-        r = e->found_server.status == CLV_UNREADABLE
-                ? CLV_UNKNOWN
-                : clv_compare(&e->found_local, &e->found_server);
-    clv_format(fresh ? &e->found_local : &none, lv, sizeof lv);
-    clv_format(fresh ? &e->found_server : &none, sv, sizeof sv);
+        r = found.server.status == CLV_UNREADABLE ? CLV_UNKNOWN
+                                                  : clv_compare(&found.local, &found.server);
+    clv_format(fresh ? &found.local : &none, lv, sizeof lv);
+    clv_format(fresh ? &found.server : &none, sv, sizeof sv);
     if (fresh)
-        clv_explain(&e->found_local, &e->found_server, explain, sizeof explain);
+        clv_explain(&found.local, &found.server, explain, sizeof explain);
     else
         snprintf(explain, sizeof explain, "no versions read: %s",
                  e->st.last_error[0] ? e->st.last_error : "the pass did not get that far");
     console_printf("local_version=%s\nserver_version=%s\nresult=%s\nexplanation=%s\n", lv, sv,
                    clv_result_name(r), explain);
-    if (!e->setup_finished)
+    if (!found.setup_finished)
         console_printf("setup_exit=none\n");
-    else if (e->setup_how == AGENT_EV_SETUP_EXITED)
-        console_printf("setup_exit=%ld\n", (long)e->setup_exit);
+    else if (found.setup_how == AGENT_EV_SETUP_EXITED)
+        console_printf("setup_exit=%ld\n", (long)found.setup_exit);
     else
         console_printf("setup_exit=%s\n",
-                       e->setup_how == AGENT_EV_SETUP_TIMED_OUT ? "timeout" : "not-started");
-    if (e->setup_finished) {
+                       found.setup_how == AGENT_EV_SETUP_TIMED_OUT ? "timeout" : "not-started");
+    if (found.setup_finished) {
         /* Client Setup is judged by what it left: say what that is. */
         clv_format(&e->st.local, lv, sizeof lv);
         console_printf("local_version_after_setup=%s\nsetup_result=%s\n", lv,
@@ -96,6 +133,7 @@ int checkcmd_run(const cmd_line *cl)
          : r == CLV_DIFFERS ? CLIMON_EXIT_DIFFERS
                             : CLIMON_EXIT_UNKNOWN;
 out:
+    runner_free(run, 0);
     if (cfg)
         HeapFree(GetProcessHeap(), 0, cfg);
     if (e)

@@ -10,8 +10,10 @@
  *   main.c      wWinMain: command line, single instance, dispatch
  *   cmdline.c   the command line: verb and switches
  *   config.c    paths and settings: switch > policy > SMS.INI
- *   engine.c    agent_step and the actions, sync (/check) or async (GUI)
- *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT
+ *   engine.c    agent_step and the actions; jobs go to a runner
+ *   runner.c    where jobs run: threaded (tray, service) or inline (/check)
+ *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT, and
+ *               the answer for a job that could not run
  *   forward.c   .RAW files to the inventory box, crash-safe
  *   fsio.c      the Win32 calls a test fakes (share errors Wine cannot make)
  *   failclass.c Win32 errors -> agent_failure, in one place
@@ -326,6 +328,25 @@ typedef struct job_input {
  * in may be NULL (nothing known). */
 void job_run(job_kind kind, const climon_config *cfg, const job_input *in, logfile *lf,
              HANDLE cancel, agent_event *ev);
+/* The answer for a job that could not run (why: the error text): FALSE
+ * when the core takes none (a report: the next change reads again). */
+BOOL job_failed(job_kind kind, const char *why, agent_event *ev);
+
+/* ---- runner.c ---- */
+
+/* Where jobs run and how their answers come back. Owned by whoever made
+ * it; runner_free stops waiting jobs (cancel) and waits at most wait_ms. */
+typedef struct runner runner;
+/* Each job on its own thread; its answer is posted to `to` as WMAPP_EVENT
+ * (a HeapAlloc'd agent_event the receiver frees). NULL: out of memory. */
+runner *runner_threaded(HWND to, logfile *lf);
+/* Each job at once; its answer waits for runner_take (/check). */
+runner *runner_inline(logfile *lf);
+/* FALSE: no answer will come for this job. */
+BOOL runner_submit(runner *r, job_kind kind, const climon_config *cfg, const job_input *in);
+/* The next waiting answer (inline only); FALSE when none waits. */
+BOOL runner_take(runner *r, agent_event *out);
+void runner_free(runner *r, DWORD wait_ms);
 
 /* ---- engine.c ---- */
 
@@ -334,13 +355,17 @@ typedef struct engine engine;
 /* What the tray agent does with the actions only a GUI has; all NULL in
  * /check, where they are logged and dropped. */
 typedef struct engine_ui {
-    void (*status)(engine *e);                     /* AGENT_ACT_STATUS */
-    void (*prompt)(engine *e);                     /* AGENT_ACT_PROMPT: e->prompt_* set */
+    void (*status)(engine *e); /* AGENT_ACT_STATUS */
+    /* AGENT_ACT_PROMPT and _COUNTDOWN: the action is the payload (copy
+     * what is kept; it is gone after the call). */
+    void (*prompt)(engine *e, const agent_action *a);
+    void (*countdown)(engine *e, const agent_action *a);
     void (*announce)(engine *e, const char *text); /* AGENT_ACT_ANNOUNCE */
     void (*schedule)(engine *e, agent_time at);    /* AGENT_ACT_SCHEDULE */
     void (*refresh)(engine *e);                    /* before a pass: re-read SMS.INI */
-    void (*countdown)(engine *e);                  /* AGENT_ACT_COUNTDOWN: e->countdown_* set */
     void (*warn_credentials)(engine *e);           /* AGENT_ACT_WARN_CREDENTIALS */
+    /* Every event, before the core takes it (/check records what it found). */
+    void (*observe)(engine *e, const agent_event *ev);
     void *ctx; /* the callbacks' context (the tray agent's climon_app) */
 } engine_ui;
 
@@ -348,57 +373,29 @@ struct engine {
     agent_state st;
     climon_config cfg;
     logfile *lf;
-    HWND hwnd; /* NULL: synchronous (/check), every job runs inline */
+    runner *run; /* not owned */
     engine_ui ui;
-    HANDLE cancel; /* set at exit: workers stop waiting */
-    CRITICAL_SECTION jobs_lock;
-    LONG jobs_running;
-    HANDLE jobs_idle; /* set while no worker runs */
-    /* One report read at a time, so answers come in the order they were
-     * read; a change during a read asks for one more. */
-    BOOL report_running;
-    BOOL report_again;
-    /* Synchronous mode: events waiting for agent_step. */
-    agent_event queue[8];
-    unsigned qhead, qlen;
-    /* What this run did, for /check: the versions the check found (the
-     * result it reports; Client Setup may change SMS.INI afterwards). */
-    BOOL found;
-    clv found_local, found_server;
-    /* What this run did, for /check. */
+    BOOL report_running; /* one report read at a time */
+    BOOL report_again;   /* a change came during the read: one more */
     BOOL setup_started;
     agent_time setup_started_at; /* for the status: a long run is not a hung one */
-    BOOL setup_finished;
-    int32_t setup_exit;         /* -1: timed out or did not start */
-    agent_event_type setup_how; /* SETUP_EXITED, _TIMED_OUT or _NOT_STARTED */
-    /* The prompt AGENT_ACT_PROMPT asked for. */
-    agent_pending prompt_pending;
-    unsigned prompt_choices;
-    uint32_t prompt_seq; /* the answer carries it back */
-    uint32_t prompt_deferrals_left;
-    agent_time prompt_deadline;
-    char prompt_text[AGENT_TEXT_MAX + 1];
-    /* The countdown AGENT_ACT_COUNTDOWN asked for. */
-    agent_time countdown_end;
-    agent_pending countdown_pending;
-    char countdown_text[AGENT_TEXT_MAX + 1];
 };
 
-/* Loads the state file (damaged or missing: the default state, logged). */
-void engine_init(engine *e, const climon_config *cfg, logfile *lf, HWND hwnd);
+/* Loads the state file (damaged or missing: the default state, logged).
+ * Jobs go to run (not owned; it must outlive the engine's last job). */
+void engine_init(engine *e, const climon_config *cfg, logfile *lf, runner *run);
 /* Fills ev->now and the local offset, runs agent_step and carries out
- * the actions. UI thread only. */
+ * the actions. The feeding thread only. */
 void engine_feed(engine *e, agent_event *ev);
-/* A worker's event arrived (WMAPP_EVENT): feeds it and frees it. */
-void engine_on_worker_event(engine *e, agent_event *ev);
+/* A job's answer (a threaded runner's WMAPP_EVENT, or runner_take): feeds
+ * it; the caller still owns ev. */
+void engine_answer(engine *e, agent_event *ev);
 /* Client Services changed: read the report (a job) and feed it. */
 void engine_read_report(engine *e);
-/* Synchronous mode: feeds queued results until none is left. */
+/* Inline runner: feeds waiting answers until none is left. */
 void engine_drain(engine *e);
 void engine_event_init(agent_event *ev, agent_event_type type);
 void engine_save(engine *e);
-/* Waits (bounded) for workers before exit. */
-void engine_shutdown(engine *e, DWORD wait_ms);
 
 /* ---- agentlog.c ---- */
 
@@ -431,7 +428,10 @@ typedef struct climon_app {
     UINT held_title;
     unsigned held_looks;
     wchar_t held_text[256];
-    BOOL prompt_due;          /* balloon shown, the dialog follows */
+    BOOL prompt_due;            /* balloon shown, the dialog follows */
+    agent_action prompt_req;    /* the PROMPT the dialog shows (its payload) */
+    agent_action countdown_req; /* the COUNTDOWN the window shows */
+    runner *run;
     BOOL prompt_superseded;   /* a newer PROMPT came while the dialog was up */
     uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
     HWND prompt_hwnd;         /* the Task Dialog while it is shown */

@@ -32,16 +32,15 @@ static HFONT g_font;
 
 static void countdown_text(climon_app *a, wchar_t *out, size_t cap)
 {
-    engine *e = &a->eng;
-    agent_time now = time_now(), end = e->countdown_end;
+    agent_time now = time_now(), end = a->countdown_req.at;
     unsigned long left = end > now ? (unsigned long)(end - now) : 0;
     wchar_t fmt[256], clock[32], comps[AGENT_TEXT_MAX + 1];
-    BOOL logoff = e->countdown_pending == AGENT_PENDING_LOGOFF;
+    BOOL logoff = a->countdown_req.pending == AGENT_PENDING_LOGOFF;
 
     _snwprintf(clock, 32, L"%lu:%02lu", left / 60, left % 60);
     clock[31] = 0;
     res_string(logoff ? IDS_COUNTDOWN_LOGOFF_FMT : IDS_COUNTDOWN_RESTART_FMT, fmt, 256);
-    if (!winstr_from_utf8(e->countdown_text, comps, AGENT_TEXT_MAX + 1) || !comps[0])
+    if (!winstr_from_utf8(a->countdown_req.text, comps, AGENT_TEXT_MAX + 1) || !comps[0])
         res_string(IDS_PROMPT_NO_COMPONENTS, comps, AGENT_TEXT_MAX + 1);
     _snwprintf(out, cap, fmt, clock, comps);
     out[cap - 1] = 0;
@@ -69,7 +68,7 @@ static LRESULT CALLBACK CountdownWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM 
         if (LOWORD(wp) == ID_ACT && a) {
             agent_event ev;
             engine_event_init(&ev, AGENT_EV_USER_CHOICE);
-            ev.choice = a->eng.countdown_pending == AGENT_PENDING_LOGOFF ? AGENT_USER_LOGOFF_NOW
+            ev.choice = a->countdown_req.pending == AGENT_PENDING_LOGOFF ? AGENT_USER_LOGOFF_NOW
                                                                          : AGENT_USER_RESTART_NOW;
             LOG_INFO(&a->log, "countdown: the user chose to %s now",
                      ev.choice == AGENT_USER_LOGOFF_NOW ? "log off" : "restart");
@@ -151,7 +150,7 @@ static void place(HWND hwnd)
 void countdown_show(climon_app *a)
 {
     wchar_t title[128], act[64];
-    BOOL logoff = a->eng.countdown_pending == AGENT_PENDING_LOGOFF;
+    BOOL logoff = a->countdown_req.pending == AGENT_PENDING_LOGOFF;
 
     if (!a->countdown) {
         if (!register_class(a->hinst))

@@ -1,12 +1,10 @@
 /*
  * engine.c: runs the core's agent_step and carries out its actions.
  *
- * The state has one owner, the UI thread: engine_feed is only called
- * there. In the tray agent the I/O of an action runs on a worker thread
- * that posts its answer back (WMAPP_EVENT), so a slow share or a hung
- * Client Setup never freezes the icon. In /check (hwnd NULL) the same
- * jobs run inline and their answers queue up until engine_drain feeds
- * them, one step at a time, in order.
+ * The state has one owner, the thread that feeds it: engine_feed is only
+ * called there. The I/O of an action is a job handed to the engine's
+ * runner (runner.c says where it runs); each answer comes back through
+ * engine_answer, one step at a time, in order.
  */
 #include "climon.h"
 
@@ -16,14 +14,6 @@
 #include "climon/state.h"
 #include "fileio.h"
 #include "winstr.h"
-
-typedef struct job {
-    job_kind kind;
-    engine *e;
-    HWND hwnd;
-    climon_config cfg; /* a copy: the worker owns it */
-    job_input in;      /* likewise */
-} job;
 
 /* What a job needs from the state, as it is when the job starts. */
 static void input_of(const engine *e, job_input *in)
@@ -75,16 +65,12 @@ static void load_state(engine *e)
     fileio_free(data);
 }
 
-void engine_init(engine *e, const climon_config *cfg, logfile *lf, HWND hwnd)
+void engine_init(engine *e, const climon_config *cfg, logfile *lf, runner *run)
 {
     memset(e, 0, sizeof *e);
     e->cfg = *cfg;
     e->lf = lf;
-    e->hwnd = hwnd;
-    e->setup_exit = -1;
-    e->cancel = CreateEventW(NULL, TRUE, FALSE, NULL);
-    e->jobs_idle = CreateEventW(NULL, TRUE, TRUE, NULL);
-    InitializeCriticalSection(&e->jobs_lock);
+    e->run = run;
     load_state(e);
 }
 
@@ -109,116 +95,27 @@ void engine_save(engine *e)
         LOG_ERROR(e->lf, "cannot save the state: %s", win_strerror(err, why, sizeof why));
 }
 
-static void jobs_enter(engine *e)
-{
-    EnterCriticalSection(&e->jobs_lock);
-    if (e->jobs_running++ == 0)
-        ResetEvent(e->jobs_idle);
-    LeaveCriticalSection(&e->jobs_lock);
-}
-
-static void jobs_leave(engine *e)
-{
-    EnterCriticalSection(&e->jobs_lock);
-    if (--e->jobs_running == 0)
-        SetEvent(e->jobs_idle);
-    LeaveCriticalSection(&e->jobs_lock);
-}
-
-static DWORD WINAPI job_thread(LPVOID param)
-{
-    job *j = param;
-    engine *e = j->e;
-    agent_event *ev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ev);
-
-    if (ev) {
-        job_run(j->kind, &j->cfg, &j->in, e->lf, e->cancel, ev);
-        /* A window already gone cannot take it: free it here. */
-        if (!PostMessageW(j->hwnd, WMAPP_EVENT, 0, (LPARAM)ev))
-            HeapFree(GetProcessHeap(), 0, ev);
-    }
-    HeapFree(GetProcessHeap(), 0, j);
-    jobs_leave(e);
-    return 0;
-}
-
 static void start_job(engine *e, job_kind kind)
 {
-    agent_event ev;
     job_input in;
-    job *j;
-    HANDLE t;
 
-    if (kind == JOB_REPORT && e->hwnd) {
+    if (kind == JOB_REPORT) {
+        /* One report read at a time, so answers come in the order they
+         * were read; a change during a read asks for one more. */
         if (e->report_running) {
             e->report_again = TRUE;
             return;
         }
         e->report_running = TRUE;
     }
-    if (!e->hwnd) {
-        engine_event_init(&ev, AGENT_EV_TIMER);
-        input_of(e, &in);
-        job_run(kind, &e->cfg, &in, e->lf, e->cancel, &ev);
-        if (e->qlen < sizeof e->queue / sizeof e->queue[0]) {
-            e->queue[(e->qhead + e->qlen) % (sizeof e->queue / sizeof e->queue[0])] = ev;
-            e->qlen++;
-        } else {
-            LOG_ERROR(e->lf, "event queue full: an answer was dropped");
-        }
-        return;
-    }
-    j = HeapAlloc(GetProcessHeap(), 0, sizeof *j);
-    if (!j)
-        goto fail;
-    j->kind = kind;
-    j->e = e;
-    j->hwnd = e->hwnd;
-    j->cfg = e->cfg;
-    input_of(e, &j->in);
-    jobs_enter(e);
-    t = CreateThread(NULL, 0, job_thread, j, 0, NULL);
-    if (!t) {
-        jobs_leave(e);
-        HeapFree(GetProcessHeap(), 0, j);
-        goto fail;
-    }
-    CloseHandle(t);
-    return;
-fail:
-    /* Answer anyway so the core does not wait forever in a phase. */
-    {
-        char why[200];
-        agent_event *f = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *f);
-        LOG_ERROR(e->lf, "cannot start a worker: %s",
-                  win_strerror(GetLastError(), why, sizeof why));
-        if (!f)
-            return;
-        switch (kind) {
-        case JOB_FORWARD:
-            f->type = AGENT_EV_FORWARDED;
-            f->fail = AGENT_FAIL_LOCAL; /* this computer's trouble, not the share's */
-            snprintf(f->error, sizeof f->error, "cannot start a worker thread");
-            break;
-        case JOB_VERSIONS:
-            f->type = AGENT_EV_VERSIONS;
-            f->local.status = CLV_UNREADABLE;
-            f->server.status = CLV_UNREADABLE;
-            f->fail = AGENT_FAIL_LOCAL;
-            break;
-        case JOB_SETUP:
-            f->type = AGENT_EV_SETUP_NOT_STARTED;
-            snprintf(f->error, sizeof f->error, "cannot start a worker thread");
-            break;
-        case JOB_REPORT:
-            /* Nothing read: the next change or pass reads again. */
+    input_of(e, &in);
+    if (!e->run || !runner_submit(e->run, kind, &e->cfg, &in)) {
+        /* No answer will come (a report that could not start): the next
+         * change or pass reads again. */
+        if (kind == JOB_REPORT) {
             e->report_running = FALSE;
             e->report_again = FALSE;
-            HeapFree(GetProcessHeap(), 0, f);
-            return;
         }
-        if (!PostMessageW(e->hwnd, WMAPP_EVENT, 0, (LPARAM)f))
-            HeapFree(GetProcessHeap(), 0, f);
     }
 }
 
@@ -243,23 +140,14 @@ static void carry_out(engine *e, const agent_action *a)
         start_job(e, JOB_REPORT);
         break;
     case AGENT_ACT_PROMPT:
-        e->prompt_pending = a->pending;
-        e->prompt_choices = a->choices;
-        e->prompt_seq = a->seq;
-        e->prompt_deferrals_left = a->deferrals_left;
-        e->prompt_deadline = a->deadline;
-        snprintf(e->prompt_text, sizeof e->prompt_text, "%s", a->text);
         if (e->ui.prompt)
-            e->ui.prompt(e);
+            e->ui.prompt(e, a);
         else
             LOG_INFO(e->lf, "no prompt without the tray agent; status only");
         break;
     case AGENT_ACT_COUNTDOWN:
-        e->countdown_end = a->at;
-        e->countdown_pending = a->pending;
-        snprintf(e->countdown_text, sizeof e->countdown_text, "%s", a->text);
         if (e->ui.countdown)
-            e->ui.countdown(e);
+            e->ui.countdown(e, a);
         else
             LOG_INFO(e->lf, "no countdown without the tray agent; status only");
         break;
@@ -309,27 +197,18 @@ void engine_feed(engine *e, agent_event *ev)
     ev->has_next_day_offset = true;
     ev->next_day_offset_s = time_local_offset_at(ev->now + 86400u);
     ev->uptime_s = time_uptime();
-    if (ev->type == AGENT_EV_VERSIONS) {
-        e->found = TRUE;
-        e->found_local = ev->local;
-        e->found_server = ev->server;
-    }
-    if (ev->type == AGENT_EV_SETUP_EXITED || ev->type == AGENT_EV_SETUP_TIMED_OUT ||
-        ev->type == AGENT_EV_SETUP_NOT_STARTED) {
-        e->setup_finished = TRUE;
-        e->setup_how = ev->type;
-        e->setup_exit = ev->type == AGENT_EV_SETUP_EXITED ? ev->exit_code : -1;
-    }
+    if (e->ui.observe)
+        e->ui.observe(e, ev);
     agent_step(&e->st, &e->cfg.core, ev, &acts);
     for (unsigned i = 0; i < acts.n; i++)
         carry_out(e, &acts.a[i]);
 }
 
-void engine_on_worker_event(engine *e, agent_event *ev)
+void engine_answer(engine *e, agent_event *ev)
 {
     BOOL report = ev->type == AGENT_EV_REPORT;
+
     engine_feed(e, ev);
-    HeapFree(GetProcessHeap(), 0, ev);
     if (report) {
         e->report_running = FALSE;
         if (e->report_again) {
@@ -346,17 +225,8 @@ void engine_read_report(engine *e)
 
 void engine_drain(engine *e)
 {
-    while (e->qlen > 0) {
-        agent_event ev = e->queue[e->qhead];
-        e->qhead = (e->qhead + 1) % (sizeof e->queue / sizeof e->queue[0]);
-        e->qlen--;
-        engine_feed(e, &ev);
-    }
-}
+    agent_event ev;
 
-void engine_shutdown(engine *e, DWORD wait_ms)
-{
-    SetEvent(e->cancel);
-    if (WaitForSingleObject(e->jobs_idle, wait_ms) != WAIT_OBJECT_0)
-        LOG_WARN(e->lf, "workers still busy at exit; leaving them");
+    while (e->run && runner_take(e->run, &ev))
+        engine_answer(e, &ev);
 }

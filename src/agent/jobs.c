@@ -180,6 +180,32 @@ static void job_report(const climon_config *cfg, const job_input *in, logfile *l
     report_read(cfg->ccr_box, cfg->unique_id, lf, &ev->report);
 }
 
+BOOL job_failed(job_kind kind, const char *why, agent_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    switch (kind) {
+    case JOB_FORWARD:
+        ev->type = AGENT_EV_FORWARDED;
+        ev->fail = AGENT_FAIL_LOCAL; /* this computer's trouble, not the share's */
+        break;
+    case JOB_VERSIONS:
+        ev->type = AGENT_EV_VERSIONS;
+        ev->local.status = CLV_UNREADABLE;
+        ev->server.status = CLV_UNREADABLE;
+        ev->fail = AGENT_FAIL_LOCAL;
+        break;
+    case JOB_SETUP:
+        ev->type = AGENT_EV_SETUP_NOT_STARTED;
+        break;
+    case JOB_REPORT:
+        /* Nothing read: the next change or pass reads again. */
+        ev->type = AGENT_EV_REPORT;
+        return FALSE;
+    }
+    snprintf(ev->error, sizeof ev->error, "%s", why);
+    return TRUE;
+}
+
 void job_run(job_kind kind, const climon_config *cfg, const job_input *in, logfile *lf,
              HANDLE cancel, agent_event *ev)
 {

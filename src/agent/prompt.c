@@ -93,8 +93,8 @@ static HWND other_foreground(void)
 static BOOL show_dialog(climon_app *a)
 {
     engine *e = &a->eng;
-    BOOL logoff = e->prompt_pending == AGENT_PENDING_LOGOFF;
-    uint32_t seq = e->prompt_seq;
+    BOOL logoff = a->prompt_req.pending == AGENT_PENDING_LOGOFF;
+    uint32_t seq = a->prompt_req.seq;
     wchar_t title[128], main_text[256], fmt[512], comps[AGENT_TEXT_MAX + 1], content[1024];
     wchar_t act[64], later[64], r1[64], r4[64], rt[64], footer[512];
     TASKDIALOG_BUTTON buttons[2];
@@ -108,7 +108,7 @@ static BOOL show_dialog(climon_app *a)
 
     res_string(IDS_PROMPT_TITLE, title, 128);
     res_string(logoff ? IDS_PROMPT_MAIN_LOGOFF : IDS_PROMPT_MAIN_RESTART, main_text, 256);
-    if (winstr_from_utf8(e->prompt_text, comps, AGENT_TEXT_MAX + 1) && comps[0]) {
+    if (winstr_from_utf8(a->prompt_req.text, comps, AGENT_TEXT_MAX + 1) && comps[0]) {
         res_string(logoff ? IDS_PROMPT_CONTENT_LOGOFF : IDS_PROMPT_CONTENT_RESTART, fmt, 512);
         _snwprintf(content, 1024, fmt, comps);
         content[1023] = 0;
@@ -122,15 +122,15 @@ static BOOL show_dialog(climon_app *a)
     buttons[0].pszButtonText = act;
     buttons[1].nButtonID = ID_PROMPT_LATER;
     buttons[1].pszButtonText = later;
-    if (e->prompt_choices & AGENT_CHOICE_1H) {
+    if (a->prompt_req.choices & AGENT_CHOICE_1H) {
         radios[nradio].nButtonID = ID_RADIO_1H;
         radios[nradio++].pszButtonText = res_string(IDS_PROMPT_1H, r1, 64);
     }
-    if (e->prompt_choices & AGENT_CHOICE_4H) {
+    if (a->prompt_req.choices & AGENT_CHOICE_4H) {
         radios[nradio].nButtonID = ID_RADIO_4H;
         radios[nradio++].pszButtonText = res_string(IDS_PROMPT_4H, r4, 64);
     }
-    if (e->prompt_choices & AGENT_CHOICE_TOMORROW) {
+    if (a->prompt_req.choices & AGENT_CHOICE_TOMORROW) {
         radios[nradio].nButtonID = ID_RADIO_TOMORROW;
         radios[nradio++].pszButtonText = res_string(IDS_PROMPT_TOMORROW, rt, 64);
     }
@@ -153,7 +153,7 @@ static BOOL show_dialog(climon_app *a)
     {
         /* What is left of the ladder: the user plans by it. */
         wchar_t part[256], when_text[128];
-        uint32_t left = e->prompt_deferrals_left, max = e->cfg.core.max_deferrals;
+        uint32_t left = a->prompt_req.deferrals_left, max = e->cfg.core.max_deferrals;
         if (left != AGENT_NO_LIMIT && max != 0) {
             if (left == 1)
                 res_string(IDS_PROMPT_LEFT_ONE, part, 256);
@@ -163,8 +163,8 @@ static BOOL show_dialog(climon_app *a)
             part[255] = 0;
             wcsncat(footer, part, 511 - wcslen(footer));
         }
-        if (e->prompt_deadline) {
-            time_format_local(e->prompt_deadline, when_text, 128);
+        if (a->prompt_req.deadline) {
+            time_format_local(a->prompt_req.deadline, when_text, 128);
             _snwprintf(part, 256, res_string(IDS_PROMPT_DEADLINE_FMT, fmt, 512), when_text);
             part[255] = 0;
             if (footer[0])
@@ -182,7 +182,7 @@ static BOOL show_dialog(climon_app *a)
     tdc.lpCallbackData = (LONG_PTR)&ctx;
 
     LOG_INFO(&a->log, "showing the %s prompt %lu (deferrals 0x%x)%s", logoff ? "logoff" : "restart",
-             (unsigned long)seq, e->prompt_choices,
+             (unsigned long)seq, a->prompt_req.choices,
              ctx.foreground ? " behind the active program" : "");
     a->prompt_open = TRUE;
     a->prompt_open_seq = seq;
@@ -190,10 +190,10 @@ static BOOL show_dialog(climon_app *a)
     hr = TaskDialogIndirect(&tdc, &button, &radio, NULL);
     a->prompt_open = FALSE;
     a->prompt_hwnd = NULL;
-    if (a->prompt_superseded && e->prompt_seq != seq) {
+    if (a->prompt_superseded && a->prompt_req.seq != seq) {
         a->prompt_superseded = FALSE;
         LOG_INFO(&a->log, "prompt %lu was replaced by prompt %lu while it was up",
-                 (unsigned long)seq, (unsigned long)e->prompt_seq);
+                 (unsigned long)seq, (unsigned long)a->prompt_req.seq);
         return FALSE;
     }
     a->prompt_superseded = FALSE;
@@ -221,13 +221,12 @@ static BOOL show_dialog(climon_app *a)
 
 void prompt_begin(climon_app *a)
 {
-    engine *e = &a->eng;
     UINT balloon;
     wchar_t text[256];
     unsigned delay;
 
-    if (a->prompt_open && a->prompt_open_seq == e->prompt_seq) {
-        LOG_INFO(&a->log, "prompt %lu is already open", (unsigned long)e->prompt_seq);
+    if (a->prompt_open && a->prompt_open_seq == a->prompt_req.seq) {
+        LOG_INFO(&a->log, "prompt %lu is already open", (unsigned long)a->prompt_req.seq);
         return;
     }
     if (a->prompt_open) {
@@ -235,7 +234,7 @@ void prompt_begin(climon_app *a)
          * change came): the open dialog would answer for the old one. Close
          * it; show_dialog then shows the new one. */
         LOG_INFO(&a->log, "a prompt is open for an older change: replacing it with prompt %lu",
-                 (unsigned long)e->prompt_seq);
+                 (unsigned long)a->prompt_req.seq);
         a->prompt_superseded = TRUE;
         if (a->prompt_hwnd)
             PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
@@ -250,8 +249,8 @@ void prompt_begin(climon_app *a)
         return;
     }
     a->quiet_retries = 0;
-    balloon = e->prompt_pending == AGENT_PENDING_LOGOFF ? IDS_BALLOON_PROMPT_LOGOFF
-                                                        : IDS_BALLOON_PROMPT_RESTART;
+    balloon = a->prompt_req.pending == AGENT_PENDING_LOGOFF ? IDS_BALLOON_PROMPT_LOGOFF
+                                                            : IDS_BALLOON_PROMPT_RESTART;
     a->prompt_due = TRUE;
     if (tray_balloon(a, IDS_BALLOON_PROMPT_TITLE, res_string(balloon, text, 256)))
         SetTimer(a->hwnd, TIMER_PROMPT_DIALOG, DIALOG_AFTER_BALLOON_MS, NULL);

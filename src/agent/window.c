@@ -37,9 +37,10 @@ static void ui_status(engine *e)
         PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
 }
 
-static void ui_prompt(engine *e)
+static void ui_prompt(engine *e, const agent_action *act)
 {
     climon_app *a = app_of(e);
+    a->prompt_req = *act;
     /* Outside the action loop: the dialog runs a nested message loop, and
      * agent_step must never run inside another agent_step. */
     PostMessageW(a->hwnd, WMAPP_PROMPT, 0, 0);
@@ -82,9 +83,10 @@ static void ui_refresh(engine *e)
         statuswnd_update(a);
 }
 
-static void ui_countdown(engine *e)
+static void ui_countdown(engine *e, const agent_action *act)
 {
     climon_app *a = app_of(e);
+    a->countdown_req = *act;
     /* A prompt still up answers for nothing now: the countdown replaces it. */
     if (a->prompt_hwnd)
         PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
@@ -257,7 +259,8 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         statuswnd_open(a);
         return 0;
     case WMAPP_EVENT:
-        engine_on_worker_event(&a->eng, (agent_event *)lp);
+        engine_answer(&a->eng, (agent_event *)lp);
+        HeapFree(GetProcessHeap(), 0, (agent_event *)lp);
         return 0;
     case WMAPP_INVENTORY:
         watcher_taken(&a->dir);
@@ -311,7 +314,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_STANDARD_CLASSES | ICC_LINK_CLASS};
 
     /* The agent's state for the life of the process: never freed, as a
-     * worker still busy at exit (engine_shutdown leaves it) may touch it. */
+     * worker still busy at exit (runner_free leaves it) may touch it. */
     a = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *a);
     cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
     if (!a || !cfg)
@@ -344,7 +347,12 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
         return CLIMON_EXIT_NO_AGENT;
     }
 
-    engine_init(&a->eng, cfg, &a->log, a->hwnd);
+    a->run = runner_threaded(a->hwnd, &a->log);
+    if (!a->run) {
+        LOG_ERROR(&a->log, "cannot make the job runner: out of memory");
+        return CLIMON_EXIT_NO_AGENT;
+    }
+    engine_init(&a->eng, cfg, &a->log, a->run);
     a->eng.ui.ctx = a;
     a->eng.ui.status = ui_status;
     a->eng.ui.prompt = ui_prompt;
@@ -385,7 +393,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
 
     watcher_stop(&a->dir);
     watcher_stop(&a->reg);
-    engine_shutdown(&a->eng, 3000);
+    runner_free(a->run, 3000);
     engine_save(&a->eng);
     LOG_INFO(&a->log, "Climon exits");
     return CLIMON_EXIT_OK;

@@ -41,10 +41,13 @@ static int status_running(void *arg)
     return status_has(L"Client Setup running since");
 }
 
+/* The window after the run: the running line gone, the result shown. The
+ * agent takes Client Setup's exit some time after the record says done
+ * (longer on a loaded machine), so this is waited for, not sampled. */
 static int status_current(void *arg)
 {
     (void)arg;
-    return status_has(L"up to date");
+    return !status_has(L"Client Setup running since") && status_has(L"up to date");
 }
 
 static int setup_finished(void *arg)
@@ -89,8 +92,7 @@ static void test_long_client_setup_shows_since_when_and_until_when(void **state)
     assert_true(or_log(status_has(L"given until")));
     /* When it ends (it wrote the server's version), the window says so. */
     assert_true(or_log(fx_wait_until(setup_finished, NULL, 60000)));
-    assert_true(or_log(fx_wait_until(status_current, NULL, 20000)));
-    assert_false(status_has(L"Client Setup running since"));
+    assert_true(or_log(fx_wait_until(status_current, NULL, 30000)));
 }
 
 static int teardown(void **state)
