@@ -147,6 +147,11 @@ typedef struct agent_config {
      * the logon server at once. 0: at once. Check now never waits. */
     uint32_t startup_jitter_s;
     uint32_t jitter_key; /* agent_jitter_key() of the SMS Unique ID, from the shell */
+    /* This agent does the machine's work (forwarding, the version check,
+     * Client Setup). false: another session's agent or the service does
+     * it; this one reads the manager's report and prompts its user only,
+     * and shows the machine's state (AGENT_EV_MACHINE). */
+    bool machine_work;
 } agent_config;
 
 #define AGENT_NO_LIMIT UINT32_MAX /* agent_action.deferrals_left without MaxDeferrals */
@@ -292,8 +297,28 @@ typedef enum agent_event_type {
     AGENT_EV_SESSION_ENDING,        /* WM_ENDSESSION: save, nothing else */
     AGENT_EV_CREDENTIALS_REFRESHED, /* session unlocked or a new logon: try the share again */
     AGENT_EV_RESUMED,               /* the PC woke from sleep: re-anchor timers, grace */
-    AGENT_EV_CLOCK_CHANGED          /* WM_TIMECHANGE: re-anchor timers */
+    AGENT_EV_CLOCK_CHANGED,         /* WM_TIMECHANGE: re-anchor timers */
+    AGENT_EV_TOOK_OVER,             /* this agent now does the machine's work: a pass */
+    AGENT_EV_MACHINE                /* the owner's machine state (machine), for the status */
 } agent_event_type;
+
+/* What the machine's owner (one session's agent, or the service) found
+ * for the whole machine; the other sessions' agents show it. A file of
+ * users' writing: shown, never acted on. */
+typedef struct agent_machine {
+    uint32_t owner_session; /* the session of the agent that wrote it */
+    agent_time updated;
+    bool busy; /* a pass or Client Setup was running */
+    agent_time last_pass, last_check;
+    clv local, server;
+    bool has_result;
+    clv_result last_result;
+    bool setup_ran, setup_ok;
+    uint32_t setup_version, setup_failures;
+    agent_time request_since;
+    char last_error[AGENT_TEXT_MAX + 1];
+    char forward_error[AGENT_TEXT_MAX + 1];
+} agent_machine;
 
 typedef struct agent_event {
     agent_event_type type;
@@ -319,8 +344,9 @@ typedef struct agent_event {
     char error[AGENT_TEXT_MAX + 1]; /* FORWARDED (not ok), SETUP_NOT_STARTED, VERSIONS */
     /* FORWARDED (not ok), VERSIONS (server unreadable), SETUP_NOT_STARTED: why. */
     agent_failure fail;
-    uint32_t others; /* FORWARDED: files another agent (session) delivered */
-    agent_kept kept; /* FORWARDED: files delivered earlier or now, still in the folder */
+    uint32_t others;       /* FORWARDED: files another agent (session) delivered */
+    agent_kept kept;       /* FORWARDED: files delivered earlier or now, still in the folder */
+    agent_machine machine; /* MACHINE */
 } agent_event;
 
 typedef enum agent_action_type {
@@ -371,6 +397,8 @@ void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
                 agent_actions *out);
 
 agent_icon agent_icon_of(const agent_state *st);
+/* The machine's part of st, as the owner publishes it. */
+void agent_machine_of(const agent_state *st, uint32_t session, agent_time now, agent_machine *m);
 /* When the final countdown of the pending change comes (the deadline, or
  * the grace period's end for a PC away at it); 0: none. */
 agent_time agent_countdown_due(const agent_state *st, const agent_config *cfg);

@@ -44,4 +44,12 @@ state_status state_parse(const void *data, size_t len, agent_state *st, state_er
 
 size_t state_error_format(const state_error *err, char *buf, size_t cap);
 
+/* The machine state the owner publishes for the other sessions
+ * (%ProgramData%\Climon), in the same INI form under [Climon Machine].
+ * Written by one user, read by others: every field is checked as in
+ * state_parse; on any error *m is all zero and the error says why. */
+#define MACHINE_SECTION "Climon Machine"
+size_t state_format_machine(const agent_machine *m, char *buf, size_t cap);
+state_status state_parse_machine(const void *data, size_t len, agent_machine *m, state_error *err);
+
 #endif

@@ -11,6 +11,8 @@
  *   cmdline.c   the command line: verb and switches
  *   config.c    paths and settings: switch > policy > SMS.INI
  *   engine.c    agent_step and the actions; jobs go to a runner
+ *   service.c   the Windows service (/service) and its install and removal
+ *   owner.c     which session's agent does the machine's work; its state
  *   runner.c    where jobs run: threaded (tray, service) or inline (/check)
  *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT, and
  *               the answer for a job that could not run
@@ -75,7 +77,8 @@ enum {
     WMAPP_REGCHANGE,  /* regwatch: Client Services changed */
     WMAPP_SHOWMENU,   /* posted click: wParam x, lParam y */
     WMAPP_OPENSTATUS, /* posted click: open the status window */
-    WMAPP_PROMPT      /* run the prompt outside agent_step's action loop */
+    WMAPP_PROMPT,     /* run the prompt outside agent_step's action loop */
+    WMAPP_OWNER       /* owner.c: wParam OWNER_TOOK_OVER or OWNER_MACHINE_CHANGED */
 };
 
 /* Timer ids on the hidden window. */
@@ -123,7 +126,10 @@ typedef enum cmd_verb {
     VERB_INSTALL_MACHINE,
     VERB_UNINSTALL,
     VERB_QUIT,
-    VERB_HELP
+    VERB_HELP,
+    VERB_SERVICE,          /* /service: run as the service (the SCM starts it so) */
+    VERB_INSTALL_SERVICE,  /* /install:service (administrator) */
+    VERB_UNINSTALL_SERVICE /* /uninstall:service (administrator) */
 } cmd_verb;
 
 typedef struct cmd_line {
@@ -138,6 +144,7 @@ typedef struct cmd_line {
     wchar_t setup[CLIMON_CMD_MAX];
     wchar_t restart_hook[CLIMON_PATH_MAX];
     DWORD setup_timeout_s; /* 0: not given */
+    DWORD session;         /* /session: (tests) this agent's session id; 0: the real one */
     char error[256];       /* usage error, "" when none */
 } cmd_line;
 
@@ -312,6 +319,50 @@ void watcher_stop(watcher *w);
 BOOL watcher_start(watcher *w, const wchar_t *path, LPTHREAD_START_ROUTINE body, HWND hwnd,
                    UINT msg, logfile *lf);
 
+/* ---- service.c ---- */
+
+/* /service: hands the thread to the service control manager until the
+ * service stops; CLIMON_EXIT_USAGE when not started by it. */
+int service_run(const cmd_line *cl);
+/* /install:service registers "<path>" /service (plus the path switches
+ * given) as the automatic service Climon and starts it; /uninstall:service
+ * stops and removes it. Both print what happened. */
+int service_install(const cmd_line *cl);
+int service_uninstall(void);
+
+/* ---- owner.c ---- */
+
+/* Which session's agent does the machine's work, and what it found. */
+typedef struct owner {
+    HANDLE mutex, thread, stop, decided;
+    volatile LONG is_owner;
+    volatile LONG posted; /* an OWNER_MACHINE_CHANGED not yet taken */
+    BOOL publish_failed;
+    DWORD session;
+    HWND hwnd;
+    UINT msg;
+    logfile *lf;
+    wchar_t dir[CLIMON_PATH_MAX];  /* %ProgramData%\Climon */
+    wchar_t path[CLIMON_PATH_MAX]; /* its machine-<key>.ini */
+} owner;
+/* msg's wParam: this agent now owns the machine's work; or the owner's
+ * machine state changed (owner_taken, then owner_read). */
+enum { OWNER_TOOK_OVER = 1, OWNER_MACHINE_CHANGED = 2 };
+/* Decides (waits at most 10 s) whether this agent is the owner; later
+ * changes are posted to hwnd as msg. session 0: the process's own. FALSE:
+ * no lock could be made, and this agent works as the owner (logged). */
+BOOL owner_start(owner *o, const climon_config *cfg, DWORD session, HWND hwnd, UINT msg,
+                 logfile *lf);
+BOOL owner_is(const owner *o);
+void owner_taken(owner *o);
+/* The owner: writes st's machine part for the others (atomic; a failure
+ * logged once). Others: nothing. */
+void owner_publish(owner *o, const agent_state *st);
+/* The owner's last published state, checked; FALSE when none or refused. */
+BOOL owner_read(owner *o, agent_machine *m);
+/* Releases the lock (the next agent takes over). */
+void owner_stop(owner *o);
+
 /* ---- jobs.c ---- */
 
 typedef enum job_kind { JOB_FORWARD, JOB_VERSIONS, JOB_SETUP, JOB_REPORT } job_kind;
@@ -432,6 +483,7 @@ typedef struct climon_app {
     agent_action prompt_req;    /* the PROMPT the dialog shows (its payload) */
     agent_action countdown_req; /* the COUNTDOWN the window shows */
     runner *run;
+    owner own;
     BOOL prompt_superseded;   /* a newer PROMPT came while the dialog was up */
     uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
     HWND prompt_hwnd;         /* the Task Dialog while it is shown */

@@ -66,6 +66,9 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
         {L"install:machine", VERB_INSTALL_MACHINE},
         {L"uninstall", VERB_UNINSTALL},
         {L"quit", VERB_QUIT},
+        {L"service", VERB_SERVICE},
+        {L"install:service", VERB_INSTALL_SERVICE},
+        {L"uninstall:service", VERB_UNINSTALL_SERVICE},
         {L"?", VERB_HELP},
         {L"help", VERB_HELP},
     };
@@ -90,6 +93,19 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
         }
         if (known)
             continue;
+        if ((v = switch_value(arg, L"session")) != NULL) {
+            /* For tests: plays another session in one Wine prefix (Wine
+             * has one session), so the machine's owner and its hand-over
+             * can be seen. Not in the usage text. */
+            wchar_t *end;
+            unsigned long s = wcstoul(v, &end, 10);
+            if (!*v || *end || s == 0 || s > 65535) {
+                snprintf(cl->error, sizeof cl->error, "/session: wants a number from 1 to 65535");
+                return FALSE;
+            }
+            cl->session = (DWORD)s;
+            continue;
+        }
         if ((v = switch_value(arg, L"setuptimeout")) != NULL) {
             wchar_t *end;
             unsigned long s = wcstoul(v, &end, 10);

@@ -2,8 +2,8 @@
  * main.c: climon.exe's entry point. Locks the process down first, reads
  * the command line, and hands over to the command asked for: the tray
  * agent (the default), /check, /install, /install:machine, /uninstall,
- * /quit. The tray agent runs once per session: a second start asks the
- * first to show its status window and exits.
+ * /quit, and the service's /service, /install:service, /uninstall:service. The tray agent runs once
+ * per session: a second start asks the first to show its status window and exits.
  */
 #include "climon.h"
 
@@ -30,11 +30,18 @@ static void usage(BOOL error)
 
 /* One agent per session. Another one running: ask it to show its status
  * and say so. Returns FALSE when this process should exit. */
-static BOOL first_instance(HANDLE *mutex)
+static BOOL first_instance(HANDLE *mutex, DWORD session)
 {
+    wchar_t name[64];
     HWND other;
 
-    *mutex = CreateMutexW(NULL, FALSE, CLIMON_MUTEX);
+    /* A test's /session: is a session of its own. */
+    if (session)
+        _snwprintf(name, 64, L"%ls.%lu", CLIMON_MUTEX, (unsigned long)session);
+    else
+        _snwprintf(name, 64, L"%ls", CLIMON_MUTEX);
+    name[63] = 0;
+    *mutex = CreateMutexW(NULL, FALSE, name);
     if (*mutex && GetLastError() != ERROR_ALREADY_EXISTS)
         return TRUE;
     other = FindWindowW(CLIMON_WNDCLASS, NULL);
@@ -87,9 +94,20 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, PWSTR cmdline, int show)
         console_init();
         rc = install_run(cl);
         break;
+    case VERB_SERVICE:
+        rc = service_run(cl);
+        break;
+    case VERB_INSTALL_SERVICE:
+        console_init();
+        rc = service_install(cl);
+        break;
+    case VERB_UNINSTALL_SERVICE:
+        console_init();
+        rc = service_uninstall();
+        break;
     case VERB_RUN:
     default:
-        if (!first_instance(&mutex)) {
+        if (!first_instance(&mutex, cl->session)) {
             rc = CLIMON_EXIT_OK;
             break;
         }

@@ -13,6 +13,10 @@
 
 #include "winstr.h"
 
+#ifndef ERROR_SHUTDOWN_USERS_LOGGED_ON /* winerror.h of newer SDKs only */
+#define ERROR_SHUTDOWN_USERS_LOGGED_ON 1191L
+#endif
+
 static BOOL enable_shutdown_privilege(void)
 {
     HANDLE tok = NULL;
@@ -71,8 +75,17 @@ void restart_carry_out(const climon_config *cfg, logfile *lf, BOOL logoff)
     LOG_INFO(lf, "restarting as the user chose");
     if (!enable_shutdown_privilege())
         LOG_WARN(lf, "could not enable the shutdown privilege");
-    if (InitiateShutdownW(NULL, NULL, 0, SHUTDOWN_RESTART, reason) == ERROR_SUCCESS)
+    DWORD err = InitiateShutdownW(NULL, NULL, 0, SHUTDOWN_RESTART, reason);
+    if (err == ERROR_SUCCESS)
         return;
+    if (err == ERROR_SHUTDOWN_USERS_LOGGED_ON) {
+        /* Other users are signed in: only forcing them off would go on,
+         * and nobody's work is forced away. The next reminder comes as
+         * after a postponement. */
+        LOG_WARN(lf, "restart not started: other users are signed in to this PC (Windows would "
+                     "have to force them off)");
+        return;
+    }
     if (!ExitWindowsEx(EWX_REBOOT, reason))
         LOG_ERROR(lf, "restart refused: %s", win_strerror(GetLastError(), why, sizeof why));
 }

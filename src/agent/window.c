@@ -29,6 +29,8 @@ static climon_app *app_of(engine *e)
 static void ui_status(engine *e)
 {
     climon_app *a = app_of(e);
+    /* What the other sessions' agents show: as often as ours changes. */
+    owner_publish(&a->own, &e->st);
     tray_update(a);
     statuswnd_update(a);
     countdown_update(a);
@@ -224,6 +226,38 @@ static void on_destroy(climon_app *a)
     PostQuitMessage(0);
 }
 
+static void watch_inventory(climon_app *a)
+{
+    if (!dirwatch_start(&a->dir, a->eng.cfg.invdata, a->hwnd, WMAPP_INVENTORY, &a->log))
+        LOG_WARN(
+            &a->log,
+            "no inventory folder to watch: passes run at start, on Check now and on retries only");
+}
+
+static void on_owner(climon_app *a, WPARAM what)
+{
+    agent_event *ev;
+
+    if (what == OWNER_TOOK_OVER) {
+        LOG_INFO(&a->log,
+                 "session %lu: the agent that did this PC's checks is gone; this one "
+                 "does them now",
+                 (unsigned long)a->own.session);
+        a->eng.cfg.core.machine_work = true;
+        watch_inventory(a);
+        feed_simple(a, AGENT_EV_TOOK_OVER);
+        return;
+    }
+    owner_taken(&a->own);
+    ev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ev);
+    if (!ev)
+        return;
+    engine_event_init(ev, AGENT_EV_MACHINE);
+    if (!a->eng.cfg.core.machine_work && owner_read(&a->own, &ev->machine))
+        engine_feed(&a->eng, ev);
+    HeapFree(GetProcessHeap(), 0, ev);
+}
+
 static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     climon_app *a = window_app(hwnd, msg, lp);
@@ -274,6 +308,9 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
         return 0;
     case WMAPP_PROMPT:
         prompt_begin(a);
+        return 0;
+    case WMAPP_OWNER:
+        on_owner(a, wp);
         return 0;
     case WM_TIMER:
         on_timer(a, wp);
@@ -352,6 +389,8 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
         LOG_ERROR(&a->log, "cannot make the job runner: out of memory");
         return CLIMON_EXIT_NO_AGENT;
     }
+    owner_start(&a->own, cfg, cl->session, a->hwnd, WMAPP_OWNER, &a->log);
+    cfg->core.machine_work = owner_is(&a->own);
     engine_init(&a->eng, cfg, &a->log, a->run);
     a->eng.ui.ctx = a;
     a->eng.ui.status = ui_status;
@@ -371,10 +410,10 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     HeapFree(GetProcessHeap(), 0, cfg);
 
     tray_add(a);
-    if (!dirwatch_start(&a->dir, a->eng.cfg.invdata, a->hwnd, WMAPP_INVENTORY, &a->log))
-        LOG_WARN(
-            &a->log,
-            "no inventory folder to watch: passes run at start, on Check now and on retries only");
+    /* A watcher (another session does the machine's work) needs no
+     * inventory watch until it takes over. */
+    if (a->eng.cfg.core.machine_work)
+        watch_inventory(a);
     if (!regwatch_start(&a->reg, a->hwnd, WMAPP_REGCHANGE, &a->log))
         LOG_ERROR(&a->log, "cannot start the registry watch");
 
@@ -394,6 +433,9 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     watcher_stop(&a->dir);
     watcher_stop(&a->reg);
     runner_free(a->run, 3000);
+    /* After the last job: the next owner must not start Client Setup
+     * while ours still runs. */
+    owner_stop(&a->own);
     engine_save(&a->eng);
     LOG_INFO(&a->log, "Climon exits");
     return CLIMON_EXIT_OK;

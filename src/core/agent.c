@@ -93,6 +93,7 @@ void agent_config_default(agent_config *cfg)
     cfg->max_deferrals = 0;
     cfg->countdown_s = 15u * 60u;
     cfg->grace_s = 2u * HOUR_S;
+    cfg->machine_work = true;
 }
 
 void agent_state_init(agent_state *st)
@@ -1031,6 +1032,14 @@ static bool pass_stale(const step *s)
 static bool start_pass(step *s, bool by_user, const char *why)
 {
     agent_state *st = s->st;
+    if (!s->cfg->machine_work) {
+        /* Once per machine: another session's agent (or the service) owns
+         * forwarding, the check and Client Setup; two would race. */
+        say(s, AGENT_LOG_INFO, "%s: this PC's checks are done by another session's agent", why);
+        if (by_user)
+            s->force_status = true;
+        return false;
+    }
     if (creds_blocked(st)) {
         char t[24];
         when(s, st->creds_refused_at, t, sizeof t);
@@ -1737,6 +1746,66 @@ static void on_credentials_refreshed(step *s)
     start_pass(s, false, "credentials refreshed");
 }
 
+static void on_took_over(step *s)
+{
+    if (!s->cfg->machine_work) {
+        say(s, AGENT_LOG_WARNING, "took over the machine's work, but the shell says not: ignored");
+        return;
+    }
+    s->force_status = true;
+    start_pass(s, false, "this agent now does the machine's work");
+}
+
+/* The owner's findings replace this agent's view of the machine (it
+ * checks nothing itself); what is the user's own (a pending change, the
+ * deferrals) stays. */
+static void on_machine(step *s)
+{
+    agent_state *st = s->st;
+    const agent_machine *m = &s->ev->machine;
+    if (s->cfg->machine_work) {
+        say(s, AGENT_LOG_INFO, "machine state from session %lu ignored: this agent is the owner",
+            (unsigned long)m->owner_session);
+        return;
+    }
+    st->last_pass = m->last_pass;
+    st->last_check = m->last_check;
+    st->local = m->local;
+    st->server = m->server;
+    st->has_result = m->has_result;
+    st->last_result = m->last_result;
+    st->setup_ran = m->setup_ran;
+    st->setup_ok = m->setup_ok;
+    st->setup_version = m->setup_version;
+    st->setup_failures = m->setup_failures;
+    st->request_since = m->request_since;
+    copy_clean(st->last_error, sizeof st->last_error, m->last_error, sizeof m->last_error);
+    copy_clean(st->forward_error, sizeof st->forward_error, m->forward_error,
+               sizeof m->forward_error);
+    s->force_status = true;
+}
+
+void agent_machine_of(const agent_state *st, uint32_t session, agent_time now, agent_machine *m)
+{
+    memset(m, 0, sizeof *m);
+    m->owner_session = session;
+    m->updated = now;
+    m->busy = st->phase != AGENT_PHASE_IDLE;
+    m->last_pass = st->last_pass;
+    m->last_check = st->last_check;
+    m->local = st->local;
+    m->server = st->server;
+    m->has_result = st->has_result;
+    m->last_result = st->last_result;
+    m->setup_ran = st->setup_ran;
+    m->setup_ok = st->setup_ok;
+    m->setup_version = st->setup_version;
+    m->setup_failures = st->setup_failures;
+    m->request_since = st->request_since;
+    snprintf(m->last_error, sizeof m->last_error, "%s", st->last_error);
+    snprintf(m->forward_error, sizeof m->forward_error, "%s", st->forward_error);
+}
+
 static void on_timer(step *s)
 {
     agent_state *st = s->st;
@@ -1913,6 +1982,12 @@ void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
         break;
     case AGENT_EV_CREDENTIALS_REFRESHED:
         on_credentials_refreshed(&s);
+        break;
+    case AGENT_EV_TOOK_OVER:
+        on_took_over(&s);
+        break;
+    case AGENT_EV_MACHINE:
+        on_machine(&s);
         break;
     default:
         say(&s, AGENT_LOG_WARNING, "unknown event %d: ignored", (int)ev->type);

@@ -40,6 +40,8 @@ typedef char state_text[AGENT_TEXT_MAX + 1];
 _Static_assert(sizeof(((agent_state *)0)->components) == sizeof(state_text), "TEXT fields");
 _Static_assert(sizeof(((agent_state *)0)->last_error) == sizeof(state_text), "TEXT fields");
 _Static_assert(sizeof(((agent_state *)0)->forward_error) == sizeof(state_text), "TEXT fields");
+_Static_assert(sizeof(((agent_machine *)0)->last_error) == sizeof(state_text), "TEXT fields");
+_Static_assert(sizeof(((agent_machine *)0)->forward_error) == sizeof(state_text), "TEXT fields");
 
 /* ---- writing: put_<kind>(w, key, &field) ---- */
 
@@ -188,6 +190,7 @@ typedef struct reader {
     const void *data;
     size_t len;
     state_error *err;
+    const char *section;
 } reader;
 
 static bool field_error(reader *r, const char *key, ini_status why)
@@ -204,7 +207,7 @@ static bool field_error(reader *r, const char *key, ini_status why)
 static bool value(reader *r, const char *key, char *out, size_t cap, bool required, bool *found)
 {
     ini_error ie;
-    ini_status s = ini_get(r->data, r->len, STATE_SECTION, key, out, cap, &ie);
+    ini_status s = ini_get(r->data, r->len, r->section, key, out, cap, &ie);
     *found = s == INI_OK;
     if (s == INI_NOT_FOUND && !required) {
         out[0] = '\0';
@@ -486,10 +489,79 @@ state_status state_parse(const void *data, size_t len, agent_state *st, state_er
 
     agent_state tmp;
     agent_state_init(&tmp);
-    reader r = {data, len, err};
+    reader r = {data, len, err, STATE_SECTION};
     if (!get_fields(&r, &tmp))
         return err->status; /* *st stays the default */
     *st = tmp;
+    err->status = STATE_OK;
+    return STATE_OK;
+}
+
+size_t state_format_machine(const agent_machine *m, char *buf, size_t cap)
+{
+    if (m == NULL || buf == NULL || cap == 0)
+        return 0;
+    size_t limit = cap < STATE_MAX_BYTES ? cap : STATE_MAX_BYTES;
+    writer w = {buf, limit, 0, false};
+    put(&w, "; This PC's checks, by the agent that does them (docs/protocol.md).\r\n");
+    put(&w, "[%s]\r\n", MACHINE_SECTION);
+    put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
+#define PUT_FIELD(kind, field, key, required) put_##kind(&w, key, &m->field);
+    MACHINE_FIELDS(PUT_FIELD)
+#undef PUT_FIELD
+    put(&w, "End=1\r\n");
+    if (w.full) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return w.len;
+}
+
+state_status state_parse_machine(const void *data, size_t len, agent_machine *m, state_error *err)
+{
+    state_error local_err;
+    if (err == NULL)
+        err = &local_err;
+    memset(err, 0, sizeof *err);
+    if (m == NULL)
+        return STATE_ERR_FILE;
+    memset(m, 0, sizeof *m);
+    if (data == NULL) {
+        data = "";
+        len = 0;
+    }
+    ini_status s = ini_check(data, len, NULL, &err->ini);
+    if (s != INI_OK) {
+        err->status = STATE_ERR_FILE;
+        err->ini.status = s;
+        return err->status;
+    }
+    memset(&err->ini, 0, sizeof err->ini);
+    char format[16], want[16];
+    ini_error ie;
+    snprintf(want, sizeof want, "%d", STATE_FORMAT_VERSION);
+    if (ini_get(data, len, MACHINE_SECTION, "Format", format, sizeof format, &ie) != INI_OK ||
+        strcmp(format, want) != 0) {
+        err->status = STATE_ERR_VERSION;
+        snprintf(err->key, sizeof err->key, "Format");
+        return err->status;
+    }
+    agent_machine tmp;
+    memset(&tmp, 0, sizeof tmp);
+    reader r = {data, len, err, MACHINE_SECTION};
+    char end[8];
+    bool found;
+#define GET_FIELD(kind, field, key, required) &&get_##kind(&r, key, &tmp.field, required)
+    if (!(true MACHINE_FIELDS(GET_FIELD)))
+        return err->status;
+#undef GET_FIELD
+    if (!value(&r, "End", end, sizeof end, true, &found))
+        return err->status;
+    if (strcmp(end, "1") != 0) {
+        field_error(&r, "End", INI_OK);
+        return err->status;
+    }
+    *m = tmp;
     err->status = STATE_OK;
     return STATE_OK;
 }

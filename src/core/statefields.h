@@ -61,4 +61,24 @@
     X(TEXT, forward_error, "ForwardError", 0)                                                      \
     X(KEPT, kept, "KeptFiles", 0)
 
+/* The machine state the owner publishes (agent_machine), the same way:
+ * X(kind, field, key, required). */
+#define MACHINE_FIELDS(X)                                                                          \
+    X(U32, owner_session, "OwnerSession", 1)                                                       \
+    X(TIME, updated, "Updated", 1)                                                                 \
+    X(BOOL, busy, "Busy", 1)                                                                       \
+    X(TIME, last_pass, "LastPass", 1)                                                              \
+    X(TIME, last_check, "LastCheck", 1)                                                            \
+    X(CLV, local, "Local", 1)                                                                      \
+    X(CLV, server, "Server", 1)                                                                    \
+    X(BOOL, has_result, "HasResult", 1)                                                            \
+    X(RESULT, last_result, "LastResult", 1)                                                        \
+    X(BOOL, setup_ran, "SetupRan", 1)                                                              \
+    X(BOOL, setup_ok, "SetupOk", 1)                                                                \
+    X(U32, setup_version, "SetupVersion", 1)                                                       \
+    X(U32, setup_failures, "SetupFailures", 1)                                                     \
+    X(TIME, request_since, "RequestSince", 1)                                                      \
+    X(TEXT, last_error, "LastError", 1)                                                            \
+    X(TEXT, forward_error, "ForwardError", 1)
+
 #endif

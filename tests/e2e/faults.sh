@@ -30,6 +30,13 @@
 #   clock-backwards      saved times far in the future (the clock went back,
 #                        played through the state file): bounded, said so
 #   two-agents           two agents of the user start at once: one survives
+#   two-sessions         two sessions' agents on one PC (issue 13): 200 files
+#                        delivered once by the owner, no error in either, one
+#                        Client Setup run, both users prompted; the owner
+#                        dies and the other takes over
+#   service              the service on a server (issue 13): installed, a pass
+#                        with no desktop session's help, Client Setup run, a
+#                        tray agent that only watches, removed cleanly
 set -u
 . "$(dirname "$0")/e2e-lib.sh"
 
@@ -416,6 +423,109 @@ sc_two_agents() {
     agent_started=1
     drop_raw INV1
     check "the survivor works (inventory forwarded)" wait_for 30 invdata_empty
+}
+
+# The second session's agent: Wine has one session, so /session:2 plays
+# another (its own instance lock, state and log; the same machine).
+B_LOG=$C/climon-b.log
+start_agent_b() {
+    wine 'C:\MS\SMS\BIN\CLIMON.EXE' '/smsini:C:\SMS.INI' '/restart-hook:C:\hook.txt' \
+        '/statedir:C:\climon-state-b' '/log:C:\climon-b.log' /session:2 >"$E2E_LAB/agent-b.out" 2>&1 &
+    agent_b_pid=$!
+}
+errors_in() { grep -c 'type="3"' "$1" 2>/dev/null || true; } # CMTrace's error lines
+prompt_windows() { windows "$PROMPT_TITLE" | grep -c '^window ' || true; }
+
+sc_two_sessions() {
+    local keep i n
+    start_ccm
+    start_agent || return 1
+    agent_started=1
+    check "the first session's agent does the PC's checks" \
+        wait_for 20 grep -q "this agent does this PC's checks" "$CLIMON_LOG"
+    start_agent_b
+    check "the second session's agent watches" \
+        wait_for 30 grep -q "another session's agent does this PC's checks" "$B_LOG"
+    "$LABCMD" publish "$E2E_LAB" --service INV32CLI >/dev/null
+    keep=$(mktemp -d)
+    for i in $(seq 1 200); do
+        drop_raw "INV$i"
+        cp "$C/MS/SMS/INVDATA/INV$i.RAW" "$keep/" 2>/dev/null
+    done
+    n=$(ls "$keep" | wc -l)
+    note "$n of 200 files copied before they went"
+    check_delivered_once 180 "200 files, each in the box once, none left" "$keep"/*
+    check "the second agent forwarded nothing" bash -c "! grep -q 'forwarding inventory files' '$B_LOG'"
+    check "Client Setup ran once for the new version" wait_for 60 bash -c \
+        "[ \$(cat '$CLIMON_LOG' '$B_LOG' | grep -c 'started Client Setup') = 1 ]"
+    check "the manager set Reboot Required" wait_for 60 bash -c \
+        "[ \"\$('$LABCMD' get '$E2E_LAB' 'Reboot Required' 2>/dev/null)\" = 1 ]"
+    check "the first user is prompted" wait_for 90 grep -q 'showing the .* prompt' "$CLIMON_LOG"
+    check "the second user is prompted" wait_for 90 grep -q 'showing the .* prompt' "$B_LOG"
+    check "two restart dialogs on the desktop" wait_for 30 bash -c "[ \$(wine '$INSPECT' '$PROMPT_TITLE' 2>/dev/null | grep -c '^window ') = 2 ]"
+    check "the second agent shows the owner's server version" wait_for 30 bash -c \
+        "[ \"\$(tr -d '\r' <'$C/climon-state-b/state.ini' | sed -n 's/^ServerVersion=//p')\" = \"\$(tr -d '\r' <'$SHARE/CL_NT.TXT' | sed -n 's/^CopyListVersion *= *//p')\" ]"
+    check "no error in the first agent's log ($(errors_in "$CLIMON_LOG"))" test "$(errors_in "$CLIMON_LOG")" = 0
+    check "no error in the second agent's log ($(errors_in "$B_LOG"))" test "$(errors_in "$B_LOG")" = 0
+    shot "$NAME-prompts"
+    # The owner's session ends badly (its process dies): the lock is
+    # abandoned and the other session's agent takes the work over.
+    kill -9 "$agent_pid" 2>/dev/null
+    agent_pid=""
+    agent_started=""
+    check "the second agent takes over" wait_for 30 grep -q 'this one does them now' "$B_LOG"
+    drop_raw INVLAST
+    check "and forwards the next inventory" wait_for 60 invdata_empty
+    check "its forwarding is logged" grep -q 'forwarding inventory files' "$B_LOG"
+    kill "$agent_b_pid" 2>/dev/null
+    rm -rf "$keep"
+}
+
+SVC_LOG=$C/MS/SMS/LOGS/CLIMONSV.LOG
+# A .RAW dropped by a Windows process: Wine 8's services do not see files
+# a Linux process made in a folder until a Wine process changes it.
+drop_raw_wine() { # NAME
+    printf '[Inventory]\r\nMachine Name=LABPC01\r\nSMS Unique ID=LAB00001\r\nFile=%s\r\nNonce=%s\r\n' \
+        "$1" "$RANDOM$RANDOM" >"$E2E_LAB/$1.RAW"
+    wine cmd /c move "Z:$(echo "$E2E_LAB/$1.RAW" | tr / '\\')" 'C:\MS\SMS\INVDATA\' >/dev/null 2>&1
+}
+svc_state() { wine sc query Climon 2>/dev/null | tr -d '\r' | sed -n 's/^ *STATE *: *[0-9]* *//p'; }
+
+sc_service() {
+    local out rc new
+    "$LABCMD" publish "$E2E_LAB" --service INV32CLI >/dev/null
+    new=$(tr -d '\r' <"$SHARE/CL_NT.TXT" | sed -n 's/^CopyListVersion *= *//p')
+    out=$(wine 'C:\MS\SMS\BIN\CLIMON.EXE' /install:service '/smsini:C:\SMS.INI' \
+        '/statedir:C:\climon-svc-state' 2>&1); rc=$?
+    out=$(tr -d '\r' <<<"$out")
+    note "install: $out"
+    check "/install:service succeeds" test "$rc" = 0
+    check "sc query says the service runs" wait_for 20 bash -c "wine sc query Climon 2>/dev/null | grep -q RUNNING"
+    check "its command line is the full quoted path with /service" bash -c \
+        "wine reg query 'HKLM\\System\\CurrentControlSet\\Services\\Climon' /v ImagePath 2>/dev/null | tr -d '\r' | grep -q 'ImagePath.*\"C:.*CLIMON.EXE\" /service /smsini:C:.SMS.INI'"
+    check "the service logs to CLIMONSV.LOG" wait_for 20 grep -q 'service running' "$SVC_LOG"
+    check "the service owns the PC's checks" grep -q "this agent does this PC's checks" "$SVC_LOG"
+    drop_raw_wine SVC1
+    check "the service forwards the inventory" wait_for 60 invdata_empty
+    check "the service ran Client Setup" wait_for 60 grep -q 'started Client Setup' "$SVC_LOG"
+    check "SMS.INI is at the server's version $new" wait_for 60 smsini_at "$new"
+    check "no error in the service's log" test "$(errors_in "$SVC_LOG")" = 0
+    # A user logs on while it runs: the tray agent watches, the service works.
+    start_agent || return 1
+    agent_started=1
+    check "a tray agent leaves the work to the service" \
+        wait_for 20 grep -q "another session's agent does this PC's checks" "$CLIMON_LOG"
+    drop_raw_wine SVC2
+    check "the next inventory is forwarded (by the service)" wait_for 60 invdata_empty
+    check "not by the tray agent" bash -c "! grep -q 'forwarding inventory files' '$CLIMON_LOG'"
+    stop_agent
+    agent_started=""
+    out=$(wine 'C:\MS\SMS\BIN\CLIMON.EXE' /uninstall:service 2>&1); rc=$?
+    out=$(tr -d '\r' <<<"$out")
+    note "uninstall: $out"
+    check "/uninstall:service succeeds" test "$rc" = 0
+    check "the service stopped cleanly (logged)" wait_for 20 grep -q 'service stopped' "$SVC_LOG"
+    check "sc query no longer knows Climon" bash -c "! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME"
 }
 
 [ $# = 1 ] || { sed -n '2,30p' "$0"; exit 64; }

@@ -21,7 +21,11 @@
 #  3. source: no file of src/agent or src/win32 builds a security
 #     descriptor at all (SetSecurityDescriptorDacl, SDDL strings,
 #     SetNamedSecurityInfo, SetFileSecurity): every object the agent
-#     creates takes its ACL by inheritance.
+#     creates takes its ACL by inheritance. One reviewed exception:
+#     owner.c's machine lock and machine-state folder (issue 13), which the
+#     next session's user must open; its SDDL may grant signed-in users
+#     (AU) only wait/release on the lock and modify (never full control,
+#     never Everyone, never a NULL DACL) on the folder.
 #   sec-acl.sh <mingw build dir> <work dir> <source dir>
 set -u
 BUILD=$1 WORK=$2 SRC=$3
@@ -67,7 +71,15 @@ fi
 
 # 3. The source: no hand-made security descriptor anywhere in the agent.
 hits=$(grep -n -E 'SetSecurityDescriptorDacl|ConvertStringSecurityDescriptor|SetNamedSecurityInfo|SetFileSecurity|SetKernelObjectSecurity|SECURITY_DESCRIPTOR|"D:\(' \
-    "$SRC"/src/agent/*.c "$SRC"/src/agent/*.h "$SRC"/src/win32/*.c "$SRC"/src/win32/*.h 2>/dev/null || true)
+    "$SRC"/src/agent/*.c "$SRC"/src/agent/*.h "$SRC"/src/win32/*.c "$SRC"/src/win32/*.h 2>/dev/null |
+    grep -v "^$SRC/src/agent/owner.c:" || true)
+sddl=$(grep -o -E 'L"D:[^"]*"' "$SRC/src/agent/owner.c" 2>/dev/null || true)
+if [ "$(wc -l <<<"$sddl")" = 2 ] && ! grep -q -E ';WD\)|D:NO_ACCESS|D:"|;(GA|FA|GW|0x1f01ff);;;AU' <<<"$sddl" &&
+    grep -q '(A;;0x00100001;;;AU)' <<<"$sddl" && grep -q '(A;OICI;0x1301bf;;;AU)' <<<"$sddl"; then
+    ok "source: owner.c's two descriptors give signed-in users only wait/release and modify"
+else
+    not_ok "source: owner.c's descriptors changed, review them:"; sed 's/^/#   /' <<<"$sddl"
+fi
 if [ -z "$hits" ]; then
     ok "source: src/agent and src/win32 build no security descriptor (everything inherits its folder's ACL)"
 else

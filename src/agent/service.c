@@ -1,0 +1,441 @@
+/*
+ * service.c: the Windows service Climon for servers where nobody logs on
+ * (issue 13), as the seed's inventory agent service (CLIMONNT) did:
+ * /install:service, /uninstall:service, and /service, the service itself.
+ *
+ * The service does the machine's work with no UI: the same engine and
+ * jobs as the tray agent, on a message-only window in the service's own
+ * thread, prompts off (status only). It takes the machine's owner lock
+ * (owner.c) at start, before anyone logs on, so while it runs the tray
+ * agents watch and prompt their users and do none of that work.
+ */
+#include "climon.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "argvquote.h"
+#include "climon-rc.h"
+#include "winstr.h"
+
+#define SERVICE_NAME L"Climon"
+#define SERVICE_WNDCLASS L"Climon.Service"
+#define SERVICE_LOG_NAME L"CLIMONSV.LOG"
+#define TIMER_SERVICE 1
+#define STOP_WAIT_MS 20000u
+
+typedef struct service {
+    SERVICE_STATUS_HANDLE handle;
+    SERVICE_STATUS status;
+    HWND hwnd;
+    engine eng;
+    logfile log;
+    watcher dir, reg;
+    runner *run;
+    owner own;
+    cmd_line cl;
+} service;
+
+static service *g_svc; /* the SCM's callbacks take no context of ours */
+
+static void report(service *s, DWORD state, DWORD exit_code, DWORD wait_ms)
+{
+    static DWORD checkpoint = 1;
+    s->status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+    s->status.dwCurrentState = state;
+    s->status.dwControlsAccepted =
+        state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
+    s->status.dwWin32ExitCode = exit_code;
+    s->status.dwServiceSpecificExitCode = 0;
+    s->status.dwWaitHint = wait_ms;
+    s->status.dwCheckPoint =
+        (state == SERVICE_RUNNING || state == SERVICE_STOPPED) ? 0 : checkpoint++;
+    SetServiceStatus(s->handle, &s->status);
+}
+
+static DWORD WINAPI control(DWORD code, DWORD type, LPVOID data, LPVOID ctx)
+{
+    service *s = ctx;
+    (void)type;
+    (void)data;
+    switch (code) {
+    case SERVICE_CONTROL_STOP:
+    case SERVICE_CONTROL_SHUTDOWN:
+        report(s, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
+        PostMessageW(s->hwnd, WM_CLOSE, 0, 0);
+        return NO_ERROR;
+    case SERVICE_CONTROL_INTERROGATE:
+        return NO_ERROR;
+    }
+    return ERROR_CALL_NOT_IMPLEMENTED;
+}
+
+static void feed(service *s, agent_event_type type)
+{
+    agent_event ev;
+    engine_event_init(&ev, type);
+    engine_feed(&s->eng, &ev);
+}
+
+static service *svc_of(engine *e)
+{
+    return e->ui.ctx;
+}
+
+static void svc_schedule(engine *e, agent_time at)
+{
+    service *s = svc_of(e);
+    agent_time now = time_now();
+    ULONGLONG ms;
+    if (at == 0) {
+        KillTimer(s->hwnd, TIMER_SERVICE);
+        return;
+    }
+    ms = at > now ? (at - now) * 1000ull : 0;
+    if (ms > USER_TIMER_MAXIMUM - 1)
+        ms = USER_TIMER_MAXIMUM - 1;
+    if (ms < USER_TIMER_MINIMUM)
+        ms = USER_TIMER_MINIMUM;
+    SetTimer(s->hwnd, TIMER_SERVICE, (UINT)ms, NULL);
+}
+
+static void svc_status(engine *e)
+{
+    owner_publish(&svc_of(e)->own, &e->st);
+}
+
+static void svc_refresh(engine *e)
+{
+    service *s = svc_of(e);
+    climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
+    if (!fresh)
+        return;
+    config_reread_smsini(&s->cl, fresh);
+    if (config_adopt_smsini(&e->cfg, fresh, e->lf) & CONFIG_CHANGED_INVDATA) {
+        watcher_stop(&s->dir);
+        if (!dirwatch_start(&s->dir, e->cfg.invdata, s->hwnd, WMAPP_INVENTORY, e->lf))
+            LOG_WARN(e->lf, "no inventory folder to watch now");
+    }
+    HeapFree(GetProcessHeap(), 0, fresh);
+}
+
+static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    service *s = (service *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
+    if (msg == WM_NCCREATE) {
+        SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)((CREATESTRUCTW *)lp)->lpCreateParams);
+        return TRUE;
+    }
+    if (!s)
+        return DefWindowProcW(hwnd, msg, wp, lp);
+    switch (msg) {
+    case WMAPP_EVENT:
+        engine_answer(&s->eng, (agent_event *)lp);
+        HeapFree(GetProcessHeap(), 0, (agent_event *)lp);
+        return 0;
+    case WMAPP_INVENTORY:
+        watcher_taken(&s->dir);
+        if (forward_any(s->eng.cfg.invdata))
+            feed(s, AGENT_EV_INVENTORY);
+        return 0;
+    case WMAPP_REGCHANGE:
+        watcher_taken(&s->reg);
+        engine_read_report(&s->eng);
+        return 0;
+    case WMAPP_OWNER:
+        if (wp == OWNER_TOOK_OVER) {
+            LOG_INFO(&s->log, "the service does this PC's checks now");
+            s->eng.cfg.core.machine_work = true;
+            if (!dirwatch_start(&s->dir, s->eng.cfg.invdata, s->hwnd, WMAPP_INVENTORY, &s->log))
+                LOG_WARN(&s->log, "no inventory folder to watch");
+            feed(s, AGENT_EV_TOOK_OVER);
+        } else {
+            owner_taken(&s->own);
+        }
+        return 0;
+    case WM_TIMER:
+        if (wp == TIMER_SERVICE) {
+            KillTimer(hwnd, TIMER_SERVICE);
+            feed(s, AGENT_EV_TIMER);
+        }
+        return 0;
+    case WM_CLOSE:
+        DestroyWindow(hwnd);
+        return 0;
+    case WM_DESTROY:
+        PostQuitMessage(0);
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+/* The service's log: <SMSPath>\LOGS\CLIMONSV.LOG, beside the agent's. */
+static void service_log_path(climon_config *cfg)
+{
+    wchar_t dir[CLIMON_PATH_MAX];
+    wchar_t *slash;
+    if (!cfg->log_path[0] || wcslen(cfg->log_path) >= CLIMON_PATH_MAX)
+        return;
+    wcscpy(dir, cfg->log_path);
+    slash = wcsrchr(dir, L'\\');
+    if (!slash)
+        return;
+    *slash = 0;
+    path_join(cfg->log_path, CLIMON_PATH_MAX, dir, SERVICE_LOG_NAME);
+}
+
+static void WINAPI service_main(DWORD argc, LPWSTR *argv)
+{
+    service *s = g_svc;
+    climon_config *cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
+    WNDCLASSEXW wc;
+    agent_event ev;
+    MSG m;
+    (void)argc;
+    (void)argv;
+
+    s->handle = RegisterServiceCtrlHandlerExW(SERVICE_NAME, control, s);
+    if (!s->handle || !cfg)
+        return;
+    report(s, SERVICE_START_PENDING, NO_ERROR, 10000);
+    config_load(&s->cl, cfg);
+    if (!s->cl.log[0])
+        service_log_path(cfg);
+    /* Nobody to ask: status only (a maintenance window is the admin's
+     * later choice; see docs/agent.md). */
+    cfg->core.prompts_enabled = false;
+    agentlog_open(&s->log, cfg);
+    agentlog_config(&s->log, cfg, "service");
+
+    memset(&wc, 0, sizeof wc);
+    wc.cbSize = sizeof wc;
+    wc.lpfnWndProc = ServiceWndProc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = SERVICE_WNDCLASS;
+    RegisterClassExW(&wc);
+    s->hwnd = CreateWindowExW(0, SERVICE_WNDCLASS, L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
+                              wc.hInstance, s);
+    s->run = s->hwnd ? runner_threaded(s->hwnd, &s->log) : NULL;
+    if (!s->run) {
+        LOG_ERROR(&s->log, "cannot make the service's window or job runner");
+        report(s, SERVICE_STOPPED, ERROR_NOT_ENOUGH_MEMORY, 0);
+        return;
+    }
+    owner_start(&s->own, cfg, 0, s->hwnd, WMAPP_OWNER, &s->log);
+    cfg->core.machine_work = owner_is(&s->own);
+    engine_init(&s->eng, cfg, &s->log, s->run);
+    s->eng.ui.ctx = s;
+    s->eng.ui.schedule = svc_schedule;
+    s->eng.ui.status = svc_status;
+    s->eng.ui.refresh = svc_refresh;
+    HeapFree(GetProcessHeap(), 0, cfg);
+    if (s->eng.cfg.core.machine_work &&
+        !dirwatch_start(&s->dir, s->eng.cfg.invdata, s->hwnd, WMAPP_INVENTORY, &s->log))
+        LOG_WARN(&s->log, "no inventory folder to watch: passes at start and on retries only");
+    if (!regwatch_start(&s->reg, s->hwnd, WMAPP_REGCHANGE, &s->log))
+        LOG_ERROR(&s->log, "cannot start the registry watch");
+    report(s, SERVICE_RUNNING, NO_ERROR, 0);
+    LOG_INFO(&s->log, "service running");
+
+    engine_event_init(&ev, AGENT_EV_START);
+    time_start_event(&ev);
+    engine_feed(&s->eng, &ev);
+    while (GetMessageW(&m, NULL, 0, 0) > 0) {
+        TranslateMessage(&m);
+        DispatchMessageW(&m);
+    }
+
+    report(s, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
+    watcher_stop(&s->dir);
+    watcher_stop(&s->reg);
+    runner_free(s->run, 3000);
+    owner_stop(&s->own);
+    engine_save(&s->eng);
+    LOG_INFO(&s->log, "service stopped");
+    logfile_close(&s->log);
+    report(s, SERVICE_STOPPED, NO_ERROR, 0);
+}
+
+int service_run(const cmd_line *cl)
+{
+    SERVICE_TABLE_ENTRYW table[] = {{(LPWSTR)SERVICE_NAME, service_main}, {NULL, NULL}};
+    g_svc = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *g_svc);
+    if (!g_svc)
+        return CLIMON_EXIT_NO_AGENT;
+    g_svc->cl = *cl;
+    if (!StartServiceCtrlDispatcherW(table)) {
+        console_init();
+        console_eprintf("climon: /service is for the service control manager (%lu); use "
+                        "/install:service\n",
+                        (unsigned long)GetLastError());
+        return CLIMON_EXIT_USAGE;
+    }
+    return CLIMON_EXIT_OK;
+}
+
+/* ---- /install:service, /uninstall:service ---- */
+
+static void say(UINT id, DWORD err)
+{
+    wchar_t fmt[512], w[1024], why[256];
+    char u[2048];
+    res_string(id, fmt, 512);
+    why[0] = 0;
+    if (err) {
+        FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
+                       why, 256, NULL);
+        for (size_t n = wcslen(why); n && (why[n - 1] == L'\n' || why[n - 1] == L'\r'); n--)
+            why[n - 1] = 0;
+        if (!why[0])
+            _snwprintf(why, 256, L"error %lu", (unsigned long)err);
+    }
+    _snwprintf(w, 1024, fmt, why);
+    w[1023] = 0;
+    winstr_to_utf8(w, u, sizeof u);
+    if (err)
+        console_eprintf("%s\n", u);
+    else
+        console_printf("%s\n", u);
+}
+
+/* "<full path>\climon.exe" /service, and the path switches given with
+ * /install:service (labs), each quoted by CommandLineToArgvW's rules. */
+static BOOL service_command(const cmd_line *cl, wchar_t *out, size_t cap)
+{
+    static const struct {
+        const wchar_t *name;
+        size_t off;
+    } keep[] = {{L"/smsini:", offsetof(cmd_line, smsini)},
+                {L"/share:", offsetof(cmd_line, share)},
+                {L"/invdata:", offsetof(cmd_line, invdata)},
+                {L"/statedir:", offsetof(cmd_line, statedir)},
+                {L"/log:", offsetof(cmd_line, log)}};
+    wchar_t exe[CLIMON_PATH_MAX], arg[CLIMON_PATH_MAX + 16];
+    DWORD n = GetModuleFileNameW(NULL, exe, CLIMON_PATH_MAX);
+
+    if (n == 0 || n >= CLIMON_PATH_MAX)
+        return FALSE;
+    /* The program name always in plain quotes (its own rules); then each
+     * argument after a blank, quoted as it needs. */
+    if (_snwprintf(out, cap, L"\"%ls\" /service", exe) < 0)
+        return FALSE;
+    out[cap - 1] = 0;
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+        const wchar_t *v = (const wchar_t *)((const char *)cl + keep[i].off);
+        size_t len = wcslen(out);
+        if (!v[0])
+            continue;
+        _snwprintf(arg, CLIMON_PATH_MAX + 16, L"%ls%ls", keep[i].name, v);
+        arg[CLIMON_PATH_MAX + 15] = 0;
+        if (len + 2 >= cap)
+            return FALSE;
+        out[len] = L' ';
+        out[len + 1] = 0;
+        if (!argv_quote_append(out, cap, arg))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static BOOL wait_state(SC_HANDLE svc, DWORD want, DWORD ms)
+{
+    SERVICE_STATUS st;
+    for (DWORD waited = 0; waited <= ms; waited += 250) {
+        if (!QueryServiceStatus(svc, &st))
+            return FALSE;
+        if (st.dwCurrentState == want)
+            return TRUE;
+        Sleep(250); /* a one-shot admin command: bounded */
+    }
+    return FALSE;
+}
+
+int service_install(const cmd_line *cl)
+{
+    wchar_t cmd[CLIMON_CMD_MAX];
+    SERVICE_DESCRIPTIONW desc;
+    wchar_t text[256];
+    SC_HANDLE scm, svc;
+    DWORD err;
+
+    if (!service_command(cl, cmd, CLIMON_CMD_MAX)) {
+        say(IDS_SERVICE_FAILED, ERROR_FILENAME_EXCED_RANGE);
+        return CLIMON_EXIT_UNKNOWN;
+    }
+    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CREATE_SERVICE);
+    if (!scm) {
+        err = GetLastError();
+        say(err == ERROR_ACCESS_DENIED ? IDS_SERVICE_DENIED : IDS_SERVICE_FAILED, err);
+        return CLIMON_EXIT_UNKNOWN;
+    }
+    /* LocalSystem; an admin who wants another account sets it in
+     * services.msc (documented). */
+    svc = CreateServiceW(scm, SERVICE_NAME, L"Climon SMS client monitor",
+                         SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE_QUERY_STATUS,
+                         SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, cmd,
+                         NULL, NULL, NULL, NULL, NULL);
+    if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
+        svc = OpenServiceW(scm, SERVICE_NAME,
+                           SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE_QUERY_STATUS);
+        if (svc)
+            ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
+                                 SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL, NULL, NULL, NULL);
+    }
+    if (!svc) {
+        err = GetLastError();
+        CloseServiceHandle(scm);
+        say(err == ERROR_ACCESS_DENIED ? IDS_SERVICE_DENIED : IDS_SERVICE_FAILED, err);
+        return CLIMON_EXIT_UNKNOWN;
+    }
+    res_string(IDS_SERVICE_DESCRIPTION, text, 256);
+    desc.lpDescription = text;
+    ChangeServiceConfig2W(svc, SERVICE_CONFIG_DESCRIPTION, &desc);
+    if (!StartServiceW(svc, 0, NULL) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING) {
+        err = GetLastError();
+        CloseServiceHandle(svc);
+        CloseServiceHandle(scm);
+        say(IDS_SERVICE_NOT_STARTED, err);
+        return CLIMON_EXIT_UNKNOWN;
+    }
+    wait_state(svc, SERVICE_RUNNING, 15000);
+    CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+    say(IDS_SERVICE_INSTALLED, 0);
+    return CLIMON_EXIT_OK;
+}
+
+int service_uninstall(void)
+{
+    SERVICE_STATUS st;
+    SC_HANDLE scm, svc;
+    DWORD err;
+
+    scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT);
+    svc =
+        scm ? OpenServiceW(scm, SERVICE_NAME, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE) : NULL;
+    if (!svc) {
+        err = GetLastError();
+        if (scm)
+            CloseServiceHandle(scm);
+        if (err == ERROR_SERVICE_DOES_NOT_EXIST) {
+            say(IDS_SERVICE_REMOVED, 0);
+            return CLIMON_EXIT_OK;
+        }
+        say(err == ERROR_ACCESS_DENIED ? IDS_SERVICE_DENIED : IDS_SERVICE_FAILED, err);
+        return CLIMON_EXIT_UNKNOWN;
+    }
+    if (ControlService(svc, SERVICE_CONTROL_STOP, &st))
+        wait_state(svc, SERVICE_STOPPED, STOP_WAIT_MS);
+    if (!DeleteService(svc) && GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE) {
+        err = GetLastError();
+        CloseServiceHandle(svc);
+        CloseServiceHandle(scm);
+        say(IDS_SERVICE_FAILED, err);
+        return CLIMON_EXIT_UNKNOWN;
+    }
+    CloseServiceHandle(svc);
+    CloseServiceHandle(scm);
+    say(IDS_SERVICE_REMOVED, 0);
+    return CLIMON_EXIT_OK;
+}
