@@ -56,12 +56,33 @@ static int font_height(HWND hwnd)
     return tm.tmHeight;
 }
 
+/* The buttons' width: 88 px at 96 DPI, or the widest caption and room
+ * around it (German captions are longer than English ones). */
+static int button_width(HWND hwnd, UINT dpi)
+{
+    static const int ids[] = {ID_CHECK_NOW, ID_OPEN_LOG, IDCANCEL};
+    int w = MulDiv(88, (int)dpi, 96), pad = MulDiv(24, (int)dpi, 96);
+    HDC dc = GetDC(hwnd);
+    HGDIOBJ old = SelectObject(dc, g_font ? (HGDIOBJ)g_font : GetStockObject(DEFAULT_GUI_FONT));
+    wchar_t text[128];
+    SIZE sz;
+
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        int n = GetDlgItemTextW(hwnd, ids[i], text, 128);
+        if (n > 0 && GetTextExtentPoint32W(dc, text, n, &sz) && sz.cx + pad > w)
+            w = sz.cx + pad;
+    }
+    SelectObject(dc, old);
+    ReleaseDC(hwnd, dc);
+    return w;
+}
+
 static void layout(HWND hwnd, BOOL resize)
 {
     UINT dpi = window_dpi(hwnd);
     int m = MulDiv(MARGIN, (int)dpi, 96), lw = MulDiv(LABEL_W, (int)dpi, 96);
     int vw = MulDiv(VALUE_W, (int)dpi, 96), h = font_height(hwnd), row = h * 3 / 2;
-    int bw = MulDiv(88, (int)dpi, 96), bh = h * 2, y = m;
+    int bw = button_width(hwnd, dpi), bh = h * 2, y = m;
     HWND close = GetDlgItem(hwnd, IDCANCEL);
 
     for (int i = 0; i < IDS_ST_ROWS; i++, y += row) {
@@ -280,16 +301,17 @@ void statuswnd_update(climon_app *a)
     set_row(w, row++, v);
 
     if (st->last_pass) {
+        wchar_t n[32];
         time_format_local(st->last_pass, t1, 128);
-        _snwprintf(v, 1024, res_string(IDS_PASS_FMT, fmt, 256), t1,
-                   (unsigned long)st->last_forwarded);
+        lang_format_count(st->last_forwarded, n, 32);
+        _snwprintf(v, 1024, res_plural(IDS_PASS_FILES_ONE, st->last_forwarded, fmt, 256), t1, n);
         v[1023] = 0;
         if (st->kept.n > 0) {
             /* Files delivered that could not be deleted (issue 17.6). */
             wchar_t pass[1024];
             wcscpy(pass, v);
-            _snwprintf(v, 1024, res_string(IDS_PASS_KEPT_FMT, fmt, 256), pass,
-                       (unsigned long)st->kept.n);
+            lang_format_count(st->kept.n, n, 32);
+            _snwprintf(v, 1024, res_plural(IDS_PASS_KEPT_ONE, st->kept.n, fmt, 256), pass, n);
             v[1023] = 0;
         }
     } else {
