@@ -61,6 +61,9 @@ if(TARGET climon)
     set_tests_properties(${CLIMON_TEST_PREFIX}.agent.lang-de PROPERTIES FIXTURES_REQUIRED wineprefix)
   endif()
 
+  # Issue 14.5: the keyboard, labels for screen readers, high contrast.
+  climon_agent_test(access LOCKS climon_session climon_client_services)
+
   # The console path of a GUI program under Wine: a pipe, a file, a tty.
   add_test(NAME ${CLIMON_TEST_PREFIX}.agent.check-wine
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent-check-wine.sh $<TARGET_FILE:climon>)

@@ -170,11 +170,28 @@ static void menu_keys(LANGID lang)
     DestroyMenu(bar);
 }
 
+/* The status window's buttons too: Alt+key reaches each (issue 14.5). */
+static void button_keys(LANGID lang)
+{
+    static const UINT ids[] = {IDS_ST_CHECK_NOW, IDS_ST_OPEN_LOG, IDS_CLOSE};
+    wchar_t seen[4] = {0}, text[128];
+    for (int i = 0; i < 3; i++) {
+        wchar_t *amp;
+        res_string_in(lang, ids[i], text, 128);
+        amp = wcschr(text, L'&');
+        assert_non_null(amp);
+        assert_null(wcschr(seen, (wchar_t)(UINT_PTR)CharUpperW((LPWSTR)(UINT_PTR)amp[1])));
+        seen[i] = (wchar_t)(UINT_PTR)CharUpperW((LPWSTR)(UINT_PTR)amp[1]);
+    }
+}
+
 static void test_every_menu_command_has_its_own_access_key_in_both_languages(void **state)
 {
     (void)state;
     menu_keys(EN);
     menu_keys(DE);
+    button_keys(EN);
+    button_keys(DE);
 }
 
 static void test_counts_are_grouped_as_the_user_writes_numbers(void **state)
