@@ -309,6 +309,17 @@ static void test_status_window_and_prompt_speak_the_users_language(void **state)
     pass_row_want = de ? L"1 Inventardatei weitergeleitet" : L"1 inventory file forwarded";
     assert_true(or_log(fx_wait_until(status_has_pass_row, NULL, 30000)));
     assert_false(status_has_text(L"(s)"));
+    {
+        /* Its date in the user's short format ("2.12.2026", "12/2/2026"). */
+        SYSTEMTIME now;
+        wchar_t date[64];
+        GetLocalTime(&now);
+        assert_true(GetDateFormatEx(LOCALE_NAME_USER_DEFAULT, DATE_SHORTDATE, &now, NULL, date, 64,
+                                    NULL) > 0);
+        assert_true(wcschr(date, de ? L'.' : L'/') != NULL);
+        pass_row_want = date;
+        assert_true(or_log(status_has_pass_row(NULL)));
+    }
 
     fx_client_services_set(1, 0, 100, L"Inventory Agent 1.2.1");
     s.title = de ? L"Änderung der SMS-Clientdienste" : L"SMS Client Services Change Notification";
