@@ -90,7 +90,6 @@
 #define IDS_NEVER 1300
 #define IDS_NONE 1301
 #define IDS_UNKNOWN 1302
-#define IDS_PASS_FMT 1303
 #define IDS_RESULT_SAME 1304
 #define IDS_RESULT_DIFFERS 1305
 #define IDS_RESULT_UNKNOWN 1306
@@ -103,6 +102,9 @@
 #define IDS_NO_ERROR 1313
 #define IDS_NO_LOG 1314
 #define IDS_SETUP_RUNNING_FMT 1315
+/* Plural messages: _ONE then _OTHER, consecutive (res_plural). */
+#define IDS_PASS_FILES_ONE 1320 /* the last pass, files forwarded */
+#define IDS_PASS_FILES_OTHER 1321
 
 #define IDS_USAGE 1400
 #define IDS_INSTALLED_USER 1401
@@ -113,16 +115,22 @@
 #define IDS_UNINSTALL_DENIED 1406
 #define IDS_NOT_RUNNING 1407
 #define IDS_QUIT_SENT 1408
+#define IDS_CMD_COMBINED 1420 /* command-line errors (cmdline.c) */
+#define IDS_CMD_TIMEOUT 1421
+#define IDS_CMD_VALUE 1422
+#define IDS_CMD_UNKNOWN 1423
 
 /* Failure classes: refused credentials, files kept (issues 11.5, 17.6). */
 #define IDS_CREDS_TITLE 1500
 #define IDS_CREDS_REFUSED 1501
-#define IDS_PASS_KEPT_FMT 1502
+#define IDS_PASS_KEPT_ONE 1502 /* files kept (plural pair) */
+#define IDS_PASS_KEPT_OTHER 1503
 #define IDS_SERVICE_INSTALLED 1600
 #define IDS_SERVICE_REMOVED 1601
 #define IDS_SERVICE_DENIED 1602
 #define IDS_SERVICE_FAILED 1603
 #define IDS_SERVICE_NOT_STARTED 1604
 #define IDS_SERVICE_DESCRIPTION 1605
+#define IDS_CMD_SESSION 1606
 
 #endif

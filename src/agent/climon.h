@@ -31,7 +31,8 @@
  *   notifystate.c  busy or quiet user (a test fakes it)
  *   prompt.c    the restart / logoff prompt
  *   restart.c   carrying out a restart or logoff (or the lab's hook)
- *   res.c       the string table
+ *   res.c       the string table and menu, in the user's language
+ *   lang.c      which language, its plural rule, numbers
  *   countdown.c the final countdown window
  *   statuswnd.c the status window
  *   checkcmd.c  /check
@@ -546,8 +547,28 @@ void restart_carry_out(const climon_config *cfg, logfile *lf, BOOL logoff);
 
 /* ---- res.c ---- */
 
-/* Loads a string table entry into buf ("" when missing). Returns buf. */
+/* Loads a string table entry in the user's language (lang_user) into buf;
+ * English when that language lacks it, "" when missing. Returns buf. */
 const wchar_t *res_string(UINT id, wchar_t *buf, int cap);
+/* The same in lang (for tests and the language check). */
+const wchar_t *res_string_in(LANGID lang, UINT id, wchar_t *buf, int cap);
+/* The form of a plural message for n: id_one (the _ONE entry) or the
+ * entries after it, by the language's rule (lang_plural_form). */
+const wchar_t *res_plural(UINT id_one, unsigned long n, wchar_t *buf, int cap);
+/* A menu resource in the user's language; the caller destroys it. */
+HMENU res_menu(UINT id);
+
+/* ---- lang.c ---- */
+
+/* Which of our languages a Windows display language gets: German for any
+ * German, else English (the fallback). */
+LANGID lang_pick(LANGID ui);
+/* lang_pick of the user's display language. */
+LANGID lang_user(void);
+/* The plural form of n in lang: 0 the "one" form, 1 the "other". */
+unsigned lang_plural_form(LANGID lang, unsigned long n);
+/* n with the user's digit grouping ("1,234", "1.234"). */
+void lang_format_count(unsigned long n, wchar_t *out, size_t cap);
 
 /* ---- countdown.c ---- */
 

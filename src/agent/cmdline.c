@@ -3,13 +3,17 @@
  * line"): the verb (/check, /install, ...) and the switches labs and tests
  * use to point it at other files. Nothing here reads a file or the
  * registry; config.c then puts switches, policy and SMS.INI together.
+ * What is wrong with a command line is said in the user's language (the
+ * string table), as the usage text that follows it is.
  */
 #include "climon.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <wchar.h>
 
+#include "climon-rc.h"
 #include "winstr.h"
 
 /* "/name:value" or "-name:value", name compared without case. Returns the
@@ -29,14 +33,24 @@ static BOOL switch_is(const wchar_t *arg, const wchar_t *name)
     return (arg[0] == L'/' || arg[0] == L'-') && _wcsicmp(arg + 1, name) == 0;
 }
 
+/* cl->error from string id's format and its arguments; always FALSE. */
+static BOOL fail(cmd_line *cl, UINT id, ...)
+{
+    wchar_t fmt[256], w[256];
+    va_list ap;
+    va_start(ap, id);
+    _vsnwprintf(w, 256, res_string(id, fmt, 256), ap);
+    va_end(ap);
+    w[255] = 0;
+    if (!winstr_to_utf8(w, cl->error, sizeof cl->error))
+        snprintf(cl->error, sizeof cl->error, "?");
+    return FALSE;
+}
+
 static BOOL set_verb(cmd_line *cl, cmd_verb v, const wchar_t *arg)
 {
-    char a[64];
-    if (cl->verb != VERB_RUN && cl->verb != v) {
-        winstr_to_utf8(arg, a, sizeof a);
-        snprintf(cl->error, sizeof cl->error, "%s cannot be combined with another command", a);
-        return FALSE;
-    }
+    if (cl->verb != VERB_RUN && cl->verb != v)
+        return fail(cl, IDS_CMD_COMBINED, arg);
     cl->verb = v;
     return TRUE;
 }
@@ -77,7 +91,6 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
     for (int i = 0; i < argc; i++) {
         const wchar_t *arg = argv[i], *v;
         BOOL known = FALSE;
-        char a[128];
 
         for (size_t k = 0; k < sizeof verbs / sizeof verbs[0]; k++) {
             if (!switch_is(arg, verbs[k].name))
@@ -99,41 +112,30 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
              * can be seen. Not in the usage text. */
             wchar_t *end;
             unsigned long s = wcstoul(v, &end, 10);
-            if (!*v || *end || s == 0 || s > 65535) {
-                snprintf(cl->error, sizeof cl->error, "/session: wants a number from 1 to 65535");
-                return FALSE;
-            }
+            if (!*v || *end || s == 0 || s > 65535)
+                return fail(cl, IDS_CMD_SESSION);
             cl->session = (DWORD)s;
             continue;
         }
         if ((v = switch_value(arg, L"setuptimeout")) != NULL) {
             wchar_t *end;
             unsigned long s = wcstoul(v, &end, 10);
-            if (!*v || *end || s < MIN_SETUP_TIMEOUT_S || s > MAX_SETUP_TIMEOUT_S) {
-                snprintf(cl->error, sizeof cl->error, "/setuptimeout: wants seconds from %u to %u",
-                         MIN_SETUP_TIMEOUT_S, MAX_SETUP_TIMEOUT_S);
-                return FALSE;
-            }
+            if (!*v || *end || s < MIN_SETUP_TIMEOUT_S || s > MAX_SETUP_TIMEOUT_S)
+                return fail(cl, IDS_CMD_TIMEOUT, (unsigned long)MIN_SETUP_TIMEOUT_S,
+                            (unsigned long)MAX_SETUP_TIMEOUT_S);
             cl->setup_timeout_s = (DWORD)s;
             continue;
         }
         for (size_t k = 0; k < sizeof paths / sizeof paths[0]; k++) {
             if ((v = switch_value(arg, paths[k].name)) == NULL)
                 continue;
-            if (!*v || !winstr_copy((wchar_t *)((char *)cl + paths[k].off), paths[k].cap, v)) {
-                winstr_to_utf8(paths[k].name, a, sizeof a);
-                snprintf(cl->error, sizeof cl->error, "/%s: wants a value that fits", a);
-                return FALSE;
-            }
+            if (!*v || !winstr_copy((wchar_t *)((char *)cl + paths[k].off), paths[k].cap, v))
+                return fail(cl, IDS_CMD_VALUE, paths[k].name);
             known = TRUE;
             break;
         }
-        if (!known) {
-            if (!winstr_to_utf8(arg, a, sizeof a))
-                snprintf(a, sizeof a, "(argument %d)", i + 1);
-            snprintf(cl->error, sizeof cl->error, "unknown argument: %s", a);
-            return FALSE;
-        }
+        if (!known)
+            return fail(cl, IDS_CMD_UNKNOWN, arg);
     }
     return TRUE;
 }

@@ -6,6 +6,15 @@
  * and laid out again on WM_DPICHANGED. It reads the engine's state on
  * every AGENT_ACT_STATUS, so it updates while open. Esc closes it (the
  * message loop runs IsDialogMessage for it, which turns Esc into IDCANCEL).
+ *
+ * For keyboard and screen-reader users (issue 14.5) every value is a
+ * read-only edit control that Tab reaches, each created right after its
+ * label: a screen reader names a field by the static text before it, so
+ * it reads "Deadline: <date>" together, and the user can tab from field
+ * to field and select a value to copy. The buttons have access keys;
+ * Close is the default button and has the focus when the window opens,
+ * its focus rectangle shown. Colours are the system's (COLOR_WINDOW,
+ * COLOR_WINDOWTEXT): a high-contrast theme draws it in its own colours.
  */
 #include "climon.h"
 
@@ -56,12 +65,33 @@ static int font_height(HWND hwnd)
     return tm.tmHeight;
 }
 
+/* The buttons' width: 88 px at 96 DPI, or the widest caption and room
+ * around it (German captions are longer than English ones). */
+static int button_width(HWND hwnd, UINT dpi)
+{
+    static const int ids[] = {ID_CHECK_NOW, ID_OPEN_LOG, IDCANCEL};
+    int w = MulDiv(88, (int)dpi, 96), pad = MulDiv(24, (int)dpi, 96);
+    HDC dc = GetDC(hwnd);
+    HGDIOBJ old = SelectObject(dc, g_font ? (HGDIOBJ)g_font : GetStockObject(DEFAULT_GUI_FONT));
+    wchar_t text[128];
+    SIZE sz;
+
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        int n = GetDlgItemTextW(hwnd, ids[i], text, 128);
+        if (n > 0 && GetTextExtentPoint32W(dc, text, n, &sz) && sz.cx + pad > w)
+            w = sz.cx + pad;
+    }
+    SelectObject(dc, old);
+    ReleaseDC(hwnd, dc);
+    return w;
+}
+
 static void layout(HWND hwnd, BOOL resize)
 {
     UINT dpi = window_dpi(hwnd);
     int m = MulDiv(MARGIN, (int)dpi, 96), lw = MulDiv(LABEL_W, (int)dpi, 96);
     int vw = MulDiv(VALUE_W, (int)dpi, 96), h = font_height(hwnd), row = h * 3 / 2;
-    int bw = MulDiv(88, (int)dpi, 96), bh = h * 2, y = m;
+    int bw = button_width(hwnd, dpi), bh = h * 2, y = m;
     HWND close = GetDlgItem(hwnd, IDCANCEL);
 
     for (int i = 0; i < IDS_ST_ROWS; i++, y += row) {
@@ -100,9 +130,9 @@ static void on_create(HWND hwnd, climon_app *a)
         CreateWindowExW(0, L"STATIC", res_string(IDS_ST_FIRST_LABEL + (UINT)i, text, 128),
                         WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX, 0, 0, 10, 10, hwnd,
                         (HMENU)(INT_PTR)(ID_LABEL_FIRST + i), hi, NULL);
-        CreateWindowExW(0, L"STATIC", L"",
-                        WS_CHILD | WS_VISIBLE | SS_LEFT | SS_NOPREFIX | SS_ENDELLIPSIS, 0, 0, 10,
-                        10, hwnd, (HMENU)(INT_PTR)(ID_VALUE_FIRST + i), hi, NULL);
+        CreateWindowExW(0, L"EDIT", L"",
+                        WS_CHILD | WS_VISIBLE | WS_TABSTOP | ES_LEFT | ES_READONLY | ES_AUTOHSCROLL,
+                        0, 0, 10, 10, hwnd, (HMENU)(INT_PTR)(ID_VALUE_FIRST + i), hi, NULL);
     }
     CreateWindowExW(0, L"BUTTON", res_string(IDS_ST_CHECK_NOW, text, 128),
                     WS_CHILD | WS_VISIBLE | WS_TABSTOP | BS_PUSHBUTTON, 0, 0, 10, 10, hwnd,
@@ -169,9 +199,32 @@ static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
             DestroyWindow(hwnd);
         return 0;
     case WM_CTLCOLORSTATIC:
-        SetBkMode((HDC)wp, TRANSPARENT);
+        /* Labels and the read-only values: the window's system colours,
+         * text too (the DC's default is black, unreadable on a dark
+         * high-contrast theme). */
+        SetTextColor((HDC)wp, GetSysColor(COLOR_WINDOWTEXT));
+        SetBkColor((HDC)wp, GetSysColor(COLOR_WINDOW));
         return (LRESULT)GetSysColorBrush(COLOR_WINDOW);
+    case DM_GETDEFID:
+        /* Enter anywhere in the window is Close (IsDialogMessage asks). */
+        return MAKELRESULT(IDCANCEL, DC_HASDEFID);
+    case WM_ACTIVATE:
+        /* As a dialog does: the focus comes back to where it was. */
+        if (LOWORD(wp) == WA_INACTIVE) {
+            HWND f = GetFocus();
+            if (f && IsChild(hwnd, f))
+                SetPropW(hwnd, L"Climon.Focus", f);
+        } else {
+            HWND f = (HWND)GetPropW(hwnd, L"Climon.Focus");
+            SetFocus(f && IsChild(hwnd, f) ? f : GetDlgItem(hwnd, IDCANCEL));
+        }
+        return 0;
+    case WM_SYSCOLORCHANGE:
+        /* A theme change (high contrast on or off): draw anew. */
+        InvalidateRect(hwnd, NULL, TRUE);
+        return 0;
     case WM_DESTROY:
+        RemovePropW(hwnd, L"Climon.Focus");
         if (a->status == hwnd)
             a->status = NULL;
         return 0;
@@ -179,9 +232,14 @@ static LRESULT CALLBACK StatusWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
+/* Only a value that changed is set: setting an edit's text moves its
+ * caret and selection, which the user (or a screen reader) may be in. */
 static void set_row(HWND hwnd, int row, const wchar_t *text)
 {
-    SetDlgItemTextW(hwnd, ID_VALUE_FIRST + row, text);
+    wchar_t now[1024];
+    GetDlgItemTextW(hwnd, ID_VALUE_FIRST + row, now, 1024);
+    if (wcscmp(now, text) != 0)
+        SetDlgItemTextW(hwnd, ID_VALUE_FIRST + row, text);
 }
 
 static void when_or(agent_time t, UINT none_id, wchar_t *out, size_t cap)
@@ -280,16 +338,17 @@ void statuswnd_update(climon_app *a)
     set_row(w, row++, v);
 
     if (st->last_pass) {
+        wchar_t n[32];
         time_format_local(st->last_pass, t1, 128);
-        _snwprintf(v, 1024, res_string(IDS_PASS_FMT, fmt, 256), t1,
-                   (unsigned long)st->last_forwarded);
+        lang_format_count(st->last_forwarded, n, 32);
+        _snwprintf(v, 1024, res_plural(IDS_PASS_FILES_ONE, st->last_forwarded, fmt, 256), t1, n);
         v[1023] = 0;
         if (st->kept.n > 0) {
             /* Files delivered that could not be deleted (issue 17.6). */
             wchar_t pass[1024];
             wcscpy(pass, v);
-            _snwprintf(v, 1024, res_string(IDS_PASS_KEPT_FMT, fmt, 256), pass,
-                       (unsigned long)st->kept.n);
+            lang_format_count(st->kept.n, n, 32);
+            _snwprintf(v, 1024, res_plural(IDS_PASS_KEPT_ONE, st->kept.n, fmt, 256), pass, n);
             v[1023] = 0;
         }
     } else {
@@ -467,8 +526,12 @@ void statuswnd_open(climon_app *a)
     }
     place_by_icon(a);
     statuswnd_update(a);
+    /* The focus visible from the start: the window is often opened from
+     * the keyboard (Win+B, Enter on the icon). */
+    SendMessageW(a->status, WM_CHANGEUISTATE, MAKEWPARAM(UIS_CLEAR, UISF_HIDEFOCUS), 0);
     ShowWindow(a->status, SW_SHOWNORMAL);
     SetForegroundWindow(a->status);
+    SetFocus(GetDlgItem(a->status, IDCANCEL));
     LOG_INFO(&a->log, "status window opened");
 }
 

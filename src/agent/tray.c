@@ -230,7 +230,7 @@ void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp)
 
 void tray_show_menu(climon_app *a, int x, int y)
 {
-    HMENU bar = LoadMenuW(a->hinst, MAKEINTRESOURCEW(IDM_TRAY)), menu;
+    HMENU bar = res_menu(IDM_TRAY), menu;
     agent_pending p = a->eng.st.pending;
     UINT flags = TPM_RIGHTBUTTON;
 

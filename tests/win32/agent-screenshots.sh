@@ -3,12 +3,21 @@
 # Wine virtual desktop on a private Xvfb, against a lab client and share:
 # its status window, the notification icon, then the restart prompt after
 # the test writes the manager's report into the registry.
-#   tests/win32/agent-screenshots.sh <climon.exe> [OUTDIR]
+#   tests/win32/agent-screenshots.sh <climon.exe> [OUTDIR] [de]
+# With "de" the agent runs under LANG/LC_ALL=de_DE.UTF-8 (Wine's German
+# display language and formats) and the pictures are agent-status-de.png
+# and agent-prompt-de.png (the icon is the same in every language).
 # WINEPREFIX must be a prefix of its own (the mingw build's will do); the
 # Client Services key of that prefix is deleted afterwards.
 set -euo pipefail
 exe=$(realpath "$1")
 out=$(realpath "${2:-$(dirname "$0")/../../docs/img}")
+suffix=
+if [ "${3:-}" = de ]; then
+    # For Wine, not for this shell (which may have no such locale).
+    { export LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8; } 2>/dev/null
+    suffix=-de
+fi
 export WINEDEBUG=-all
 : "${WINEPREFIX:?set WINEPREFIX}"
 tmp=$(mktemp -d)
@@ -37,14 +46,15 @@ wine reg delete 'HKLM\SOFTWARE\Microsoft\SMS\Client Services' /f >/dev/null 2>&1
 wine explorer /desktop=lab,1024x768 "$exe" /status "/smsini:$(win "$tmp/SMS.INI")" \
     "/statedir:$(win "$tmp/state")" "/restart-hook:$(win "$tmp/hook.txt")" >/dev/null 2>&1 &
 sleep 10
-import -window root "$out/agent-status.png"
+import -window root "$out/agent-status$suffix.png"
 # The notification area, enlarged: the icon in its "up to date" state.
-convert "$out/agent-status.png" -crop 64x24+960+744 +repage -scale 400% "$out/agent-icon.png"
+[ -n "$suffix" ] ||
+    convert "$out/agent-status.png" -crop 64x24+960+744 +repage -scale 400% "$out/agent-icon.png"
 
 key='HKLM\SOFTWARE\Microsoft\SMS\Client Services'
 wine reg add "$key" /v "Changed Components" /t REG_SZ /d "Inventory Agent 1.2.1, Remote Control 2.0" /f >/dev/null
 wine reg add "$key" /v "Change Id" /t REG_DWORD /d 7 /f >/dev/null
 wine reg add "$key" /v "Reboot Required" /t REG_DWORD /d 1 /f >/dev/null
 sleep 8
-import -window root "$out/agent-prompt.png"
-echo "agent-screenshots: wrote $out/agent-status.png, agent-icon.png, agent-prompt.png"
+import -window root "$out/agent-prompt$suffix.png"
+echo "agent-screenshots: wrote $out/agent-status$suffix.png, agent-prompt$suffix.png$([ -n "$suffix" ] || echo ", agent-icon.png")"

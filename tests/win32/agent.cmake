@@ -24,7 +24,8 @@ if(TARGET climon)
     endif()
   endfunction()
 
-  climon_agent_test(config)
+  # The command line's errors come from the string table.
+  climon_agent_test(config EXTRA $<TARGET_OBJECTS:climon_res>)
   climon_agent_test(forward)
   climon_agent_test(setupexec)
   climon_agent_test(backoff)
@@ -44,6 +45,24 @@ if(TARGET climon)
   climon_agent_test(install LOCKS climon_session climon_run_keys)
   # install_report's words come from the agent's string table.
   target_sources(test_agent.install PRIVATE $<TARGET_OBJECTS:climon_res>)
+
+  # Issue 14.4: the user's language, from the string table linked in.
+  # wine.agent.lang under the default locale must see English;
+  # wine.agent.lang-de runs it again under LANG/LC_ALL=de_DE.UTF-8, which
+  # Wine takes as a German display language and German formats, and must
+  # see German (CLIMON_TEST_EXPECT_LANG says which).
+  climon_agent_test(lang EXTRA $<TARGET_OBJECTS:climon_res> LOCKS climon_session climon_client_services)
+  set_property(TEST ${CLIMON_TEST_PREFIX}.agent.lang APPEND PROPERTY ENVIRONMENT CLIMON_TEST_EXPECT_LANG=en)
+  add_test(NAME ${CLIMON_TEST_PREFIX}.agent.lang-de COMMAND test_agent.lang)
+  set_tests_properties(${CLIMON_TEST_PREFIX}.agent.lang-de PROPERTIES LABELS agent TIMEOUT 300
+    RESOURCE_LOCK "climon_session;climon_client_services"
+    ENVIRONMENT "${CLIMON_TEST_ENV};${CLIMON_AGENT_TEST_ENV};LANG=de_DE.UTF-8;LC_ALL=de_DE.UTF-8;CLIMON_TEST_EXPECT_LANG=de")
+  if(CLIMON_WINEPREFIX)
+    set_tests_properties(${CLIMON_TEST_PREFIX}.agent.lang-de PROPERTIES FIXTURES_REQUIRED wineprefix)
+  endif()
+
+  # Issue 14.5: the keyboard, labels for screen readers, high contrast.
+  climon_agent_test(access LOCKS climon_session climon_client_services)
 
   # The console path of a GUI program under Wine: a pipe, a file, a tty.
   add_test(NAME ${CLIMON_TEST_PREFIX}.agent.check-wine

@@ -333,8 +333,14 @@ typedef struct child_text {
 static BOOL CALLBACK each_child(HWND w, LPARAM lp)
 {
     child_text *c = (child_text *)lp;
-    wchar_t t[512];
-    if (IsWindowVisible(w) && GetWindowTextW(w, t, 512) && wcsstr(t, c->want)) {
+    wchar_t t[1024];
+    DWORD_PTR got = 0;
+    /* WM_GETTEXT, as a screen reader and wininspect ask: GetWindowText of
+     * another process's window gives its caption, never an edit's text. */
+    t[0] = 0;
+    if (IsWindowVisible(w) &&
+        SendMessageTimeoutW(w, WM_GETTEXT, 1024, (LPARAM)t, SMTO_ABORTIFHUNG, 2000, &got) && got &&
+        wcsstr(t, c->want)) {
         c->found = TRUE;
         return FALSE;
     }
