@@ -81,7 +81,7 @@ const char *clistatus_status_text(clistatus_status st)
     case CLISTATUS_ERR_BAD_ID:
         return "SMS Unique ID missing or not 1-32 letters or digits";
     case CLISTATUS_ERR_OTHER_CLIENT:
-        return "SMS Unique ID is not the file's name";
+        return "not the file's name (a report for another client)";
     case CLISTATUS_ERR_BAD_MACHINE:
         return "machine name missing or not a NetBIOS name";
     case CLISTATUS_ERR_BAD_FIELD:
