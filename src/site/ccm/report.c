@@ -219,70 +219,131 @@ static bool is_report(const wchar_t *name, size_t *stem_len)
     return true;
 }
 
-/* One file: refused (with why) or a client. Returns false only when out
- * of memory. */
-static bool take_file(report *r, const wchar_t *box, const WIN32_FIND_DATAW *fd, size_t stem_len)
+/* One file of the listing and, once read, what it said. */
+typedef struct entry {
+    wchar_t name[MAX_PATH];
+    DWORD size_high, size_low;
+    size_t stem_len;
+    bool ok; /* s is a valid report */
+    clistatus s;
+    char why[200]; /* else why not */
+} entry;
+
+typedef struct reader {
+    const wchar_t *box;
+    entry *e;
+    unsigned n;
+    volatile LONG next; /* the next entry a worker takes */
+} reader;
+
+/* Reads and parses one file into its entry; touches nothing shared, so
+ * workers run it side by side. */
+static void read_one(const wchar_t *box, entry *en)
 {
     unsigned char data[CLISTATUS_MAX_BYTES + 1];
     wchar_t path[SITE_PATH_MAX], wstem[MAX_PATH];
-    char name[MAX_PATH * 3], stem[MAX_PATH * 3], why[200], e[160];
+    char stem[MAX_PATH * 3], e[160];
     clistatus_error err;
-    clistatus_status st;
     HANDLE h;
     DWORD got = 0;
-    client *c;
 
-    if (!winstr_to_utf8(fd->cFileName, name, sizeof name))
-        snprintf(name, sizeof name, "(a name that is not Unicode)");
-    if (fd->nFileSizeHigh || fd->nFileSizeLow > CLISTATUS_MAX_BYTES)
-        return add_refused(r, name, clistatus_status_text(CLISTATUS_ERR_TOO_LARGE));
-    memcpy(wstem, fd->cFileName, stem_len * sizeof(wchar_t));
-    wstem[stem_len] = L'\0';
-    if (!winstr_to_utf8(wstem, stem, sizeof stem) || !ccr_id_ok(stem))
-        return add_refused(r, name, "file name: not an SMS Unique ID");
-    if (!path_join(path, SITE_PATH_MAX, box, fd->cFileName))
-        return add_refused(r, name, "path too long");
+    en->ok = false;
+    if (en->size_high || en->size_low > CLISTATUS_MAX_BYTES) {
+        snprintf(en->why, sizeof en->why, "%s", clistatus_status_text(CLISTATUS_ERR_TOO_LARGE));
+        return;
+    }
+    memcpy(wstem, en->name, en->stem_len * sizeof(wchar_t));
+    wstem[en->stem_len] = L'\0';
+    if (!winstr_to_utf8(wstem, stem, sizeof stem) || !ccr_id_ok(stem)) {
+        snprintf(en->why, sizeof en->why, "file name: not an SMS Unique ID");
+        return;
+    }
+    if (!path_join(path, SITE_PATH_MAX, box, en->name)) {
+        snprintf(en->why, sizeof en->why, "path too long");
+        return;
+    }
     h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
                     NULL, OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
     if (h == INVALID_HANDLE_VALUE) {
-        snprintf(why, sizeof why, "cannot be read: %s", win_strerror(GetLastError(), e, sizeof e));
-        return add_refused(r, name, why);
+        snprintf(en->why, sizeof en->why, "cannot be read: %s",
+                 win_strerror(GetLastError(), e, sizeof e));
+        return;
     }
     /* One byte over the bound: a file that grew since the listing is
      * refused as too large, never cut. */
     if (!ReadFile(h, data, sizeof data, &got, NULL)) {
-        snprintf(why, sizeof why, "cannot be read: %s", win_strerror(GetLastError(), e, sizeof e));
+        snprintf(en->why, sizeof en->why, "cannot be read: %s",
+                 win_strerror(GetLastError(), e, sizeof e));
         CloseHandle(h);
-        return add_refused(r, name, why);
+        return;
     }
     CloseHandle(h);
-    if (!grow((void **)&r->c, &r->cap, r->n + 1, sizeof *r->c))
-        return false;
-    c = &r->c[r->n];
-    st = clistatus_read(data, got, stem, &c->s, &err);
-    if (st != CLISTATUS_OK) {
-        clistatus_error_format(&err, why, sizeof why);
-        return add_refused(r, name, why);
+    if (clistatus_read(data, got, stem, &en->s, &err) != CLISTATUS_OK) {
+        clistatus_error_format(&err, en->why, sizeof en->why);
+        return;
     }
-    c->bucket = (unsigned char)clistatus_classify(&c->s, r->now, r->silent_s);
-    c->overdue = c->bucket != CLISTATUS_B_SILENT && clistatus_overdue(&c->s, r->now);
-    r->count[c->bucket]++;
-    r->noverdue += c->overdue;
-    r->n++;
-    return true;
+    en->ok = true;
+}
+
+static DWORD WINAPI reader_main(void *arg)
+{
+    reader *rd = arg;
+    LONG i;
+
+    while ((i = InterlockedIncrement(&rd->next) - 1) < (LONG)rd->n)
+        read_one(rd->box, &rd->e[i]);
+    return 0;
+}
+
+/* Under Wine every open is a round trip to the wineserver, most of a
+ * report's time: a reader per processor (at most 4) keeps it busy while
+ * each parses. More readers than processors measured slower (figure 9:
+ * 2 cores, 10,000 files: 1 reader 2.1-2.5 s, 2 readers 1.1-1.3 s, 4
+ * readers 1.3-1.4 s). */
+#define REPORT_READERS 4
+#define REPORT_FILES_PER_READER 256
+
+static void read_all(reader *rd)
+{
+    HANDLE th[REPORT_READERS];
+    unsigned want = rd->n / REPORT_FILES_PER_READER + 1, nt = 0;
+    SYSTEM_INFO si;
+
+    GetSystemInfo(&si);
+    if (want > si.dwNumberOfProcessors)
+        want = si.dwNumberOfProcessors;
+    if (want > REPORT_READERS)
+        want = REPORT_READERS;
+    rd->next = 0;
+    for (unsigned i = 1; i < want; i++) {
+        th[nt] =
+            CreateThread(NULL, 64 * 1024, reader_main, rd, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+        if (th[nt])
+            nt++;
+    }
+    reader_main(rd); /* this thread reads too; alone when no thread started */
+    if (nt)
+        WaitForMultipleObjects(nt, th, TRUE, INFINITE);
+    for (unsigned i = 0; i < nt; i++)
+        CloseHandle(th[i]);
 }
 
 static DWORD read_box(report *r, const wchar_t *share)
 {
     wchar_t box[SITE_PATH_MAX], pattern[SITE_PATH_MAX];
     WIN32_FIND_DATAW fd;
+    reader rd;
+    unsigned cap = 0;
     HANDLE h;
     DWORD err = ERROR_SUCCESS;
     size_t stem_len;
 
+    memset(&rd, 0, sizeof rd);
     if (!path_join(box, SITE_PATH_MAX, share, SITE_W(SHARE_STATUS_BOX)) ||
         !path_join(pattern, SITE_PATH_MAX, box, L"*"))
         return ERROR_FILENAME_EXCED_RANGE;
+    rd.box = box;
+    /* Listed whole before any is read: the counts are of one moment's box. */
     h = FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL,
                          FIND_FIRST_EX_LARGE_FETCH);
     if (h == INVALID_HANDLE_VALUE) {
@@ -291,18 +352,48 @@ static DWORD read_box(report *r, const wchar_t *share)
         return err == ERROR_FILE_NOT_FOUND || err == ERROR_PATH_NOT_FOUND ? ERROR_SUCCESS : err;
     }
     do {
-        if (fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)
+        entry *en;
+        if ((fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) || !is_report(fd.cFileName, &stem_len))
             continue;
-        if (!is_report(fd.cFileName, &stem_len))
-            continue;
-        if (!take_file(r, box, &fd, stem_len)) {
+        if (!grow((void **)&rd.e, &cap, rd.n + 1, sizeof *rd.e)) {
             err = ERROR_NOT_ENOUGH_MEMORY;
             break;
         }
+        en = &rd.e[rd.n++];
+        memcpy(en->name, fd.cFileName, sizeof en->name);
+        en->size_high = fd.nFileSizeHigh;
+        en->size_low = fd.nFileSizeLow;
+        en->stem_len = stem_len;
     } while (FindNextFileW(h, &fd));
     if (err == ERROR_SUCCESS && GetLastError() != ERROR_NO_MORE_FILES)
         err = GetLastError();
     FindClose(h);
+
+    if (err == ERROR_SUCCESS && rd.n)
+        read_all(&rd);
+    for (unsigned i = 0; err == ERROR_SUCCESS && i < rd.n; i++) {
+        entry *en = &rd.e[i];
+        if (!en->ok) {
+            char name[MAX_PATH * 3];
+            if (!winstr_to_utf8(en->name, name, sizeof name))
+                snprintf(name, sizeof name, "(a name that is not Unicode)");
+            if (!add_refused(r, name, en->why))
+                err = ERROR_NOT_ENOUGH_MEMORY;
+            continue;
+        }
+        if (!grow((void **)&r->c, &r->cap, r->n + 1, sizeof *r->c)) {
+            err = ERROR_NOT_ENOUGH_MEMORY;
+            break;
+        }
+        client *c = &r->c[r->n++];
+        c->s = en->s;
+        c->bucket = (unsigned char)clistatus_classify(&c->s, r->now, r->silent_s);
+        c->overdue = c->bucket != CLISTATUS_B_SILENT && clistatus_overdue(&c->s, r->now);
+        r->count[c->bucket]++;
+        r->noverdue += c->overdue;
+    }
+    if (rd.e)
+        HeapFree(GetProcessHeap(), 0, rd.e);
     return err;
 }
 
