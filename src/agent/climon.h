@@ -330,6 +330,7 @@ void job_run(job_kind kind, const climon_config *cfg, const job_input *in, logfi
 /* ---- engine.c ---- */
 
 typedef struct engine engine;
+typedef struct statusout statusout; /* statusout.c */
 
 /* What the tray agent does with the actions only a GUI has; all NULL in
  * /check, where they are logged and dropped. */
@@ -382,6 +383,7 @@ struct engine {
     agent_time countdown_end;
     agent_pending countdown_pending;
     char countdown_text[AGENT_TEXT_MAX + 1];
+    statusout *status_out; /* the site's status report's writer (statusout.c) */
 };
 
 /* Loads the state file (damaged or missing: the default state, logged). */
@@ -399,6 +401,12 @@ void engine_event_init(agent_event *ev, agent_event_type type);
 void engine_save(engine *e);
 /* Waits (bounded) for workers before exit. */
 void engine_shutdown(engine *e, DWORD wait_ms);
+
+/* ---- statusout.c: the report to the site (CLIMON.BOX) and CLIMON.MIF ---- */
+
+/* Hands the state as it is now to the status writer: a worker in the
+ * tray agent (never waits on the share), inline in /check. UI thread. */
+void statusout_post(engine *e);
 
 /* ---- agentlog.c ---- */
 

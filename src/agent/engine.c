@@ -320,9 +320,14 @@ void engine_feed(engine *e, agent_event *ev)
         e->setup_how = ev->type;
         e->setup_exit = ev->type == AGENT_EV_SETUP_EXITED ? ev->exit_code : -1;
     }
+    agent_phase was = e->st.phase;
     agent_step(&e->st, &e->cfg.core, ev, &acts);
     for (unsigned i = 0; i < acts.n; i++)
         carry_out(e, &acts.a[i]);
+    /* A pass ended, a prompt was answered, the manager reported: the site hears it. */
+    if ((was != AGENT_PHASE_IDLE && e->st.phase == AGENT_PHASE_IDLE) ||
+        ev->type == AGENT_EV_USER_CHOICE || ev->type == AGENT_EV_REPORT)
+        statusout_post(e);
 }
 
 void engine_on_worker_event(engine *e, agent_event *ev)
