@@ -56,7 +56,7 @@ static BOOL status_of(const engine *e, clistatus *s)
     s->server_known = st->server.status == CLV_OK;
     s->server_version = s->server_known ? st->server.value : 0;
     s->last_pass = (int64_t)st->last_pass;
-    s->last_result = !st->has_result                   ? CLISTATUS_RESULT_NONE
+    s->last_result = !st->has_result                  ? CLISTATUS_RESULT_NONE
                      : st->last_result == CLV_SAME    ? CLISTATUS_RESULT_SAME
                      : st->last_result == CLV_DIFFERS ? CLISTATUS_RESULT_DIFFERS
                                                       : CLISTATUS_RESULT_UNKNOWN;
@@ -146,14 +146,16 @@ static void write_waiting(statusout *so)
         so->waiting = FALSE;
         LeaveCriticalSection(&so->lock);
 
-        /* The box is the site's folder: a client never makes it. */
+        /* The box is the site's folder: a client never makes it. No box
+         * path: no share known, or the share is blocked or away. */
         if (!box[0])
-            err = ERROR_PATH_NOT_FOUND;
+            err = so->last_box_err;
         else if (GetFileAttributesW(box) == INVALID_FILE_ATTRIBUTES)
             err = GetLastError();
         else
             err = write_box(box, id, ini, ini_len);
-        note(so, &so->last_box_err, err, "status report", box[0] ? box : L"(no share known)");
+        if (box[0])
+            note(so, &so->last_box_err, err, "status report", box);
         if (mifdir[0]) {
             err = fileio_mkdirs(mifdir);
             if (err == ERROR_SUCCESS &&
@@ -201,7 +203,11 @@ void statusout_post(engine *e)
         return;
     }
     so->box[0] = L'\0';
-    if (e->cfg.share[0])
+    /* Every touch of a share that refuses the password is a logon attempt
+     * (the lockouts of Q184858), and one in backoff is away: the report
+     * waits, as the passes do, and goes with the next good one. */
+    if (e->cfg.share[0] && !e->st.creds_refused_at &&
+        !(e->st.share_retry_at && e->st.share_retry_at > time_now()))
         path_join(so->box, CLIMON_PATH_MAX, e->cfg.share, L"" SHARE_STATUS_BOX);
     winstr_from_utf8(s.id, so->id, CCR_ID_MAX + 1);
     so->mifdir[0] = L'\0';
@@ -218,8 +224,8 @@ void statusout_post(engine *e)
         write_waiting(so);
         return;
     }
-    HANDLE t = CreateThread(NULL, 64 * 1024, writer_main, so, STACK_SIZE_PARAM_IS_A_RESERVATION,
-                            NULL);
+    HANDLE t =
+        CreateThread(NULL, 64 * 1024, writer_main, so, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
     if (t) {
         CloseHandle(t);
     } else {

@@ -181,6 +181,34 @@ static void test_refused_password_on_the_box_is_one_touch_per_unlock_or_logon(vo
     print_message("share touches in all: 3 (start, unlock, new logon) then the good one\n");
 }
 
+/* The report to the site (statusout.c) never touches a share that
+ * refused the password: only the passes' one attempt per unlock or logon
+ * reaches it; with the password right again the report is written. */
+static void test_status_report_waits_while_the_password_is_refused(void **state)
+{
+    wchar_t box[FX_PATH], ini[FX_PATH];
+    (void)state;
+    fx_join(box, lab.share, L"CLIMON.BOX");
+    fx_join(ini, box, L"SKZ01000.INI");
+    assert_true(CreateDirectoryW(box, NULL));
+    put_raw(L"INV00001.RAW", "inventory one");
+    fake_fsio_fail(FAKE_OPEN, lab.share, ERROR_LOGON_FAILURE);
+    fake_fsio_fail(FAKE_READ_FILE, lab.share, ERROR_LOGON_FAILURE);
+
+    agent_start(LOGON1);
+    assert_int_equal(share_touches(), 1);
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 0);
+    checks_and_passes_touch_nothing(1);
+    feed(AGENT_EV_REPORT);
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 0);
+
+    fake_fsio_reset();
+    feed(AGENT_EV_CREDENTIALS_REFRESHED);
+    assert_int_equal(eng.st.creds_refused_at, 0);
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 1);
+    assert_true(fileio_exists(ini));
+}
+
 /* CL_NT.TXT refuses (no inventory to forward: the box is not touched). */
 static void test_refused_password_on_the_copy_list_blocks_too(void **state)
 {
@@ -416,6 +444,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_refused_password_on_the_box_is_one_touch_per_unlock_or_logon, setup_same,
             teardown),
+        cmocka_unit_test_setup_teardown(test_status_report_waits_while_the_password_is_refused,
+                                        setup_same, teardown),
         cmocka_unit_test_setup_teardown(test_refused_password_on_the_copy_list_blocks_too,
                                         setup_same, teardown),
         cmocka_unit_test_setup_teardown(
