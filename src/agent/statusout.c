@@ -204,10 +204,10 @@ void statusout_post(engine *e)
     }
     so->box[0] = L'\0';
     /* Every touch of a share that refuses the password is a logon attempt
-     * (the lockouts of Q184858), and one in backoff is away: the report
-     * waits, as the passes do, and goes with the next good one. */
-    if (e->cfg.share[0] && !e->st.creds_refused_at &&
-        !(e->st.share_retry_at && e->st.share_retry_at > time_now()))
+     * (the lockouts of Q184858): the report waits for the pass that gets
+     * through. A share merely away is tried: on this writer's thread, and
+     * only when a pass ends, so no more often than the passes. */
+    if (e->cfg.share[0] && !e->st.creds_refused_at)
         path_join(so->box, CLIMON_PATH_MAX, e->cfg.share, L"" SHARE_STATUS_BOX);
     winstr_from_utf8(s.id, so->id, CCR_ID_MAX + 1);
     so->mifdir[0] = L'\0';
