@@ -36,6 +36,7 @@
 
 typedef struct client {
     clistatus s;
+    char file[CCR_ID_MAX + 8]; /* its file's name as listed (<stem>.INI, any case) */
     unsigned char bucket;
     bool overdue;
 } client;
@@ -387,6 +388,8 @@ static DWORD read_box(report *r, const wchar_t *share)
         }
         client *c = &r->c[r->n++];
         c->s = en->s;
+        if (!winstr_to_utf8(en->name, c->file, sizeof c->file))
+            snprintf(c->file, sizeof c->file, "%s.INI", c->s.id);
         c->bucket = (unsigned char)clistatus_classify(&c->s, r->now, r->silent_s);
         c->overdue = c->bucket != CLISTATUS_B_SILENT && clistatus_overdue(&c->s, r->now);
         r->count[c->bucket]++;
@@ -678,9 +681,7 @@ static bool csv(sbuf *b, const report *r)
               "last_result,last_pass,written,agent_version,last_error\r\n");
     for (unsigned i = 0; i < r->n; i++) {
         const clistatus *s = &r->c[i].s;
-        char file[CCR_ID_MAX + 8];
-        snprintf(file, sizeof file, "%s.INI", s->id);
-        sb_csv(b, file);
+        sb_csv(b, r->c[i].file);
         sb_str(b, ",");
         sb_csv(b, s->id);
         sb_str(b, ",");
