@@ -58,11 +58,18 @@ clean:
 	rm -rf build
 
 # The Windows Installer package (issue 7): build/msi/Climon-<version>-x64.msi
-# from build/mingw's programs; installer/build-msi says how.
+# from build/mingw's programs; installer/build-msi says how. Signed (issue
+# 15.5) with SIGN_CERT=<pfx> [SIGN_PASS_FILE=<file>] [SIGN_TIMESTAMP=<url>]:
+# the programs, the package and build/msi/site/{clisetup,ccm}.exe.
+SIGN_CERT ?=
+SIGN_PASS_FILE ?=
+SIGN_TIMESTAMP ?=
 .PHONY: msi
 msi: setup
 	@cmake --preset mingw >/dev/null && cmake --build build/mingw -j$(JOBS)
-	@installer/build-msi
+	@installer/build-msi $(if $(SIGN_CERT),--sign-cert "$(SIGN_CERT)") \
+	  $(if $(SIGN_PASS_FILE),--sign-pass-file "$(SIGN_PASS_FILE)") \
+	  $(if $(SIGN_TIMESTAMP),--timestamp "$(SIGN_TIMESTAMP)")
 
 # Benchmarks (issue 6): every figure of docs/performance.md, results in
 # build/bench/results.json; QUICK=1 for a short run (bench/run-all says what).

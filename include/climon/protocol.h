@@ -29,6 +29,11 @@
 #define SHARE_CCR_BOX "CCR.BOX"
 #define SHARE_CCR_RETRY "RETRY"
 #define SHARE_COMPONENT_DIR "X86.BIN" /* component files live here */
+/* Climon's own (issue 15): each client's status, <SMS Unique ID>.INI,
+ * and the same as a custom MIF for SMS inventory in <SMSPath>\NOIDMIFS. */
+#define SHARE_STATUS_BOX "CLIMON.BOX"
+#define SMS_NOIDMIFS_DIR "NOIDMIFS"
+#define CLIMON_MIF_NAME "CLIMON.MIF"
 
 /* HKLM\SOFTWARE\Microsoft\SMS\Client Services: written by Client Setup
  * (what the client should run) and by the manager (what it changed). */

@@ -396,6 +396,8 @@ runner *runner_threaded(HWND to, logfile *lf);
 runner *runner_inline(logfile *lf);
 /* FALSE: no answer will come for this job. */
 BOOL runner_submit(runner *r, job_kind kind, const climon_config *cfg, const job_input *in);
+/* TRUE for runner_inline's kind: everything runs on the caller's thread. */
+BOOL runner_is_inline(const runner *r);
 /* The next waiting answer (inline only); FALSE when none waits. */
 BOOL runner_take(runner *r, agent_event *out);
 void runner_free(runner *r, DWORD wait_ms);
@@ -403,6 +405,7 @@ void runner_free(runner *r, DWORD wait_ms);
 /* ---- engine.c ---- */
 
 typedef struct engine engine;
+typedef struct statusout statusout; /* statusout.c */
 
 /* What the tray agent does with the actions only a GUI has; all NULL in
  * /check, where they are logged and dropped. */
@@ -431,6 +434,7 @@ struct engine {
     BOOL report_again;   /* a change came during the read: one more */
     BOOL setup_started;
     agent_time setup_started_at; /* for the status: a long run is not a hung one */
+    statusout *status_out;       /* the site's status report's writer (statusout.c) */
 };
 
 /* Loads the state file (damaged or missing: the default state, logged).
@@ -448,6 +452,12 @@ void engine_read_report(engine *e);
 void engine_drain(engine *e);
 void engine_event_init(agent_event *ev, agent_event_type type);
 void engine_save(engine *e);
+
+/* ---- statusout.c: the report to the site (CLIMON.BOX) and CLIMON.MIF ---- */
+
+/* Hands the state as it is now to the status writer: a worker in the
+ * tray agent (never waits on the share), inline in /check. UI thread. */
+void statusout_post(engine *e);
 
 /* ---- agentlog.c ---- */
 

@@ -199,9 +199,16 @@ void engine_feed(engine *e, agent_event *ev)
     ev->uptime_s = time_uptime();
     if (e->ui.observe)
         e->ui.observe(e, ev);
+    agent_phase was = e->st.phase;
     agent_step(&e->st, &e->cfg.core, ev, &acts);
     for (unsigned i = 0; i < acts.n; i++)
         carry_out(e, &acts.a[i]);
+    /* A pass ended, a prompt was answered, the manager reported: the site
+     * hears it, from the machine's owner only (the others' passes are its). */
+    if (e->cfg.core.machine_work &&
+        ((was != AGENT_PHASE_IDLE && e->st.phase == AGENT_PHASE_IDLE) ||
+         ev->type == AGENT_EV_USER_CHOICE || ev->type == AGENT_EV_REPORT))
+        statusout_post(e);
 }
 
 void engine_answer(engine *e, agent_event *ev)

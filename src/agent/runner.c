@@ -198,6 +198,11 @@ BOOL runner_submit(runner *r, job_kind kind, const climon_config *cfg, const job
     return r->submit(r, kind, cfg, in);
 }
 
+BOOL runner_is_inline(const runner *r)
+{
+    return r->submit == inline_submit;
+}
+
 BOOL runner_take(runner *r, agent_event *out)
 {
     return r->take(r, out);

@@ -1,6 +1,6 @@
 # corpus-lib.sh: helpers shared by the corpus test scripts (sourced, not run).
 #
-# The corpus lives in tests/corpus/{smsini,clnt,ccr}; expected.tsv names each
+# The corpus lives in tests/corpus/{smsini,clnt,ccr,clistatus}; expected.tsv names each
 # file, its parser, the outcome the core must give, and why the file is
 # there. Files too big to commit are *.recipe files expanded at test time
 # (corpus_materialize), so every script sees the same bytes.
@@ -51,8 +51,8 @@ expand_recipe() { # RECIPE OUT
 # Copies the corpus into DEST (same layout), expanding recipes.
 corpus_materialize() { # DEST
     local dest=$1 f rel
-    mkdir -p "$dest/smsini" "$dest/clnt" "$dest/ccr"
-    for f in "$CORPUS_DIR"/smsini/* "$CORPUS_DIR"/clnt/* "$CORPUS_DIR"/ccr/*; do
+    mkdir -p "$dest/smsini" "$dest/clnt" "$dest/ccr" "$dest/clistatus"
+    for f in "$CORPUS_DIR"/smsini/* "$CORPUS_DIR"/clnt/* "$CORPUS_DIR"/ccr/* "$CORPUS_DIR"/clistatus/*; do
         rel=${f#"$CORPUS_DIR"/}
         case $f in
         *.recipe) expand_recipe "$f" "$dest/${rel%.recipe}" || return 1 ;;

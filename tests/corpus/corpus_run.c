@@ -11,11 +11,15 @@
  *   clnt    CL_NT.TXT: copylist_server_version and copylist_parse
  *   ccr     a .CCR request: ccr_read, then ccr_merge and ccr_set_processing
  *           (what Client Setup and the manager do to it)
+ *   status  a client status file (CLIMON.BOX\<id>.INI): clistatus_read with
+ *           the file's name as the stem, then clistatus_format of what was
+ *           read (what the agent would write must read back the same)
  *
  * Outcomes (names are the core's status enums, lower case, prefix dropped):
  *   smsini  version=ok:<n> | version=unknown:<clv>[:<ini>]
  *   clnt    version=... copylist=ok:<components> | copylist=err:<status>[:<ini>][@<component>]
  *   ccr     ccr=ok:<machine>/<domain>/<count>[/processing] | ccr=err:<status>[:<ini>][@<key>]
+ *   status  status=ok:<id>/<machine>/<pending>/<result> | status=err:<status>[:<ini>][@<key>]
  *
  * Besides the outcome, each file is pushed through the writers that would
  * meet it in the field, and their results are checked against the reader's
@@ -37,6 +41,7 @@
 #include <string.h>
 
 #include "climon/ccr.h"
+#include "climon/clistatus.h"
 #include "climon/copylist.h"
 #include "climon/ini.h"
 
@@ -56,6 +61,7 @@ typedef char pchar;
 /* One byte more than the INI layer accepts, so an oversize file reaches
  * the core and is refused there, as the agent's own reader does it. */
 #define READ_CAP (INI_MAX_FILE_BYTES + 1u)
+#define MAX_STEM 260
 
 static unsigned char g_buf[READ_CAP];
 static unsigned char g_out[READ_CAP + 8192u];
@@ -347,6 +353,83 @@ static void run_ccr(const unsigned char *d, size_t len, char *out, size_t cap)
     check_ccr_writers(d, len, st, &req);
 }
 
+static const char *clistatus_name(clistatus_status st)
+{
+    switch (st) {
+    case CLISTATUS_OK:
+        return "ok";
+    case CLISTATUS_ERR_FILE:
+        return "file";
+    case CLISTATUS_ERR_TOO_LARGE:
+        return "too-large";
+    case CLISTATUS_ERR_NO_SECTION:
+        return "no-section";
+    case CLISTATUS_ERR_FORMAT:
+        return "format";
+    case CLISTATUS_ERR_BAD_ID:
+        return "bad-id";
+    case CLISTATUS_ERR_OTHER_CLIENT:
+        return "other-client";
+    case CLISTATUS_ERR_BAD_MACHINE:
+        return "bad-machine";
+    case CLISTATUS_ERR_BAD_FIELD:
+        return "bad-field";
+    case CLISTATUS_ERR_NO_END:
+        return "no-end";
+    case CLISTATUS_ERR_NO_SPACE:
+        return "no-space";
+    }
+    return "?";
+}
+
+/* The file's name without its folder and ".ini", as the site takes the
+ * client's ID from it (non-ASCII as '?', which is no ID). */
+static void stem_of(const pchar *path, char *out, size_t cap)
+{
+    const pchar *base = path;
+    size_t n = 0;
+
+    for (const pchar *p = path; *p; p++)
+        if (*p == '/' || *p == '\\')
+            base = p + 1;
+    for (; base[n] && n + 1 < cap; n++)
+        out[n] = ((unsigned long)base[n] < 0x80) ? (char)base[n] : '?';
+    out[n] = '\0';
+    if (n > 4 && out[n - 4] == '.' && ini_name_eq(out + n - 3, "ini"))
+        out[n - 4] = '\0';
+}
+
+static void run_status(const pchar *path, const unsigned char *d, size_t len, char *out, size_t cap)
+{
+    static const char *const pending[] = {"none", "logoff", "restart"};
+    static const char *const result[] = {"none", "same", "differs", "unknown"};
+    char stem[MAX_STEM];
+    clistatus s, again;
+    clistatus_error e;
+    clistatus_status st;
+
+    stem_of(path, stem, sizeof stem);
+    memset(&e, 0, sizeof e);
+    st = clistatus_read(d, len, stem, &s, &e);
+    if (st == CLISTATUS_OK) {
+        size_t n = 0;
+        snprintf(out, cap, "status=ok:%s/%s/%s/%s", s.id, s.machine, pending[s.pending],
+                 result[s.last_result]);
+        /* What the site accepted, the agent's writer writes back the same. */
+        if (clistatus_format(&s, (char *)g_out, sizeof g_out, &n, NULL) != CLISTATUS_OK)
+            invariant("clistatus_format refuses what clistatus_read accepted");
+        else if (clistatus_read(g_out, n, stem, &again, NULL) != CLISTATUS_OK ||
+                 memcmp(&again, &s, sizeof s) != 0)
+            invariant("a status file read, written and read again differs");
+    } else if (st == CLISTATUS_ERR_FILE) {
+        snprintf(out, cap, "status=err:file:%s", ini_name(e.ini.status));
+    } else if (e.key[0]) {
+        snprintf(out, cap, "status=err:%s@%s", clistatus_name(st), e.key);
+    } else {
+        snprintf(out, cap, "status=err:%s", clistatus_name(st));
+    }
+}
+
 static long read_whole(const pchar *path)
 {
     FILE *f = pfopen(path);
@@ -372,7 +455,7 @@ int main(int argc, char **argv)
     int rc = 0;
 
     if (argc < 3 || (argc - 1) % 2 != 0) {
-        fputs("usage: corpus_run smsini|clnt|ccr FILE [PARSER FILE ...]\n", stderr);
+        fputs("usage: corpus_run smsini|clnt|ccr|status FILE [PARSER FILE ...]\n", stderr);
         return 64;
     }
     for (int i = 1; i + 1 < argc; i += 2) {
@@ -393,8 +476,10 @@ int main(int argc, char **argv)
             run_clnt(g_buf, (size_t)n, line, sizeof line);
         } else if (!pcmp(parser, PSTR("ccr"))) {
             run_ccr(g_buf, (size_t)n, line, sizeof line);
+        } else if (!pcmp(parser, PSTR("status"))) {
+            run_status(path, g_buf, (size_t)n, line, sizeof line);
         } else {
-            fputs("corpus_run: parser must be smsini, clnt or ccr\n", stderr);
+            fputs("corpus_run: parser must be smsini, clnt, ccr or status\n", stderr);
             return 64;
         }
         printf("%s\n", line);

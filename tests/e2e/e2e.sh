@@ -150,6 +150,10 @@ sc_service_change() {
     check "the dialog offers Restart now" window_has_text "$PROMPT_TITLE" 'Restart now'
     check "the dialog offers Later" window_has_text "$PROMPT_TITLE" 'Later'
     windows "$PROMPT_TITLE" | sed 's/^/#   /'
+    # The site hears it (issue 15.1): the tray agent's writer leaves the report.
+    check "the agent reports the pending restart to CLIMON.BOX" wait_for 20 \
+        bash -c "tr -d '\r' <'$SHARE/CLIMON.BOX/LAB00001.INI' 2>/dev/null | grep -qx 'Pending=restart'"
+    check "the agent's report leaves no .TMP" bash -c "! ls '$SHARE'/CLIMON.BOX/*.TMP >/dev/null 2>&1"
 }
 
 sc_later_reminder() {
@@ -158,6 +162,9 @@ sc_later_reminder() {
     check "Later clicked" click_control "$PROMPT_TITLE" 'Later'
     check "the dialog is gone" wait_for 10 window_gone "$PROMPT_TITLE"
     check "the deferral is saved (DeferredUntil set)" wait_for 10 bash -c "[ \"\$(tr -d '\r' <'$STATE' | sed -n 's/^DeferredUntil=//p')\" -gt $(date +%s) ]"
+    # An answer to the prompt is reported too: the deferral counted.
+    check "the answer reaches the site's report (Deferrals Used=1)" wait_for 20 \
+        bash -c "tr -d '\r' <'$SHARE/CLIMON.BOX/LAB00001.INI' 2>/dev/null | grep -qx 'Deferrals Used=1'"
     sleep 5
     check "no dialog while the deferral runs" window_gone "$PROMPT_TITLE"
     shot "$NAME-deferred"

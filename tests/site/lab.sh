@@ -35,6 +35,7 @@ check init-leaves-no-request no_request
 check init-leaves-no-restart-pending test -z "$(val 'Reboot Required')"
 check share-on-its-own-drive test -L "$dir/prefix/dosdevices/s:"
 check setup-published-on-the-share test -f "$SH/X86.BIN/CLI_NT.EXE"
+check status-box-made-for-the-clients test -d "$SH/CLIMON.BOX"
 id0=$(val 'Change Id')
 
 old=$(ini "$SH/CL_NT.TXT" CopyListVersion)

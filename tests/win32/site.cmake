@@ -19,6 +19,14 @@ add_test(NAME wine.clisetup.cli COMMAND ${BASH} ${PROJECT_SOURCE_DIR}/tests/site
   $<TARGET_FILE:clisetup>)
 add_test(NAME wine.ccm.cli COMMAND ${BASH} ${PROJECT_SOURCE_DIR}/tests/site/ccm-cli.sh
   $<TARGET_FILE:ccm>)
+# The compliance page (ccm --report): its counts, escaping and CSV, then
+# the page as Debian's headless Chromium renders it (screenshot and text).
+add_test(NAME wine.ccm.report COMMAND ${BASH} ${PROJECT_SOURCE_DIR}/tests/site/report-cli.sh
+  $<TARGET_FILE:ccm>)
+add_test(NAME wine.ccm.report.chromium COMMAND ${BASH}
+  ${PROJECT_SOURCE_DIR}/tests/site/report-chromium.sh $<TARGET_FILE:ccm>)
+set_tests_properties(wine.ccm.report wine.ccm.report.chromium PROPERTIES LABELS site TIMEOUT 300
+  FIXTURES_REQUIRED wineprefix ENVIRONMENT "${CLIMON_TEST_ENV}")
 set_tests_properties(wine.clisetup.cli wine.ccm.cli PROPERTIES LABELS site TIMEOUT 300
   FIXTURES_REQUIRED wineprefix ENVIRONMENT "${CLIMON_TEST_ENV}")
 add_test(NAME wine.lab.flow COMMAND ${BASH} ${PROJECT_SOURCE_DIR}/tests/site/lab.sh

@@ -10,7 +10,9 @@
  *    the attempts are counted as calls reaching the share;
  *  - a full inventory box is said as such;
  *  - another agent taking the file between our listing and our open, or
- *    our .TMP before our rename, is no error.
+ *    our .TMP before our rename, is no error;
+ *  - the status report (statusout.c) never touches a share that refused
+ *    the password, and a share that hangs never holds up its caller.
  *
  * The engine runs synchronously (as /check does): every job inline.
  */
@@ -195,6 +197,84 @@ static void test_refused_password_on_the_box_is_one_touch_per_unlock_or_logon(vo
     assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
     assert_string_equal(eng.st.last_error, "");
     print_message("share touches in all: 3 (start, unlock, new logon) then the good one\n");
+}
+
+/* The report to the site (statusout.c) never touches a share that
+ * refused the password: only the passes' one attempt per unlock or logon
+ * reaches it; with the password right again the report is written. */
+static void test_status_report_waits_while_the_password_is_refused(void **state)
+{
+    wchar_t box[FX_PATH], ini[FX_PATH];
+    (void)state;
+    fx_join(box, lab.share, L"CLIMON.BOX");
+    fx_join(ini, box, L"SKZ01000.INI");
+    assert_true(CreateDirectoryW(box, NULL));
+    put_raw(L"INV00001.RAW", "inventory one");
+    fake_fsio_fail(FAKE_OPEN, lab.share, ERROR_LOGON_FAILURE);
+    fake_fsio_fail(FAKE_READ_FILE, lab.share, ERROR_LOGON_FAILURE);
+
+    agent_start(LOGON1);
+    assert_int_equal(share_touches(), 1);
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 0);
+    checks_and_passes_touch_nothing(1);
+    feed(AGENT_EV_REPORT);
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 0);
+
+    fake_fsio_reset();
+    feed(AGENT_EV_CREDENTIALS_REFRESHED);
+    assert_int_equal(eng.st.creds_refused_at, 0);
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 1);
+    assert_true(fileio_exists(ini));
+}
+
+/* A share that hangs (an SMB time-out) never holds up the tray agent:
+ * statusout_post returns at once, the writer thread waits for the share,
+ * and reports posted meanwhile are folded into one, the latest. */
+static void hang_3s(const wchar_t *path)
+{
+    (void)path;
+    Sleep(3000);
+}
+
+static int report_has_deferrals_7(void *arg)
+{
+    char *text = fx_read_text((const wchar_t *)arg);
+    int has = text && strstr(text, "\r\nDeferrals Used=7\r\n") != NULL;
+    free(text);
+    return has;
+}
+
+static void test_a_hung_share_never_holds_up_the_report_s_caller(void **state)
+{
+    wchar_t box[FX_PATH], ini[FX_PATH];
+    LARGE_INTEGER f, t0, t1;
+    double ms;
+    (void)state;
+    fx_join(box, lab.share, L"CLIMON.BOX");
+    fx_join(ini, box, L"SKZ01000.INI");
+    assert_true(CreateDirectoryW(box, NULL));
+    runner *threaded = runner_threaded(GetDesktopWindow(), &lf);
+    assert_non_null(threaded);
+    engine_init(&eng, &cfg, &lf, threaded); /* the tray agent's way: a writer thread */
+    fake_fsio_before(FAKE_OPEN, L"CLIMON.BOX", hang_3s);
+
+    QueryPerformanceFrequency(&f);
+    QueryPerformanceCounter(&t0);
+    for (uint32_t i = 1; i <= 7; i++) {
+        eng.st.deferrals_used = i;
+        statusout_post(&eng);
+        Sleep(20);
+    }
+    QueryPerformanceCounter(&t1);
+    ms = (double)(t1.QuadPart - t0.QuadPart) * 1000.0 / (double)f.QuadPart;
+    print_message("7 reports posted to a hung share in %.0f ms\n", ms);
+    assert_true(ms < 1000);
+    assert_true(fx_wait_until(report_has_deferrals_7, ini, 20000));
+    /* The first report, then the latest: never one write per post. */
+    assert_int_equal(fake_fsio_calls(FAKE_OPEN, L"CLIMON.BOX"), 2);
+    assert_int_equal(fx_count(box, L"*.TMP"), 0);
+    Sleep(500); /* the writer's last log line, before teardown closes the log */
+    runner_free(threaded, 0);
 }
 
 /* CL_NT.TXT refuses (no inventory to forward: the box is not touched). */
@@ -431,6 +511,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(
             test_refused_password_on_the_box_is_one_touch_per_unlock_or_logon, setup_same,
             teardown),
+        cmocka_unit_test_setup_teardown(test_status_report_waits_while_the_password_is_refused,
+                                        setup_same, teardown),
+        cmocka_unit_test_setup_teardown(test_a_hung_share_never_holds_up_the_report_s_caller,
+                                        setup_same, teardown),
         cmocka_unit_test_setup_teardown(test_refused_password_on_the_copy_list_blocks_too,
                                         setup_same, teardown),
         cmocka_unit_test_setup_teardown(

@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "climon/ccr.h"
+#include "climon/clistatus.h"
 #include "climon/copylist.h"
 #include "site.h"
 
@@ -197,8 +198,10 @@ HANDLE ccm_lock(const wchar_t *share, DWORD *err);
 
 typedef struct ccm_opts {
     wchar_t share[SITE_PATH_MAX];
-    bool once, watch, verbose, help;
-    bool documented_only; /* --documented-only: play SMS 1.2's manager */
+    bool once, watch, report, verbose, help;
+    wchar_t report_dir[SITE_PATH_MAX]; /* --report <share> <folder> */
+    uint32_t silent_days;              /* --silent-days N: no report for N days is silent, 7 */
+    bool documented_only;              /* --documented-only: play SMS 1.2's manager */
     bool have_now;
     ccr_time now;         /* --now "MM/DD/YYYY H:MM" */
     uint32_t watch_for_s; /* --for N: stop watching after N seconds (0: never) */
@@ -206,6 +209,21 @@ typedef struct ccm_opts {
 
 bool ccm_parse_args(int argc, wchar_t **argv, ccm_opts *o, char *why, size_t cap);
 void ccm_usage(FILE *to);
+
+/* ---- report.c: the compliance page (ccm --report) ---- */
+
+#define CCM_SILENT_DAYS_DEFAULT 7
+
+typedef struct ccm_report_counts {
+    unsigned clients, refused, overdue;
+    unsigned bucket[CLISTATUS_B_COUNT];
+} ccm_report_counts;
+
+/* Reads <share>\CLIMON.BOX\*.INI and writes <report_dir>\compliance.html
+ * and compliance.csv (docs/admin-guide.md). counts may be NULL. Returns
+ * CCM_EXIT_OK, or CCM_EXIT_IO when the box cannot be listed or the folder
+ * not written (said on stderr). A missing box is an empty site. */
+int ccm_report(const ccm_opts *o, ccm_report_counts *counts);
 
 /* Runs passes as requests arrive until stopped (Ctrl+C, --for). */
 int ccm_watch(ccm_ctx *ctx, const ccm_opts *o);

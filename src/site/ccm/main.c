@@ -32,6 +32,16 @@ int wmain(int argc, wchar_t **argv)
     }
     if (!secure_process_init())
         fputs("ccm: warning: could not restrict the DLL search path\n", stderr);
+    /* The page only reads the box: no manager lock, no log of the share. */
+    if (opts.report) {
+        ccm_report_counts c;
+        char dir[SITE_PATH_MAX * 3];
+        rc = ccm_report(&opts, &c);
+        if (rc == CCM_EXIT_OK)
+            printf("ccm: %u client(s), %u overdue, %u report(s) refused: %s\\compliance.html\n",
+                   c.clients, c.overdue, c.refused, site_u8(opts.report_dir, dir, sizeof dir));
+        return rc;
+    }
     ctx = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ctx);
     if (!ctx || !ccm_ctx_init(ctx, opts.share, opts.verbose)) {
         fputs("ccm: cannot start (out of memory or share path too long)\n", stderr);
