@@ -172,6 +172,9 @@ enum { CONFIG_CHANGED_INVDATA = 1u, CONFIG_CHANGED_SHARE = 2u, CONFIG_CHANGED_OT
  * read SMS.INI, cfg keeps what it had (an unreadable file is no reason to
  * forget the share) and the error is logged. Changes are logged. */
 unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, logfile *lf);
+/* Both in one: re-reads SMS.INI as the switches in cl say and adopts it
+ * into cfg; what changed (0 as well when out of memory). */
+unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf);
 
 /* Reads the policy value name from HKLM\SOFTWARE\Policies\Climon. */
 BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap);
@@ -204,6 +207,10 @@ void time_start_event(agent_event *ev);
 agent_time time_logon(void);
 /* "2026-11-24 13:49" in local time, or the "never" string when t == 0. */
 void time_format_local(agent_time t, wchar_t *out, size_t cap);
+/* Timer id of hwnd fires at the wall-clock time at (at once when it is
+ * past; SetTimer's limit of about 24 days: a later wake re-schedules);
+ * at == 0 kills it. */
+void time_set_timer(HWND hwnd, UINT_PTR id, agent_time at);
 
 /* ---- forward.c ---- */
 

@@ -375,3 +375,16 @@ unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, log
     }
     return changed;
 }
+
+unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf)
+{
+    climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
+    unsigned changed;
+
+    if (!fresh)
+        return 0;
+    config_reread_smsini(cl, fresh);
+    changed = config_adopt_smsini(cfg, fresh, lf);
+    HeapFree(GetProcessHeap(), 0, fresh);
+    return changed;
+}

@@ -85,19 +85,7 @@ static service *svc_of(engine *e)
 
 static void svc_schedule(engine *e, agent_time at)
 {
-    service *s = svc_of(e);
-    agent_time now = time_now();
-    ULONGLONG ms;
-    if (at == 0) {
-        KillTimer(s->hwnd, TIMER_SERVICE);
-        return;
-    }
-    ms = at > now ? (at - now) * 1000ull : 0;
-    if (ms > USER_TIMER_MAXIMUM - 1)
-        ms = USER_TIMER_MAXIMUM - 1;
-    if (ms < USER_TIMER_MINIMUM)
-        ms = USER_TIMER_MINIMUM;
-    SetTimer(s->hwnd, TIMER_SERVICE, (UINT)ms, NULL);
+    time_set_timer(svc_of(e)->hwnd, TIMER_SERVICE, at);
 }
 
 static void svc_status(engine *e)
@@ -108,16 +96,11 @@ static void svc_status(engine *e)
 static void svc_refresh(engine *e)
 {
     service *s = svc_of(e);
-    climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
-    if (!fresh)
-        return;
-    config_reread_smsini(&s->cl, fresh);
-    if (config_adopt_smsini(&e->cfg, fresh, e->lf) & CONFIG_CHANGED_INVDATA) {
+    if (config_refresh(&s->cl, &e->cfg, e->lf) & CONFIG_CHANGED_INVDATA) {
         watcher_stop(&s->dir);
         if (!dirwatch_start(&s->dir, e->cfg.invdata, s->hwnd, WMAPP_INVENTORY, e->lf))
             LOG_WARN(e->lf, "no inventory folder to watch now");
     }
-    HeapFree(GetProcessHeap(), 0, fresh);
 }
 
 static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)

@@ -225,3 +225,20 @@ void time_format_local(agent_time t, wchar_t *out, size_t cap)
     _snwprintf(out, cap, L"%ls %ls", date, clock);
     out[cap - 1] = 0;
 }
+
+void time_set_timer(HWND hwnd, UINT_PTR id, agent_time at)
+{
+    agent_time now = time_now();
+    ULONGLONG ms;
+
+    if (at == 0) {
+        KillTimer(hwnd, id);
+        return;
+    }
+    ms = at > now ? (at - now) * 1000ull : 0;
+    if (ms > USER_TIMER_MAXIMUM - 1)
+        ms = USER_TIMER_MAXIMUM - 1;
+    if (ms < USER_TIMER_MINIMUM)
+        ms = USER_TIMER_MINIMUM;
+    SetTimer(hwnd, id, (UINT)ms, NULL);
+}

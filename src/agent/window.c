@@ -66,14 +66,8 @@ static void ui_announce(engine *e, const char *text)
 static void ui_refresh(engine *e)
 {
     climon_app *a = app_of(e);
-    climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
-    unsigned changed;
+    unsigned changed = config_refresh(&a->cl, &e->cfg, e->lf);
 
-    if (!fresh)
-        return;
-    config_reread_smsini(&a->cl, fresh);
-    changed = config_adopt_smsini(&e->cfg, fresh, e->lf);
-    HeapFree(GetProcessHeap(), 0, fresh);
     if (changed & CONFIG_CHANGED_INVDATA) {
         /* Watch the folder SMS.INI names now; the pass forwards what is
          * already in it. */
@@ -108,20 +102,7 @@ static void ui_warn_credentials(engine *e)
 
 static void ui_schedule(engine *e, agent_time at)
 {
-    climon_app *a = app_of(e);
-    agent_time now = time_now();
-    ULONGLONG ms;
-    if (at == 0) {
-        KillTimer(a->hwnd, TIMER_AGENT);
-        return;
-    }
-    ms = at > now ? (at - now) * 1000ull : 0;
-    /* SetTimer's limit is about 24 days; a later wake re-schedules. */
-    if (ms > USER_TIMER_MAXIMUM - 1)
-        ms = USER_TIMER_MAXIMUM - 1;
-    if (ms < USER_TIMER_MINIMUM)
-        ms = USER_TIMER_MINIMUM;
-    SetTimer(a->hwnd, TIMER_AGENT, (UINT)ms, NULL);
+    time_set_timer(app_of(e)->hwnd, TIMER_AGENT, at);
 }
 
 static void feed_simple(climon_app *a, agent_event_type type)

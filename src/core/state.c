@@ -163,25 +163,41 @@ static void put_KEPT(writer *w, const char *key, const agent_kept *v)
     }
 }
 
+/* A file's head (comment lines, section, Format) and its End line; the
+ * length, or 0 (buf "") when it did not fit. */
+static writer file_begin(char *buf, size_t cap, const char *comment, const char *section)
+{
+    writer w = {buf, cap < STATE_MAX_BYTES ? cap : STATE_MAX_BYTES, 0, false};
+    put(&w, "%s", comment);
+    put(&w, "[%s]\r\n", section);
+    put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
+    return w;
+}
+
+static size_t file_end(writer *w)
+{
+    put(w, "End=1\r\n");
+    if (w->full) {
+        w->buf[0] = '\0';
+        return 0;
+    }
+    return w->len;
+}
+
 size_t state_format(const agent_state *st, char *buf, size_t cap)
 {
     if (st == NULL || buf == NULL || cap == 0)
         return 0;
-    size_t limit = cap < STATE_MAX_BYTES ? cap : STATE_MAX_BYTES;
-    writer w = {buf, limit, 0, false};
-    put(&w, "; Climon's state: written by climon.exe, read at its start (docs/protocol.md).\r\n");
-    put(&w, "; Times are seconds since 1970-01-01 UTC. Delete the file to start afresh.\r\n");
-    put(&w, "[%s]\r\n", STATE_SECTION);
-    put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
+    writer w = file_begin(buf, cap,
+                          "; Climon's state: written by climon.exe, read at its start "
+                          "(docs/protocol.md).\r\n"
+                          "; Times are seconds since 1970-01-01 UTC. Delete the file to start "
+                          "afresh.\r\n",
+                          STATE_SECTION);
 #define PUT_FIELD(kind, field, key, required) put_##kind(&w, key, &st->field);
     STATE_FIELDS(PUT_FIELD)
 #undef PUT_FIELD
-    put(&w, "End=1\r\n");
-    if (w.full) {
-        buf[0] = '\0';
-        return 0;
-    }
-    return w.len;
+    return file_end(&w);
 }
 
 /* ---- reading: get_<kind>(r, key, &field, required) ---- */
@@ -438,19 +454,49 @@ static bool get_KEPT(reader *r, const char *key, agent_kept *out, bool required)
     return true;
 }
 
-static bool get_fields(reader *r, agent_state *st)
+/* The last line: a file cut anywhere before it lacks it or has "End=". */
+static bool end_line(reader *r)
 {
     char end[8];
     bool found;
+    if (!value(r, "End", end, sizeof end, true, &found))
+        return false;
+    if (strcmp(end, "1") != 0)
+        return field_error(r, "End", INI_OK);
+    return true;
+}
+
+static bool get_fields(reader *r, agent_state *st)
+{
 #define GET_FIELD(kind, field, key, required) &&get_##kind(r, key, &st->field, required)
     if (!(true STATE_FIELDS(GET_FIELD)))
         return false;
 #undef GET_FIELD
-    if (!value(r, "End", end, sizeof end, true, &found))
+    return end_line(r);
+}
+
+/* The file as a whole: INI that the INI layer takes, and section's
+ * Format=STATE_FORMAT_VERSION. false with err filled otherwise. */
+static bool file_ok(const void *data, size_t len, const char *section, state_error *err)
+{
+    ini_status s = ini_check(data, len, NULL, &err->ini);
+    if (s != INI_OK) {
+        err->status = STATE_ERR_FILE;
+        err->ini.status = s;
         return false;
-    /* The last line: a file cut anywhere before it lacks it or has "End=". */
-    if (strcmp(end, "1") != 0)
-        return field_error(r, "End", INI_OK);
+    }
+    memset(&err->ini, 0, sizeof err->ini);
+
+    char format[16], want[16];
+    ini_error ie;
+    snprintf(want, sizeof want, "%d", STATE_FORMAT_VERSION);
+    if (ini_get(data, len, section, "Format", format, sizeof format, &ie) != INI_OK ||
+        strcmp(format, want) != 0) {
+        /* A newer agent's file is not guessed at: its fields may mean more. */
+        err->status = STATE_ERR_VERSION;
+        snprintf(err->key, sizeof err->key, "Format");
+        return false;
+    }
     return true;
 }
 
@@ -467,25 +513,8 @@ state_status state_parse(const void *data, size_t len, agent_state *st, state_er
         data = "";
         len = 0;
     }
-
-    ini_status s = ini_check(data, len, NULL, &err->ini);
-    if (s != INI_OK) {
-        err->status = STATE_ERR_FILE;
-        err->ini.status = s;
+    if (!file_ok(data, len, STATE_SECTION, err))
         return err->status;
-    }
-    memset(&err->ini, 0, sizeof err->ini);
-
-    char format[16], want[16];
-    ini_error ie;
-    snprintf(want, sizeof want, "%d", STATE_FORMAT_VERSION);
-    if (ini_get(data, len, STATE_SECTION, "Format", format, sizeof format, &ie) != INI_OK ||
-        strcmp(format, want) != 0) {
-        /* A newer agent's file is not guessed at: its fields may mean more. */
-        err->status = STATE_ERR_VERSION;
-        snprintf(err->key, sizeof err->key, "Format");
-        return err->status;
-    }
 
     agent_state tmp;
     agent_state_init(&tmp);
@@ -501,20 +530,22 @@ size_t state_format_machine(const agent_machine *m, char *buf, size_t cap)
 {
     if (m == NULL || buf == NULL || cap == 0)
         return 0;
-    size_t limit = cap < STATE_MAX_BYTES ? cap : STATE_MAX_BYTES;
-    writer w = {buf, limit, 0, false};
-    put(&w, "; This PC's checks, by the agent that does them (docs/protocol.md).\r\n");
-    put(&w, "[%s]\r\n", MACHINE_SECTION);
-    put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
+    writer w = file_begin(buf, cap,
+                          "; This PC's checks, by the agent that does them (docs/protocol.md).\r\n",
+                          MACHINE_SECTION);
 #define PUT_FIELD(kind, field, key, required) put_##kind(&w, key, &m->field);
     MACHINE_FIELDS(PUT_FIELD)
 #undef PUT_FIELD
-    put(&w, "End=1\r\n");
-    if (w.full) {
-        buf[0] = '\0';
-        return 0;
-    }
-    return w.len;
+    return file_end(&w);
+}
+
+static bool get_machine_fields(reader *r, agent_machine *m)
+{
+#define GET_FIELD(kind, field, key, required) &&get_##kind(r, key, &m->field, required)
+    if (!(true MACHINE_FIELDS(GET_FIELD)))
+        return false;
+#undef GET_FIELD
+    return end_line(r);
 }
 
 state_status state_parse_machine(const void *data, size_t len, agent_machine *m, state_error *err)
@@ -530,37 +561,13 @@ state_status state_parse_machine(const void *data, size_t len, agent_machine *m,
         data = "";
         len = 0;
     }
-    ini_status s = ini_check(data, len, NULL, &err->ini);
-    if (s != INI_OK) {
-        err->status = STATE_ERR_FILE;
-        err->ini.status = s;
+    if (!file_ok(data, len, MACHINE_SECTION, err))
         return err->status;
-    }
-    memset(&err->ini, 0, sizeof err->ini);
-    char format[16], want[16];
-    ini_error ie;
-    snprintf(want, sizeof want, "%d", STATE_FORMAT_VERSION);
-    if (ini_get(data, len, MACHINE_SECTION, "Format", format, sizeof format, &ie) != INI_OK ||
-        strcmp(format, want) != 0) {
-        err->status = STATE_ERR_VERSION;
-        snprintf(err->key, sizeof err->key, "Format");
-        return err->status;
-    }
     agent_machine tmp;
     memset(&tmp, 0, sizeof tmp);
     reader r = {data, len, err, MACHINE_SECTION};
-    char end[8];
-    bool found;
-#define GET_FIELD(kind, field, key, required) &&get_##kind(&r, key, &tmp.field, required)
-    if (!(true MACHINE_FIELDS(GET_FIELD)))
+    if (!get_machine_fields(&r, &tmp))
         return err->status;
-#undef GET_FIELD
-    if (!value(&r, "End", end, sizeof end, true, &found))
-        return err->status;
-    if (strcmp(end, "1") != 0) {
-        field_error(&r, "End", INI_OK);
-        return err->status;
-    }
     *m = tmp;
     err->status = STATE_OK;
     return STATE_OK;

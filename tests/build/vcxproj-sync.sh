@@ -10,7 +10,7 @@ set -u
 if [ "${1:-}" = --selftest ]; then
     here=$(cd "$(dirname "$0")/../.." && pwd)
     tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-    (cd "$here" && find . -path ./build -prune -o \( -name '*.vcxproj' -o -name '*.sln' -o -name '*.c' -o -name '*.h' -o -name '*.rc' \) -print | xargs cp --parents -t "$tmp")
+    (cd "$here" && find . -path ./build -prune -o \( -name '*.vcxproj' -o -name '*.sln' -o -name '*.c' -o -name '*.h' -o -name '*.rc' -o -name '*.rc2' \) -print | xargs cp --parents -t "$tmp")
     bash "$0" "$tmp" >/dev/null || { echo "not ok - selftest: the copy of the tree should pass"; exit 1; }
     echo '/* unlisted */' >"$tmp/src/core/unlisted_module.c"
     if bash "$0" "$tmp" >"$tmp/out"; then
