@@ -125,7 +125,7 @@ lab_up() {
     wineq reg add 'HKLM\SOFTWARE\Policies\Climon' /v StartupJitterMinutes /t REG_DWORD /d 0 /f >/dev/null
     mkdir -p "$BDIR/state"
     cp -a "$SHARE" "$LAB/site/PRISTINE"
-    cp -f "$CLIMON_BUILD/src/agent/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"
+    cp -f "$CLIMON_BUILD/src/climon/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"
     touch "$RUN/lab.ready"
 }
 

@@ -132,5 +132,8 @@
 #define IDS_SERVICE_NOT_STARTED 1604
 #define IDS_SERVICE_DESCRIPTION 1605
 #define IDS_CMD_SESSION 1606
+#define IDS_PROMPT_OTHERS_ONE 1607 /* "%ls other user is signed in" (plural pair) */
+#define IDS_PROMPT_OTHERS_OTHER 1608
+#define IDS_RESTART_OTHERS_MSG 1609 /* Windows shows it to the other users */
 
 #endif

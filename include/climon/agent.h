@@ -68,7 +68,7 @@ typedef uint64_t agent_time; /* seconds since 1970-01-01 UTC */
 #define AGENT_SETUP_NOT_STARTED (-2)
 
 /* Why a job on the share failed; the shell maps Win32 errors to these in
- * one place (src/agent/failclass.c), the core decides what each means. */
+ * one place (src/climon/failclass.c), the core decides what each means. */
 typedef enum agent_failure {
     AGENT_FAIL_SHARE = 0,   /* the share could not be reached (also: not said) */
     AGENT_FAIL_CREDENTIALS, /* the server refused the user's credentials */

@@ -9,7 +9,7 @@
 set -u
 . "$(dirname "$0")/e2e-lib.sh"
 
-for f in "$CLIMON_BUILD/src/agent/climon.exe" "$CLIMON_BUILD/src/site/clisetup.exe" \
+for f in "$CLIMON_BUILD/src/climon/climon.exe" "$CLIMON_BUILD/src/site/clisetup.exe" \
     "$CLIMON_BUILD/src/site/ccm.exe" "$INSPECT" "$RECORDER"; do
     [ -f "$f" ] || { echo "not ok - $f is not built"; exit 1; }
 done
@@ -18,7 +18,7 @@ if [ -d "$WINEPREFIX" ]; then timeout 20 wineserver -k 2>/dev/null; timeout 20 w
 rm -rf "$E2E_LAB"
 mkdir -p "$E2E_ART"
 "$LABCMD" init "$E2E_LAB" --site "$SITE" || { echo "not ok - lab init failed"; exit 1; }
-cp -f "$CLIMON_BUILD/src/agent/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"
+cp -f "$CLIMON_BUILD/src/climon/climon.exe" "$C/MS/SMS/BIN/CLIMON.EXE"
 wine reg add 'HKCU\Software\Wine\Explorer' /v Desktop /d e2e /f >/dev/null 2>&1
 wine reg add 'HKCU\Software\Wine\Explorer\Desktops' /v e2e /d 1024x768 /f >/dev/null 2>&1
 timeout 60 wineserver -w 2>/dev/null

@@ -13,7 +13,7 @@
 #       the ADML, every element has a box in its presentation and every box
 #       belongs to an element
 #
-# The agent's side is read from src/agent/*.c, where each policy value is
+# The agent's side is read from src/climon/*.c, where each policy value is
 # read by a call of the form config_policy_sz(L"Name", ...) or
 # config_policy_dword(L"Name", ...) (config.c), or pick(switch, L"Name",
 # ...), config.c's switch-then-policy order for a text value; a direct read of

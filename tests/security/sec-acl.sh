@@ -18,7 +18,7 @@
 #     as dacl=null when Wine keeps it; when this Wine drops it (Wine 8 on a
 #     file system without xattrs does), the runtime check cannot see one,
 #     and so
-#  3. source: no file of src/agent or src/win32 builds a security
+#  3. source: no file of src/climon or src/win32 builds a security
 #     descriptor at all (SetSecurityDescriptorDacl, SDDL strings,
 #     SetNamedSecurityInfo, SetFileSecurity): every object the agent
 #     creates takes its ACL by inheritance. One reviewed exception:
@@ -71,9 +71,9 @@ fi
 
 # 3. The source: no hand-made security descriptor anywhere in the agent.
 hits=$(grep -n -E 'SetSecurityDescriptorDacl|ConvertStringSecurityDescriptor|SetNamedSecurityInfo|SetFileSecurity|SetKernelObjectSecurity|SECURITY_DESCRIPTOR|"D:\(' \
-    "$SRC"/src/agent/*.c "$SRC"/src/agent/*.h "$SRC"/src/win32/*.c "$SRC"/src/win32/*.h 2>/dev/null |
-    grep -v "^$SRC/src/agent/owner.c:" || true)
-sddl=$(grep -o -E 'L"D:[^"]*"' "$SRC/src/agent/owner.c" 2>/dev/null || true)
+    "$SRC"/src/climon/*.c "$SRC"/src/climon/*.h "$SRC"/src/win32/*.c "$SRC"/src/win32/*.h 2>/dev/null |
+    grep -v "^$SRC/src/climon/owner.c:" || true)
+sddl=$(grep -o -E 'L"D:[^"]*"' "$SRC/src/climon/owner.c" 2>/dev/null || true)
 if [ "$(wc -l <<<"$sddl")" = 2 ] && ! grep -q -E ';WD\)|D:NO_ACCESS|D:"|;(GA|FA|GW|0x1f01ff);;;AU' <<<"$sddl" &&
     grep -q '(A;;0x00100001;;;AU)' <<<"$sddl" && grep -q '(A;OICI;0x1301bf;;;AU)' <<<"$sddl"; then
     ok "source: owner.c's two descriptors give signed-in users only wait/release and modify"
@@ -81,7 +81,7 @@ else
     not_ok "source: owner.c's descriptors changed, review them:"; sed 's/^/#   /' <<<"$sddl"
 fi
 if [ -z "$hits" ]; then
-    ok "source: src/agent and src/win32 build no security descriptor (everything inherits its folder's ACL)"
+    ok "source: src/climon and src/win32 build no security descriptor (everything inherits its folder's ACL)"
 else
     not_ok "source: security descriptors built by hand, each needs a look:"; sed 's/^/#   /' <<<"$hits"
 fi

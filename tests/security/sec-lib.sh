@@ -10,7 +10,7 @@ finish() { echo "$pass passed, $fail failed"; [ "$fail" = 0 ] && [ "$pass" -gt 0
 
 BUILD=$(cd "$BUILD" && pwd)
 mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
-AGENT=$BUILD/src/agent/climon.exe
+AGENT=$BUILD/src/climon/climon.exe
 RECORDER=$BUILD/tests/security/climon_recorder.exe
 CORPUS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../corpus" && pwd)
 

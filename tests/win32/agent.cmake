@@ -1,4 +1,4 @@
-# Tests of climon.exe (src/agent), under Wine. Unit tests link the agent's
+# Tests of climon.exe (src/climon), under Wine. Unit tests link the agent's
 # library; end-to-end tests run the built climon.exe (CLIMON_EXE) against a
 # lab client and share, with fake_cli_nt.exe standing in for Client Setup.
 # Tests that touch the session-wide agent (its mutex, its window) or the
@@ -29,7 +29,7 @@ if(TARGET climon)
   climon_agent_test(forward)
   climon_agent_test(setupexec)
   climon_agent_test(backoff)
-  # The share's errors Wine cannot make, through a fake of src/agent/fsio.c
+  # The share's errors Wine cannot make, through a fake of src/climon/fsio.c
   # linked in its place (the real one is in climon.exe, with no switch).
   climon_agent_test(faults EXTRA ${CMAKE_CURRENT_LIST_DIR}/fake_fsio.c
     LOCKS climon_session climon_client_services)
@@ -39,13 +39,15 @@ if(TARGET climon)
   climon_agent_test(tray LOCKS climon_session climon_client_services)
   climon_agent_test(prompt LOCKS climon_session climon_client_services)
   climon_agent_test(status LOCKS climon_session climon_client_services)
-  # Quiet time (Wine reports none): src/agent/notifystate.c faked; the icons
+  # Quiet time (Wine reports none): src/climon/notifystate.c faked; the icons
   # are the string table's and the resources'.
   climon_agent_test(quiet EXTRA ${CMAKE_CURRENT_LIST_DIR}/fake_notifystate.c
     $<TARGET_OBJECTS:climon_res> LOCKS climon_session)
-  climon_agent_test(install LOCKS climon_session climon_run_keys)
-  # install_report's words come from the agent's string table.
-  target_sources(test_agent.install PRIVATE $<TARGET_OBJECTS:climon_res>)
+  climon_agent_test(autostart LOCKS climon_session climon_run_keys)
+  # Issue 13.2: the prompt's words for other signed-in users (string table).
+  climon_agent_test(others EXTRA $<TARGET_OBJECTS:climon_res>)
+  # autostart_report's words come from the agent's string table.
+  target_sources(test_agent.autostart PRIVATE $<TARGET_OBJECTS:climon_res>)
 
   # Issue 14.4: the user's language, from the string table linked in.
   # wine.agent.lang under the default locale must see English;

@@ -1,5 +1,5 @@
 /*
- * fake_fsio.h: a stand-in for src/agent/fsio.c, linked into a test
+ * fake_fsio.h: a stand-in for src/climon/fsio.c, linked into a test
  * executable in its place (the linker then never takes fsio.o from the
  * agent's library). Every call is counted with its path; each passes to
  * the real Win32 call unless a rule makes it fail with a given error, or

@@ -1,5 +1,5 @@
 /*
- * fake_notifystate.c: stands in for src/agent/notifystate.c in the tests
+ * fake_notifystate.c: stands in for src/climon/notifystate.c in the tests
  * that need a busy or quiet user, which Wine never reports.
  */
 #include "climon.h"

@@ -1,7 +1,7 @@
 /*
  * test_agent_faults.c: the agent's shell (config, engine, jobs, forward,
  * state file) against the share's errors Wine cannot make, through the
- * fake of src/agent/fsio.c linked in its place (fake_fsio.h):
+ * fake of src/climon/fsio.c linked in its place (fake_fsio.h):
  *
  *  - a share that refuses the credentials (ERROR_LOGON_FAILURE and the
  *    like) from the inventory box, CL_NT.TXT or Client Setup's start is

@@ -1,6 +1,6 @@
 /*
  * test_agent_statusout.c: the report a pass leaves for the site (issue
- * 15.1, src/agent/statusout.c), from the real climon.exe /check under
+ * 15.1, src/climon/statusout.c), from the real climon.exe /check under
  * Wine: <share>\CLIMON.BOX\<id>.INI that the site's reader accepts with
  * the pass's facts, <SMSPath>\NOIDMIFS\CLIMON.MIF, no .TMP left, and a
  * share without the box (or away) that never fails the pass.

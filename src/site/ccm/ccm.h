@@ -177,7 +177,7 @@ typedef struct ccm_client {
 DWORD ccm_client_find(ccm_ctx *ctx, const char *id, const ccr_request *req, ccm_client *c,
                       char *why, size_t cap);
 
-/* ---- install.c: bringing a client's services to the copy list ---- */
+/* ---- services.c: bringing a client's services to the copy list ---- */
 
 /* Installs, upgrades and removes the services that differ; when it
  * changed something and the site allows prompts, sets Reboot Required,

@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "climon/protocol.h"
+#include "regread.h"
 #include "winstr.h"
 
 #define REG_ACCESS (KEY_READ | KEY_WRITE | KEY_WOW64_64KEY)
@@ -50,9 +51,7 @@ void clientreg_close(clientreg *reg)
 
 DWORD clientreg_get_dword(HKEY key, const wchar_t *value, DWORD *out)
 {
-    DWORD cb = sizeof *out;
-
-    return (DWORD)RegGetValueW(key, NULL, value, RRF_RT_REG_DWORD, NULL, out, &cb);
+    return regread_dword(key, NULL, value, out);
 }
 
 /* Writes of a value that is already there are skipped: the key's
@@ -68,18 +67,10 @@ DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v)
 
 DWORD clientreg_get_sz(HKEY key, const wchar_t *value, char *out, size_t cap)
 {
-    wchar_t buf[1024];
-    DWORD cb = sizeof buf;
-    LSTATUS rc;
+    DWORD err = regread_sz_utf8(key, NULL, value, out, cap);
 
-    if (cap)
-        out[0] = 0;
-    rc = RegGetValueW(key, NULL, value, RRF_RT_REG_SZ, NULL, buf, &cb);
-    if (rc != ERROR_SUCCESS)
-        return rc == ERROR_MORE_DATA ? ERROR_INVALID_DATA : (DWORD)rc;
-    if (!winstr_to_utf8(buf, out, cap))
-        return ERROR_INVALID_DATA;
-    return ERROR_SUCCESS;
+    /* Too long or not convertible: the value is not one we wrote. */
+    return err == ERROR_MORE_DATA || err == ERROR_NO_UNICODE_TRANSLATION ? ERROR_INVALID_DATA : err;
 }
 
 DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8)
@@ -87,11 +78,10 @@ DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8)
     wchar_t buf[1024];
 
     wchar_t was[1024];
-    DWORD cb = sizeof was;
 
     if (!winstr_from_utf8(utf8, buf, sizeof buf / sizeof buf[0]))
         return ERROR_INVALID_DATA;
-    if (RegGetValueW(key, NULL, value, RRF_RT_REG_SZ, NULL, was, &cb) == ERROR_SUCCESS &&
+    if (regread_sz(key, NULL, value, was, sizeof was / sizeof was[0]) == ERROR_SUCCESS &&
         wcscmp(was, buf) == 0)
         return ERROR_SUCCESS; /* unchanged: see clientreg_set_dword */
     return (DWORD)RegSetValueExW(key, value, 0, REG_SZ, (const BYTE *)buf,

@@ -92,7 +92,7 @@ int WINAPI wWinMain(HINSTANCE hinst, HINSTANCE prev, PWSTR cmdline, int show)
     case VERB_UNINSTALL:
     case VERB_QUIT:
         console_init();
-        rc = install_run(cl);
+        rc = autostart_run(cl);
         break;
     case VERB_SERVICE:
         rc = service_run(cl);

@@ -13,6 +13,11 @@
 
 #include "winstr.h"
 
+#include "climon-rc.h"
+
+/* How long the other signed-in users are warned before the restart. */
+#define OTHERS_GRACE_S 300u
+
 #ifndef ERROR_SHUTDOWN_USERS_LOGGED_ON /* winerror.h of newer SDKs only */
 #define ERROR_SHUTDOWN_USERS_LOGGED_ON 1191L
 #endif
@@ -79,11 +84,20 @@ void restart_carry_out(const climon_config *cfg, logfile *lf, BOOL logoff)
     if (err == ERROR_SUCCESS)
         return;
     if (err == ERROR_SHUTDOWN_USERS_LOGGED_ON) {
-        /* Other users are signed in: only forcing them off would go on,
-         * and nobody's work is forced away. The next reminder comes as
-         * after a postponement. */
-        LOG_WARN(lf, "restart not started: other users are signed in to this PC (Windows would "
-                     "have to force them off)");
+        /* Other users are signed in (the prompt said so): Windows warns
+         * them and gives them OTHERS_GRACE_S to save their work before
+         * their sessions end; this session's programs still ask about
+         * theirs (no SHUTDOWN_FORCE_SELF). */
+        wchar_t msg[256];
+        res_string(IDS_RESTART_OTHERS_MSG, msg, 256);
+        err = InitiateShutdownW(NULL, msg, OTHERS_GRACE_S, SHUTDOWN_RESTART | SHUTDOWN_FORCE_OTHERS,
+                                reason);
+        if (err == ERROR_SUCCESS) {
+            LOG_INFO(lf, "other users are signed in: Windows warns them and restarts in %u s",
+                     OTHERS_GRACE_S);
+            return;
+        }
+        LOG_ERROR(lf, "restart refused: %s", win_strerror(err, why, sizeof why));
         return;
     }
     if (!ExitWindowsEx(EWX_REBOOT, reason))

@@ -1,5 +1,5 @@
 /*
- * install.c: bringing one client's services to the copy list (ccm.h).
+ * services.c: bringing one client's services to the copy list (ccm.h).
  *
  * Only services are the manager's: programs run in the user's session and
  * Client Setup replaces them there. The work is planned whole first (every

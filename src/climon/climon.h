@@ -1,8 +1,10 @@
 /*
- * climon.h: private header of climon.exe, the tray agent.
+ * climon.h: private header of climon.exe: the tray agent and, for servers,
+ * the service. (The agent's decisions are not here: they are the core's
+ * decision machine, src/core/agent.c, climon/agent.h.)
  *
- * The agent is a thin Win32 shell over the core's decision machine
- * (climon/agent.h). Every agent_step runs on the UI thread (engine.c);
+ * Both are thin Win32 shells over that machine. Every agent_step runs on
+ * the thread that owns the engine (engine.c);
  * workers (directory watch, registry watch, I/O jobs, Client Setup) only
  * wait, do their I/O and post the result to the hidden window as a
  * message. One file per concern:
@@ -12,6 +14,7 @@
  *   config.c    paths and settings: switch > policy > SMS.INI
  *   engine.c    agent_step and the actions; jobs go to a runner
  *   service.c   the Windows service (/service) and its install and removal
+ *   sessions.c  the other users signed in (for the restart prompt)
  *   owner.c     which session's agent does the machine's work; its state
  *   runner.c    where jobs run: threaded (tray, service) or inline (/check)
  *   jobs.c      the I/O behind FORWARD, READ_VERSIONS, READ_REPORT, and
@@ -37,7 +40,7 @@
  *   statuswnd.c the status window
  *   checkcmd.c  /check
  *   console.c   console output for every command
- *   install.c   /install, /uninstall (Run keys)
+ *   autostart.c /install, /uninstall (Run keys), /quit
  *   timefmt.c   agent_time <-> Windows time, local offset
  */
 #ifndef CLIMON_AGENT_PRIVATE_H
@@ -547,6 +550,10 @@ void tray_show_menu(climon_app *a, int x, int y);
 /* AGENT_ACT_PROMPT reached the window: balloon, then the dialog, unless
  * the user is presenting (then a bounded backoff timer retries). */
 void prompt_begin(climon_app *a);
+/* The prompt's footer: postponements left, the deadline, and (others > 0)
+ * how many other users are signed in; "" when there is nothing to say. */
+void prompt_footer(const agent_action *req, uint32_t max_deferrals, unsigned others, wchar_t *out,
+                   size_t cap);
 /* Wait before looking again after the n-th busy look: 1 min doubling, at
  * most 15 min. */
 unsigned prompt_quiet_delay_ms(unsigned n);
@@ -587,6 +594,12 @@ unsigned lang_plural_form(LANGID lang, unsigned long n);
 /* n with the user's digit grouping ("1,234", "1.234"). */
 void lang_format_count(unsigned long n, wchar_t *out, size_t cap);
 
+/* ---- sessions.c ---- */
+
+/* Users signed in to this PC in sessions other than own (active or
+ * disconnected, session 0 aside); 0 when Windows does not say. */
+unsigned sessions_other_users(DWORD own);
+
 /* ---- countdown.c ---- */
 
 void countdown_show(climon_app *a);
@@ -617,16 +630,16 @@ void console_eprintf(const char *fmt, ...)
 
 int checkcmd_run(const cmd_line *cl);
 
-/* ---- install.c ---- */
+/* ---- autostart.c ---- */
 
-int install_run(const cmd_line *cl);
+int autostart_run(const cmd_line *cl);
 /* Sets or removes the Run value under root; returns a Win32 error. */
-DWORD install_set_run(HKEY root, const wchar_t *exe_path);
-DWORD install_remove_run(HKEY root);
+DWORD autostart_set_run(HKEY root, const wchar_t *exe_path);
+DWORD autostart_remove_run(HKEY root);
 /* What a verb says for the errors of its registry writes (the user's and
  * the machine's Run value; ERROR_SUCCESS where not touched), on the
  * console and in the log; returns the exit code. Separate from the writes
  * so the access-denied wording is tested where Wine grants every write. */
-int install_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf);
+int autostart_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * install.c: /install, /install:machine, /uninstall: the Run entries that
+ * autostart.c: /install, /install:machine, /uninstall: the Run entries that
  * start the agent at logon, and /quit.
  *
  * The value is the full path of climon.exe in quotes, so a path with
@@ -17,7 +17,7 @@
 #include "climon/protocol.h"
 #include "winstr.h"
 
-DWORD install_set_run(HKEY root, const wchar_t *exe_path)
+DWORD autostart_set_run(HKEY root, const wchar_t *exe_path)
 {
     wchar_t value[CLIMON_PATH_MAX + 3];
     HKEY k = NULL;
@@ -36,7 +36,7 @@ DWORD install_set_run(HKEY root, const wchar_t *exe_path)
     return (DWORD)rc;
 }
 
-DWORD install_remove_run(HKEY root)
+DWORD autostart_remove_run(HKEY root)
 {
     HKEY k = NULL;
     LSTATUS rc = RegOpenKeyExW(root, REG_RUN_KEY, 0, KEY_SET_VALUE | KEY_WOW64_64KEY, &k);
@@ -82,7 +82,7 @@ static int quit_running(logfile *lf)
     return CLIMON_EXIT_OK;
 }
 
-int install_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf)
+int autostart_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf)
 {
     char why[200];
     int rc = CLIMON_EXIT_OK;
@@ -129,7 +129,7 @@ int install_report(cmd_verb verb, DWORD err_user, DWORD err_machine, logfile *lf
     return rc;
 }
 
-int install_run(const cmd_line *cl)
+int autostart_run(const cmd_line *cl)
 {
     wchar_t exe[CLIMON_PATH_MAX];
     climon_config *cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
@@ -152,17 +152,17 @@ int install_run(const cmd_line *cl)
     }
     switch (cl->verb) {
     case VERB_INSTALL:
-        err_user = install_set_run(HKEY_CURRENT_USER, exe);
+        err_user = autostart_set_run(HKEY_CURRENT_USER, exe);
         break;
     case VERB_INSTALL_MACHINE:
-        err_machine = install_set_run(HKEY_LOCAL_MACHINE, exe);
+        err_machine = autostart_set_run(HKEY_LOCAL_MACHINE, exe);
         break;
     case VERB_UNINSTALL:
-        err_user = install_remove_run(HKEY_CURRENT_USER);
-        err_machine = install_remove_run(HKEY_LOCAL_MACHINE);
+        err_user = autostart_remove_run(HKEY_CURRENT_USER);
+        err_machine = autostart_remove_run(HKEY_LOCAL_MACHINE);
         break;
     default:
         break;
     }
-    return install_report(cl->verb, err_user, err_machine, &lf);
+    return autostart_report(cl->verb, err_user, err_machine, &lf);
 }

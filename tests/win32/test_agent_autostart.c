@@ -1,9 +1,9 @@
 /*
- * test_agent_install.c: /install, /install:machine and /uninstall write
+ * test_agent_autostart.c: /install, /install:machine and /uninstall write
  * and remove the Run entries with the quoted full path of climon.exe.
  * Wine does not enforce registry ACLs, not even a read-only DACL, so a
  * real ERROR_ACCESS_DENIED cannot be had here: what the verbs say for it
- * is tested through install_report, with this program carrying the
+ * is tested through autostart_report, with this program carrying the
  * agent's string table (climon.rc).
  */
 #include <windows.h>
@@ -73,7 +73,7 @@ static void test_quit_without_an_agent_says_so(void **state)
     free(out);
 }
 
-/* install_report's log lines and exit code for one verb and its errors. */
+/* autostart_report's log lines and exit code for one verb and its errors. */
 static char *report_of(cmd_verb verb, DWORD err_user, DWORD err_machine, int *rc)
 {
     wchar_t dir[MAX_PATH], path[MAX_PATH];
@@ -85,7 +85,7 @@ static char *report_of(cmd_verb verb, DWORD err_user, DWORD err_machine, int *rc
                (unsigned long)GetCurrentProcessId());
     DeleteFileW(path);
     logfile_open(&lf, path, "climon", 0);
-    *rc = install_report(verb, err_user, err_machine, &lf);
+    *rc = autostart_report(verb, err_user, err_machine, &lf);
     logfile_close(&lf);
     text = fx_read_text(path);
     DeleteFileW(path);

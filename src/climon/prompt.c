@@ -88,6 +88,42 @@ static HWND other_foreground(void)
     return pid != GetCurrentProcessId() ? fg : NULL;
 }
 
+void prompt_footer(const agent_action *req, uint32_t max_deferrals, unsigned others, wchar_t *out,
+                   size_t cap)
+{
+    /* What is left of the ladder (the user plans by it), and who else a
+     * restart ends the session of. */
+    wchar_t part[256], fmt[256], when_text[128], n[32];
+    uint32_t left = req->deferrals_left;
+
+    out[0] = 0;
+    if (left != AGENT_NO_LIMIT && max_deferrals != 0) {
+        if (left == 1)
+            res_string(IDS_PROMPT_LEFT_ONE, part, 256);
+        else
+            _snwprintf(part, 256, res_string(IDS_PROMPT_LEFT_FMT, fmt, 256), (unsigned long)left,
+                       (unsigned long)max_deferrals);
+        part[255] = 0;
+        wcsncat(out, part, cap - 1 - wcslen(out));
+    }
+    if (req->deadline) {
+        time_format_local(req->deadline, when_text, 128);
+        _snwprintf(part, 256, res_string(IDS_PROMPT_DEADLINE_FMT, fmt, 256), when_text);
+        part[255] = 0;
+        if (out[0])
+            wcsncat(out, L" ", cap - 1 - wcslen(out));
+        wcsncat(out, part, cap - 1 - wcslen(out));
+    }
+    if (others) {
+        lang_format_count(others, n, 32);
+        _snwprintf(part, 256, res_plural(IDS_PROMPT_OTHERS_ONE, others, fmt, 256), n);
+        part[255] = 0;
+        if (out[0])
+            wcsncat(out, L" ", cap - 1 - wcslen(out));
+        wcsncat(out, part, cap - 1 - wcslen(out));
+    }
+}
+
 /* Shows the prompt the engine last asked for; FALSE when a newer prompt
  * replaced it while it was up (nothing was answered: show that one). */
 static BOOL show_dialog(climon_app *a)
@@ -149,29 +185,8 @@ static BOOL show_dialog(climon_app *a)
     tdc.cRadioButtons = nradio;
     tdc.pRadioButtons = nradio ? radios : NULL;
     tdc.nDefaultRadioButton = nradio ? radios[0].nButtonID : 0;
-    footer[0] = 0;
-    {
-        /* What is left of the ladder: the user plans by it. */
-        wchar_t part[256], when_text[128];
-        uint32_t left = a->prompt_req.deferrals_left, max = e->cfg.core.max_deferrals;
-        if (left != AGENT_NO_LIMIT && max != 0) {
-            if (left == 1)
-                res_string(IDS_PROMPT_LEFT_ONE, part, 256);
-            else
-                _snwprintf(part, 256, res_string(IDS_PROMPT_LEFT_FMT, fmt, 512),
-                           (unsigned long)left, (unsigned long)max);
-            part[255] = 0;
-            wcsncat(footer, part, 511 - wcslen(footer));
-        }
-        if (a->prompt_req.deadline) {
-            time_format_local(a->prompt_req.deadline, when_text, 128);
-            _snwprintf(part, 256, res_string(IDS_PROMPT_DEADLINE_FMT, fmt, 512), when_text);
-            part[255] = 0;
-            if (footer[0])
-                wcsncat(footer, L" ", 511 - wcslen(footer));
-            wcsncat(footer, part, 511 - wcslen(footer));
-        }
-    }
+    prompt_footer(&a->prompt_req, e->cfg.core.max_deferrals,
+                  logoff ? 0 : sessions_other_users(a->own.session), footer, 512);
     if (footer[0]) {
         tdc.pszFooter = footer;
         tdc.pszFooterIcon = TD_INFORMATION_ICON;
