@@ -427,8 +427,10 @@ typedef struct engine_ui {
     void (*countdown)(engine *e, const agent_action *a);
     void (*announce)(engine *e, const char *text); /* AGENT_ACT_ANNOUNCE */
     void (*schedule)(engine *e, agent_time at);    /* AGENT_ACT_SCHEDULE */
-    void (*refresh)(engine *e);                    /* before a pass: re-read SMS.INI */
-    void (*warn_credentials)(engine *e);           /* AGENT_ACT_WARN_CREDENTIALS */
+    /* A pass re-read SMS.INI and these CONFIG_CHANGED_* bits changed: move
+     * the inventory watch (INVDATA), show the new values. */
+    void (*smsini_changed)(engine *e, unsigned changed);
+    void (*warn_credentials)(engine *e); /* AGENT_ACT_WARN_CREDENTIALS */
     /* Every event, before the core takes it (/check records what it found). */
     void (*observe)(engine *e, const agent_event *ev);
     void *ctx; /* the callbacks' context (the tray agent's climon_app) */
@@ -439,6 +441,9 @@ struct engine {
     climon_config cfg;
     logfile *lf;
     runner *run; /* not owned */
+    /* The switches that beat SMS.INI, for its re-read before each pass
+     * (not owned); NULL: not re-read (/check reads it once). */
+    const cmd_line *cl;
     engine_ui ui;
     BOOL report_running; /* one report read at a time */
     BOOL report_again;   /* a change came during the read: one more */

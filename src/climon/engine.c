@@ -124,8 +124,11 @@ static void carry_out(engine *e, const agent_action *a)
     switch (a->type) {
     case AGENT_ACT_FORWARD:
         /* Each pass takes SMS.INI as it is now, before the job copies cfg. */
-        if (e->ui.refresh)
-            e->ui.refresh(e);
+        if (e->cl) {
+            unsigned changed = config_refresh(e->cl, &e->cfg, e->lf);
+            if (changed && e->ui.smsini_changed)
+                e->ui.smsini_changed(e, changed);
+        }
         start_job(e, JOB_FORWARD);
         break;
     case AGENT_ACT_READ_VERSIONS:

@@ -93,10 +93,10 @@ static void svc_status(engine *e)
     owner_publish(&svc_of(e)->own, &e->st);
 }
 
-static void svc_refresh(engine *e)
+static void svc_smsini_changed(engine *e, unsigned changed)
 {
     service *s = svc_of(e);
-    if (config_refresh(&s->cl, &e->cfg, e->lf) & CONFIG_CHANGED_INVDATA) {
+    if (changed & CONFIG_CHANGED_INVDATA) {
         watcher_stop(&s->dir);
         if (!dirwatch_start(&s->dir, e->cfg.invdata, s->hwnd, WMAPP_INVENTORY, e->lf))
             LOG_WARN(e->lf, "no inventory folder to watch now");
@@ -211,7 +211,8 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     s->eng.ui.ctx = s;
     s->eng.ui.schedule = svc_schedule;
     s->eng.ui.status = svc_status;
-    s->eng.ui.refresh = svc_refresh;
+    s->eng.ui.smsini_changed = svc_smsini_changed;
+    s->eng.cl = &s->cl;
     HeapFree(GetProcessHeap(), 0, cfg);
     if (s->eng.cfg.core.machine_work &&
         !dirwatch_start(&s->dir, s->eng.cfg.invdata, s->hwnd, WMAPP_INVENTORY, &s->log))

@@ -63,10 +63,9 @@ static void ui_announce(engine *e, const char *text)
     LOG_INFO(&a->log, "announced: components updated (%s)", text);
 }
 
-static void ui_refresh(engine *e)
+static void ui_smsini_changed(engine *e, unsigned changed)
 {
     climon_app *a = app_of(e);
-    unsigned changed = config_refresh(&a->cl, &e->cfg, e->lf);
 
     if (changed & CONFIG_CHANGED_INVDATA) {
         /* Watch the folder SMS.INI names now; the pass forwards what is
@@ -75,8 +74,7 @@ static void ui_refresh(engine *e)
         if (!dirwatch_start(&a->dir, e->cfg.invdata, a->hwnd, WMAPP_INVENTORY, e->lf))
             LOG_WARN(e->lf, "no inventory folder to watch now");
     }
-    if (changed)
-        statuswnd_update(a);
+    statuswnd_update(a);
 }
 
 static void ui_countdown(engine *e, const agent_action *act)
@@ -378,7 +376,8 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     a->eng.ui.prompt = ui_prompt;
     a->eng.ui.announce = ui_announce;
     a->eng.ui.schedule = ui_schedule;
-    a->eng.ui.refresh = ui_refresh;
+    a->eng.ui.smsini_changed = ui_smsini_changed;
+    a->eng.cl = &a->cl;
     a->eng.ui.countdown = ui_countdown;
     a->eng.ui.warn_credentials = ui_warn_credentials;
     /* Unlock and logon tell us the credentials may be new: the only way
