@@ -134,6 +134,17 @@ bool ini_name_ok(const char *s);
  * other C0 controls except tab) and at most INI_MAX_LINE_BYTES / 2 bytes. */
 bool ini_value_ok(const char *s);
 
+/* The one line a file format's error reads as (ccr.c, clistatus.c):
+ * "<what> rejected: <ini error>" when the INI layer refused the file
+ * (file_error), else "<key>: <text>" or just text when no key is known.
+ * key may be unterminated garbage in a caller's struct: key_cap bounds it.
+ * Returns what snprintf returns, 0 on an encoding error. */
+size_t ini_field_error_format(char *buf, size_t cap, const char *what, bool file_error,
+                              const ini_error *ini, const char *key, size_t key_cap,
+                              const char *text);
+/* Copies key (NULL: "") into dst of cap bytes, cut to fit. */
+void ini_key_copy(char *dst, size_t cap, const char *key);
+
 /* ASCII case-insensitive equality, as the profile API compares names. */
 bool ini_name_eq(const char *a, const char *b);
 

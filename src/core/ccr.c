@@ -68,38 +68,18 @@ const char *ccr_status_text(ccr_status st)
 
 size_t ccr_error_format(const ccr_error *err, char *buf, size_t cap)
 {
-    char dummy[1], e[192];
-    int n;
-
-    if (!buf || cap == 0) {
-        buf = dummy;
-        cap = 1;
-    }
-    if (!err) {
-        n = snprintf(buf, cap, "no error information");
-    } else if (err->status == CCR_ERR_FILE) {
-        ini_error_format(&err->ini, e, sizeof e);
-        n = snprintf(buf, cap, "request file rejected: %s", e);
-    } else if (err->key[0] && memchr(err->key, '\0', sizeof err->key)) {
-        n = snprintf(buf, cap, "%s: %s", err->key, ccr_status_text(err->status));
-    } else {
-        n = snprintf(buf, cap, "%s", ccr_status_text(err->status));
-    }
-    return n < 0 ? 0 : (size_t)n;
+    if (!err)
+        return ini_field_error_format(buf, cap, "request file", false, NULL, NULL, 0,
+                                      "no error information");
+    return ini_field_error_format(buf, cap, "request file", err->status == CCR_ERR_FILE, &err->ini,
+                                  err->key, sizeof err->key, ccr_status_text(err->status));
 }
 
 static ccr_status fail(ccr_error *err, ccr_status st, const char *key)
 {
     if (err) {
         err->status = st;
-        err->key[0] = '\0';
-        if (key) {
-            size_t n = strlen(key);
-            if (n >= sizeof err->key)
-                n = sizeof err->key - 1;
-            memcpy(err->key, key, n);
-            err->key[n] = '\0';
-        }
+        ini_key_copy(err->key, sizeof err->key, key);
     }
     return st;
 }

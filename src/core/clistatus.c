@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "climon/civil.h"
+#include "textbuf.h"
 
 #define NAMES(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -96,38 +97,19 @@ const char *clistatus_status_text(clistatus_status st)
 
 size_t clistatus_error_format(const clistatus_error *err, char *buf, size_t cap)
 {
-    char dummy[1], e[192];
-    int n;
-
-    if (!buf || cap == 0) {
-        buf = dummy;
-        cap = 1;
-    }
-    if (!err) {
-        n = snprintf(buf, cap, "no error information");
-    } else if (err->status == CLISTATUS_ERR_FILE) {
-        ini_error_format(&err->ini, e, sizeof e);
-        n = snprintf(buf, cap, "status file rejected: %s", e);
-    } else if (err->key[0] && memchr(err->key, '\0', sizeof err->key)) {
-        n = snprintf(buf, cap, "%s: %s", err->key, clistatus_status_text(err->status));
-    } else {
-        n = snprintf(buf, cap, "%s", clistatus_status_text(err->status));
-    }
-    return n < 0 ? 0 : (size_t)n;
+    if (!err)
+        return ini_field_error_format(buf, cap, "status file", false, NULL, NULL, 0,
+                                      "no error information");
+    return ini_field_error_format(buf, cap, "status file", err->status == CLISTATUS_ERR_FILE,
+                                  &err->ini, err->key, sizeof err->key,
+                                  clistatus_status_text(err->status));
 }
 
 static clistatus_status fail(clistatus_error *err, clistatus_status st, const char *key)
 {
     if (err) {
         err->status = st;
-        err->key[0] = '\0';
-        if (key) {
-            size_t n = strlen(key);
-            if (n >= sizeof err->key)
-                n = sizeof err->key - 1;
-            memcpy(err->key, key, n);
-            err->key[n] = '\0';
-        }
+        ini_key_copy(err->key, sizeof err->key, key);
     }
     return st;
 }
@@ -302,39 +284,12 @@ static bool fields_ok(const clistatus *s, clistatus_error *err, bool check_text)
 
 /* ---- Writing ---- */
 
-typedef struct writer {
-    char *buf;
-    size_t cap, len;
-    bool full;
-} writer;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-put(writer *w, const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    if (w->full)
-        return;
-    va_start(ap, fmt);
-    n = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= w->cap - w->len) {
-        w->full = true;
-        return;
-    }
-    w->len += (size_t)n;
-}
-
 static void put_version(writer *w, const char *key, bool known, uint32_t v)
 {
     if (known)
-        put(w, "%s=%lu\r\n", key, (unsigned long)v);
+        textbuf_put(w, "%s=%lu\r\n", key, (unsigned long)v);
     else
-        put(w, "%s=\r\n", key);
+        textbuf_put(w, "%s=\r\n", key);
 }
 
 clistatus_status clistatus_format(const clistatus *s, char *out, size_t cap, size_t *out_len,
@@ -354,24 +309,24 @@ clistatus_status clistatus_format(const clistatus *s, char *out, size_t cap, siz
         return err ? err->status : CLISTATUS_ERR_BAD_FIELD;
     text_clean(s->last_error, text);
 
-    put(&w, "[%s]\r\n", CLISTATUS_SECTION);
-    put(&w, "%s=%d\r\n", key_names[K_FORMAT], CLISTATUS_FORMAT);
-    put(&w, "%s=%s\r\n", key_names[K_ID], s->id);
-    put(&w, "%s=%s\r\n", key_names[K_MACHINE], s->machine);
-    put(&w, "%s=%s\r\n", key_names[K_AGENT], s->agent_version);
-    put(&w, "%s=%lld\r\n", key_names[K_WRITTEN], (long long)s->written);
+    textbuf_put(&w, "[%s]\r\n", CLISTATUS_SECTION);
+    textbuf_put(&w, "%s=%d\r\n", key_names[K_FORMAT], CLISTATUS_FORMAT);
+    textbuf_put(&w, "%s=%s\r\n", key_names[K_ID], s->id);
+    textbuf_put(&w, "%s=%s\r\n", key_names[K_MACHINE], s->machine);
+    textbuf_put(&w, "%s=%s\r\n", key_names[K_AGENT], s->agent_version);
+    textbuf_put(&w, "%s=%lld\r\n", key_names[K_WRITTEN], (long long)s->written);
     put_version(&w, key_names[K_LOCAL], s->local_known, s->local_version);
     put_version(&w, key_names[K_SERVER], s->server_known, s->server_version);
-    put(&w, "%s=%lld\r\n", key_names[K_LAST_PASS], (long long)s->last_pass);
-    put(&w, "%s=%s\r\n", key_names[K_LAST_RESULT], result_names[s->last_result]);
-    put(&w, "%s=%lld\r\n", key_names[K_REQUEST], (long long)s->request_since);
-    put(&w, "%s=%s\r\n", key_names[K_PENDING], pending_names[s->pending]);
-    put(&w, "%s=%lld\r\n", key_names[K_PENDING_SINCE], (long long)s->pending_since);
-    put(&w, "%s=%lu\r\n", key_names[K_DEFERRALS], (unsigned long)s->deferrals);
-    put(&w, "%s=%lld\r\n", key_names[K_DEADLINE], (long long)s->deadline);
-    put(&w, "%s=%s\r\n", key_names[K_LAST_ERROR], text);
-    put(&w, "%s=%lld\r\n", key_names[K_LAST_BOOT], (long long)s->last_boot);
-    put(&w, "%s=1\r\n", key_names[K_END]);
+    textbuf_put(&w, "%s=%lld\r\n", key_names[K_LAST_PASS], (long long)s->last_pass);
+    textbuf_put(&w, "%s=%s\r\n", key_names[K_LAST_RESULT], result_names[s->last_result]);
+    textbuf_put(&w, "%s=%lld\r\n", key_names[K_REQUEST], (long long)s->request_since);
+    textbuf_put(&w, "%s=%s\r\n", key_names[K_PENDING], pending_names[s->pending]);
+    textbuf_put(&w, "%s=%lld\r\n", key_names[K_PENDING_SINCE], (long long)s->pending_since);
+    textbuf_put(&w, "%s=%lu\r\n", key_names[K_DEFERRALS], (unsigned long)s->deferrals);
+    textbuf_put(&w, "%s=%lld\r\n", key_names[K_DEADLINE], (long long)s->deadline);
+    textbuf_put(&w, "%s=%s\r\n", key_names[K_LAST_ERROR], text);
+    textbuf_put(&w, "%s=%lld\r\n", key_names[K_LAST_BOOT], (long long)s->last_boot);
+    textbuf_put(&w, "%s=1\r\n", key_names[K_END]);
     if (w.full) {
         out[0] = '\0';
         return fail(err, CLISTATUS_ERR_NO_SPACE, NULL);
@@ -569,7 +524,8 @@ static void mif_string(writer *w, unsigned id, const char *name, const char *val
         esc[o++] = *p;
     }
     esc[o] = '\0';
-    put(w,
+    textbuf_put(
+        w,
         "        Start Attribute\r\n            Name = \"%s\"\r\n            ID = %u\r\n"
         "            Type = String(%u)\r\n            Value = \"%s\"\r\n        End Attribute\r\n",
         name, id, (unsigned)(CLISTATUS_TEXT_MAX + 1), esc);
@@ -577,7 +533,8 @@ static void mif_string(writer *w, unsigned id, const char *name, const char *val
 
 static void mif_int(writer *w, unsigned id, const char *name, unsigned long v)
 {
-    put(w,
+    textbuf_put(
+        w,
         "        Start Attribute\r\n            Name = \"%s\"\r\n            ID = %u\r\n"
         "            Type = Integer\r\n            Value = %lu\r\n        End Attribute\r\n",
         name, id, v);
@@ -587,7 +544,8 @@ static void mif_date_attr(writer *w, unsigned id, const char *name, int64_t t)
 {
     char d[64];
     mif_date(t, d, sizeof d);
-    put(w,
+    textbuf_put(
+        w,
         "        Start Attribute\r\n            Name = \"%s\"\r\n            ID = %u\r\n"
         "            Type = Date\r\n            Value = \"%s\"\r\n        End Attribute\r\n",
         name, id, d);
@@ -605,9 +563,9 @@ bool clistatus_mif_format(const clistatus *s, char *out, size_t cap, size_t *out
         return false;
     out[0] = '\0';
     text_clean(s->last_error, text);
-    put(&w, "Start Component\r\n    Name = \"Climon\"\r\n    Start Group\r\n"
-            "        Name = \"Climon Status\"\r\n        ID = 1\r\n"
-            "        Class = \"CLIMON|STATUS|1.0\"\r\n");
+    textbuf_put(&w, "Start Component\r\n    Name = \"Climon\"\r\n    Start Group\r\n"
+                    "        Name = \"Climon Status\"\r\n        ID = 1\r\n"
+                    "        Class = \"CLIMON|STATUS|1.0\"\r\n");
     mif_string(&w, id++, "Agent Version", s->agent_version);
     snprintf(num, sizeof num, "%lu", (unsigned long)s->local_version);
     mif_string(&w, id++, "Local Copy List Version", s->local_known ? num : "");
@@ -623,7 +581,7 @@ bool clistatus_mif_format(const clistatus *s, char *out, size_t cap, size_t *out
     mif_string(&w, id++, "Last Error", text);
     mif_date_attr(&w, id++, "Last Boot", s->last_boot);
     mif_date_attr(&w, id++, "Written", s->written);
-    put(&w, "    End Group\r\nEnd Component\r\n");
+    textbuf_put(&w, "    End Group\r\nEnd Component\r\n");
     if (w.full) {
         out[0] = '\0';
         return false;

@@ -775,3 +775,38 @@ ini_status ini_set(const void *data, size_t len, const char *section, const char
         *out_len = o.len;
     return INI_OK;
 }
+
+size_t ini_field_error_format(char *buf, size_t cap, const char *what, bool file_error,
+                              const ini_error *ini, const char *key, size_t key_cap,
+                              const char *text)
+{
+    char dummy[1], e[192];
+    int n;
+
+    if (!buf || cap == 0) {
+        buf = dummy;
+        cap = 1;
+    }
+    if (file_error) {
+        ini_error_format(ini, e, sizeof e);
+        n = snprintf(buf, cap, "%s rejected: %s", what, e);
+    } else if (key && key[0] && memchr(key, '\0', key_cap)) {
+        n = snprintf(buf, cap, "%s: %s", key, text);
+    } else {
+        n = snprintf(buf, cap, "%s", text);
+    }
+    return n < 0 ? 0 : (size_t)n;
+}
+
+void ini_key_copy(char *dst, size_t cap, const char *key)
+{
+    size_t n = key ? strlen(key) : 0;
+
+    if (cap == 0)
+        return;
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(dst, key, n);
+    dst[n] = '\0';
+}

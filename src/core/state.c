@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "statefields.h"
+#include "textbuf.h"
 
 /* Times past the end of year 9999 are damage, not dates. */
 #define STATE_TIME_MAX 253402300799ull
@@ -45,31 +46,6 @@ _Static_assert(sizeof(((agent_machine *)0)->forward_error) == sizeof(state_text)
 
 /* ---- writing: put_<kind>(w, key, &field) ---- */
 
-typedef struct writer {
-    char *buf;
-    size_t cap, len;
-    bool full;
-} writer;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-put(writer *w, const char *fmt, ...)
-{
-    if (w->full)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= w->cap - w->len) {
-        w->full = true;
-        return;
-    }
-    w->len += (size_t)n;
-}
-
 static const char *name_of(const char *const *names, size_t n, unsigned v)
 {
     return v < n ? names[v] : "invalid"; /* refused when read back */
@@ -77,37 +53,37 @@ static const char *name_of(const char *const *names, size_t n, unsigned v)
 
 static void put_BOOL(writer *w, const char *key, const bool *v)
 {
-    put(w, "%s=%d\r\n", key, *v ? 1 : 0);
+    textbuf_put(w, "%s=%d\r\n", key, *v ? 1 : 0);
 }
 
 static void put_U32(writer *w, const char *key, const uint32_t *v)
 {
-    put(w, "%s=%lu\r\n", key, (unsigned long)*v);
+    textbuf_put(w, "%s=%lu\r\n", key, (unsigned long)*v);
 }
 
 static void put_I32(writer *w, const char *key, const int32_t *v)
 {
-    put(w, "%s=%ld\r\n", key, (long)*v);
+    textbuf_put(w, "%s=%ld\r\n", key, (long)*v);
 }
 
 static void put_TIME(writer *w, const char *key, const agent_time *v)
 {
-    put(w, "%s=%llu\r\n", key, (unsigned long long)*v);
+    textbuf_put(w, "%s=%llu\r\n", key, (unsigned long long)*v);
 }
 
 static void put_UPTIME(writer *w, const char *key, const uint64_t *v)
 {
-    put(w, "%s=%llu\r\n", key, (unsigned long long)*v);
+    textbuf_put(w, "%s=%llu\r\n", key, (unsigned long long)*v);
 }
 
 static void put_PENDING(writer *w, const char *key, const agent_pending *v)
 {
-    put(w, "%s=%s\r\n", key, name_of(pending_names, NAMES(pending_names), (unsigned)*v));
+    textbuf_put(w, "%s=%s\r\n", key, name_of(pending_names, NAMES(pending_names), (unsigned)*v));
 }
 
 static void put_RESULT(writer *w, const char *key, const clv_result *v)
 {
-    put(w, "%s=%s\r\n", key, name_of(result_names, NAMES(result_names), (unsigned)*v));
+    textbuf_put(w, "%s=%s\r\n", key, name_of(result_names, NAMES(result_names), (unsigned)*v));
 }
 
 /* A text value as one INI line: control characters become spaces (they
@@ -126,7 +102,7 @@ static void put_chars(writer *w, const char *key, const char *text, size_t size)
     size_t lead = 0;
     while (clean[lead] == ' ')
         lead++;
-    put(w, "%s=%s\r\n", key, clean + lead);
+    textbuf_put(w, "%s=%s\r\n", key, clean + lead);
 }
 
 static void put_TEXT(writer *w, const char *key, const state_text *v)
@@ -136,25 +112,25 @@ static void put_TEXT(writer *w, const char *key, const state_text *v)
 
 static void put_CLV(writer *w, const char *prefix, const clv *v)
 {
-    put(w, "%sVersion=%lu\r\n", prefix, (unsigned long)v->value);
-    put(w, "%sVersionStatus=%s\r\n", prefix,
-        name_of(clv_names, NAMES(clv_names), (unsigned)v->status));
-    put(w, "%sFileError=%lu\r\n", prefix, (unsigned long)v->file_error.status);
-    put(w, "%sFileErrorLine=%lu\r\n", prefix, (unsigned long)v->file_error.line);
+    textbuf_put(w, "%sVersion=%lu\r\n", prefix, (unsigned long)v->value);
+    textbuf_put(w, "%sVersionStatus=%s\r\n", prefix,
+                name_of(clv_names, NAMES(clv_names), (unsigned)v->status));
+    textbuf_put(w, "%sFileError=%lu\r\n", prefix, (unsigned long)v->file_error.status);
+    textbuf_put(w, "%sFileErrorLine=%lu\r\n", prefix, (unsigned long)v->file_error.line);
 }
 
 static void put_HASHES(writer *w, const char *key, const agent_hashes *v)
 {
-    put(w, "%s=", key);
+    textbuf_put(w, "%s=", key);
     for (uint32_t i = 0; i < v->n && i < AGENT_REPORT_COMPONENTS; i++)
-        put(w, "%s%08lX", i ? "," : "", (unsigned long)v->h[i]);
-    put(w, "\r\n");
+        textbuf_put(w, "%s%08lX", i ? "," : "", (unsigned long)v->h[i]);
+    textbuf_put(w, "\r\n");
 }
 
 static void put_KEPT(writer *w, const char *key, const agent_kept *v)
 {
     uint32_t n = v->n > AGENT_KEPT_MAX ? AGENT_KEPT_MAX : v->n;
-    put(w, "%s=%lu\r\n", key, (unsigned long)n);
+    textbuf_put(w, "%s=%lu\r\n", key, (unsigned long)n);
     for (uint32_t i = 0; i < n; i++) {
         char k[16], value[AGENT_KEPT_NAME_MAX + 16];
         snprintf(k, sizeof k, "Kept%lu", (unsigned long)(i + 1));
@@ -168,15 +144,15 @@ static void put_KEPT(writer *w, const char *key, const agent_kept *v)
 static writer file_begin(char *buf, size_t cap, const char *comment, const char *section)
 {
     writer w = {buf, cap < STATE_MAX_BYTES ? cap : STATE_MAX_BYTES, 0, false};
-    put(&w, "%s", comment);
-    put(&w, "[%s]\r\n", section);
-    put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
+    textbuf_put(&w, "%s", comment);
+    textbuf_put(&w, "[%s]\r\n", section);
+    textbuf_put(&w, "Format=%d\r\n", STATE_FORMAT_VERSION);
     return w;
 }
 
 static size_t file_end(writer *w)
 {
-    put(w, "End=1\r\n");
+    textbuf_put(w, "End=1\r\n");
     if (w->full) {
         w->buf[0] = '\0';
         return 0;
