@@ -47,6 +47,7 @@
 #define CLIMON_AGENT_PRIVATE_H
 
 #include <windows.h>
+#include <shtypes.h> /* KNOWNFOLDERID */
 #include <stdint.h>
 
 #include "climon/agent.h"
@@ -178,6 +179,10 @@ unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, log
 /* Both in one: re-reads SMS.INI as the switches in cl say and adopts it
  * into cfg; what changed (0 as well when out of memory). */
 unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf);
+
+/* <known folder>\Climon ("" when Windows names no such folder and the
+ * environment variable env_name, when given, is not set either). */
+void config_known_dir(const KNOWNFOLDERID *id, const wchar_t *env_name, wchar_t *out, size_t cap);
 
 /* Reads the policy value name from HKLM\SOFTWARE\Policies\Climon. */
 BOOL config_policy_sz(const wchar_t *name, wchar_t *out, size_t cap);
@@ -349,6 +354,8 @@ typedef struct owner {
     volatile LONG is_owner;
     volatile LONG posted; /* an OWNER_MACHINE_CHANGED not yet taken */
     BOOL publish_failed;
+    BOOL published;     /* last is what the file holds */
+    agent_machine last; /* as last written, its Updated aside */
     DWORD session;
     HWND hwnd;
     UINT msg;

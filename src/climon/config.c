@@ -59,16 +59,16 @@ static void trim_separators(wchar_t *path)
     }
 }
 
-static void default_state_dir(wchar_t *out, size_t cap)
+void config_known_dir(const KNOWNFOLDERID *id, const wchar_t *env_name, wchar_t *out, size_t cap)
 {
-    PWSTR la = NULL;
+    PWSTR known = NULL;
     out[0] = 0;
-    if (SUCCEEDED(SHGetKnownFolderPath(&FOLDERID_LocalAppData, 0, NULL, &la)) && la)
-        path_join(out, cap, la, L"Climon");
-    CoTaskMemFree(la);
-    if (!out[0]) {
+    if (SUCCEEDED(SHGetKnownFolderPath(id, 0, NULL, &known)) && known)
+        path_join(out, cap, known, L"Climon");
+    CoTaskMemFree(known);
+    if (!out[0] && env_name) {
         wchar_t env[MAX_PATH];
-        DWORD n = GetEnvironmentVariableW(L"LOCALAPPDATA", env, MAX_PATH);
+        DWORD n = GetEnvironmentVariableW(env_name, env, MAX_PATH);
         if (n > 0 && n < MAX_PATH)
             path_join(out, cap, env, L"Climon");
     }
@@ -218,7 +218,7 @@ void config_load(const cmd_line *cl, climon_config *cfg)
     read_smsini_part(cl, cfg);
 
     if (pick(cl->statedir, NULL, cfg->state_dir, CLIMON_PATH_MAX) == SRC_DEFAULT)
-        default_state_dir(cfg->state_dir, CLIMON_PATH_MAX);
+        config_known_dir(&FOLDERID_LocalAppData, L"LOCALAPPDATA", cfg->state_dir, CLIMON_PATH_MAX);
 
     if ((cfg->src_log = pick(cl->log, L"LogFile", cfg->log_path, CLIMON_PATH_MAX)) != SRC_DEFAULT) {
         /* given */

@@ -47,15 +47,6 @@ static uint32_t path_key(const wchar_t *path)
     return forward_fnv1a(h, up, n * sizeof *up);
 }
 
-static void machine_dir(wchar_t *out, size_t cap)
-{
-    PWSTR pd = NULL;
-    out[0] = 0;
-    if (SUCCEEDED(SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &pd)) && pd)
-        path_join(out, cap, pd, L"Climon");
-    CoTaskMemFree(pd);
-}
-
 /* The folder, made open to the next owner when we make it. */
 static BOOL make_dir(const wchar_t *dir, logfile *lf)
 {
@@ -159,7 +150,7 @@ BOOL owner_start(owner *o, const climon_config *cfg, DWORD session, HWND hwnd, U
     o->session = session;
     if (!session && !ProcessIdToSessionId(GetCurrentProcessId(), &o->session))
         o->session = 0;
-    machine_dir(o->dir, CLIMON_PATH_MAX);
+    config_known_dir(&FOLDERID_ProgramData, NULL, o->dir, CLIMON_PATH_MAX);
     _snwprintf(file, 40, L"machine-%08X.ini", (unsigned)key);
     file[39] = 0;
     if (o->dir[0])
@@ -221,7 +212,15 @@ void owner_publish(owner *o, const agent_state *st)
 
     if (!o->is_owner || !o->path[0])
         return;
-    agent_machine_of(st, o->session, time_now(), &m);
+    /* Only a change is written: every write wakes every other session's
+     * agent, and most status changes (a prompt, a tooltip) are this
+     * user's, not the machine's. */
+    agent_machine_of(st, o->session, 0, &m);
+    if (o->published && memcmp(&m, &o->last, sizeof m) == 0)
+        return;
+    o->last = m;
+    o->published = FALSE; /* until the file holds it */
+    m.updated = time_now();
     len = state_format_machine(&m, buf, sizeof buf);
     if (len == 0 || !make_dir(o->dir, o->lf))
         return;
@@ -233,6 +232,7 @@ void owner_publish(owner *o, const agent_state *st)
     } else if (err == ERROR_SUCCESS) {
         o->publish_failed = FALSE;
     }
+    o->published = err == ERROR_SUCCESS; /* a failed write is tried again at the next status */
 }
 
 BOOL owner_read(owner *o, agent_machine *m)
