@@ -13,6 +13,8 @@
  *   cmdline.c   the command line: verb and switches
  *   config.c    paths and settings: switch > policy > SMS.INI
  *   engine.c    agent_step and the actions; jobs go to a runner
+ *   host.c      the engine's home in the window or the service: runner,
+ *               owner lock, watches, and the messages they post
  *   service.c   the Windows service (/service) and its install and removal
  *   sessions.c  the other users signed in (for the restart prompt)
  *   owner.c     which session's agent does the machine's work; its state
@@ -489,15 +491,52 @@ void agentlog_open(logfile *lf, const climon_config *cfg);
 /* The program, mode and configuration as the log's first lines. */
 void agentlog_config(logfile *lf, const climon_config *cfg, const char *mode);
 
+/* ---- host.c ---- */
+
+/* The engine at home in a long-running process (the tray agent's window,
+ * the service's): its threaded runner, the machine's owner lock and the
+ * inventory and registry watches, all posting to hwnd. Embedded in its
+ * process's state, which lives as long as the process (a job still busy
+ * at exit may touch it). */
+typedef struct host {
+    HWND hwnd;
+    engine eng;
+    logfile *lf; /* not owned */
+    watcher dir, reg;
+    runner *run;
+    owner own;
+} host;
+
+/* The host an engine's callbacks were given. */
+host *host_of(engine *e);
+/* The runner, the owner lock (decided here) and the engine; FALSE when
+ * no runner could be made. cfg's machine_work is set from the lock; cl
+ * (not owned) is kept for SMS.INI's re-reads. The caller sets eng.ui. */
+BOOL host_start(host *h, HWND hwnd, climon_config *cfg, const cmd_line *cl, DWORD session,
+                logfile *lf);
+/* The watches (an owner's inventory watch, the registry's) and the first
+ * pass (AGENT_EV_START). */
+void host_begin(host *h);
+void host_feed(host *h, agent_event_type type);
+/* For engine_ui: schedule (TIMER_AGENT), status (the machine state for
+ * the other sessions), smsini_changed (moves the inventory watch). */
+void host_schedule(host *h, agent_time at);
+void host_publish(host *h);
+void host_smsini_changed(host *h, unsigned changed);
+/* The engine's messages (WMAPP_EVENT, _INVENTORY, _REGCHANGE, _OWNER,
+ * TIMER_AGENT, resume, clock change): TRUE when msg was one. */
+BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp);
+/* Watches, jobs (waited for a while), the owner lock; saves the state. */
+void host_stop(host *h);
+
 /* ---- window.c ---- */
 
 typedef struct climon_app {
     HINSTANCE hinst;
     HWND hwnd;
     HWND status;
-    engine eng;
+    host host; /* the engine, its runner, watches and owner lock */
     logfile log;
-    watcher dir, reg;
     UINT msg_taskbar_created, msg_show_status, msg_quit;
     /* tray */
     BOOL icon_added;
@@ -515,8 +554,6 @@ typedef struct climon_app {
     BOOL prompt_due;            /* balloon shown, the dialog follows */
     agent_action prompt_req;    /* the PROMPT the dialog shows (its payload) */
     agent_action countdown_req; /* the COUNTDOWN the window shows */
-    runner *run;
-    owner own;
     BOOL prompt_superseded;   /* a newer PROMPT came while the dialog was up */
     uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
     HWND prompt_hwnd;         /* the Task Dialog while it is shown */

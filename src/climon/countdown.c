@@ -72,7 +72,7 @@ static LRESULT CALLBACK CountdownWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM 
                                                                          : AGENT_USER_RESTART_NOW;
             LOG_INFO(&a->log, "countdown: the user chose to %s now",
                      ev.choice == AGENT_USER_LOGOFF_NOW ? "log off" : "restart");
-            engine_feed(&a->eng, &ev);
+            engine_feed(&a->host.eng, &ev);
         }
         return 0;
     case WM_CTLCOLORSTATIC:
@@ -180,7 +180,7 @@ void countdown_show(climon_app *a)
 void countdown_update(climon_app *a)
 {
     /* Over (restart asked, the user chose, the change done or cleared). */
-    if (a->countdown && (a->eng.st.countdown_end == 0 || a->eng.st.pending == AGENT_PENDING_NONE)) {
+    if (a->countdown && (a->host.eng.st.countdown_end == 0 || a->host.eng.st.pending == AGENT_PENDING_NONE)) {
         DestroyWindow(a->countdown);
         a->countdown = NULL;
     }

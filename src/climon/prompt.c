@@ -128,7 +128,7 @@ void prompt_footer(const agent_action *req, uint32_t max_deferrals, unsigned oth
  * replaced it while it was up (nothing was answered: show that one). */
 static BOOL show_dialog(climon_app *a)
 {
-    engine *e = &a->eng;
+    engine *e = &a->host.eng;
     BOOL logoff = a->prompt_req.pending == AGENT_PENDING_LOGOFF;
     uint32_t seq = a->prompt_req.seq;
     wchar_t title[128], main_text[256], fmt[512], comps[AGENT_TEXT_MAX + 1], content[1024];
@@ -186,7 +186,7 @@ static BOOL show_dialog(climon_app *a)
     tdc.pRadioButtons = nradio ? radios : NULL;
     tdc.nDefaultRadioButton = nradio ? radios[0].nButtonID : 0;
     prompt_footer(&a->prompt_req, e->cfg.core.max_deferrals,
-                  logoff ? 0 : sessions_other_users(a->own.session), footer, 512);
+                  logoff ? 0 : sessions_other_users(a->host.own.session), footer, 512);
     if (footer[0]) {
         tdc.pszFooter = footer;
         tdc.pszFooterIcon = TD_INFORMATION_ICON;
@@ -277,7 +277,7 @@ void prompt_on_quiet_timer(climon_app *a)
 {
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
     /* Still wanted? The change may have been done or cleared meanwhile. */
-    if (a->eng.st.pending != AGENT_PENDING_NONE)
+    if (a->host.eng.st.pending != AGENT_PENDING_NONE)
         prompt_begin(a);
 }
 
@@ -285,11 +285,11 @@ void prompt_on_dialog_timer(climon_app *a)
 {
     KillTimer(a->hwnd, TIMER_PROMPT_DIALOG);
     /* Only the prompt's own balloon leads here: not the announcement's. */
-    if (!a->prompt_due || a->prompt_open || a->eng.st.pending == AGENT_PENDING_NONE)
+    if (!a->prompt_due || a->prompt_open || a->host.eng.st.pending == AGENT_PENDING_NONE)
         return;
     a->prompt_due = FALSE;
     /* Bounded: each round is a newer prompt the core asked for. */
     for (int round = 0; round < 8 && !show_dialog(a); round++)
-        if (a->eng.st.pending == AGENT_PENDING_NONE)
+        if (a->host.eng.st.pending == AGENT_PENDING_NONE)
             break;
 }

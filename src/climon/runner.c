@@ -187,7 +187,12 @@ runner *runner_inline(logfile *lf)
     q->base.submit = inline_submit;
     q->base.take = inline_take;
     q->base.lf = lf;
+    /* Setup's wait watches it even inline: no event, no runner. */
     q->base.cancel = CreateEventW(NULL, TRUE, FALSE, NULL);
+    if (!q->base.cancel) {
+        runner_free(&q->base, 0);
+        return NULL;
+    }
     return &q->base;
 }
 

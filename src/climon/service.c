@@ -22,18 +22,14 @@
 #define SERVICE_NAME L"Climon"
 #define SERVICE_WNDCLASS L"Climon.Service"
 #define SERVICE_LOG_NAME L"CLIMONSV.LOG"
-#define TIMER_SERVICE 1
 #define STOP_WAIT_MS 20000u
 
 typedef struct service {
     SERVICE_STATUS_HANDLE handle;
     SERVICE_STATUS status;
     HWND hwnd;
-    engine eng;
+    host host;
     logfile log;
-    watcher dir, reg;
-    runner *run;
-    owner own;
     cmd_line cl;
 } service;
 
@@ -44,8 +40,12 @@ static void report(service *s, DWORD state, DWORD exit_code, DWORD wait_ms)
     static DWORD checkpoint = 1;
     s->status.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
     s->status.dwCurrentState = state;
+    /* A message-only window hears no broadcasts: resume and a clock change
+     * come as controls, and are posted to it as the messages a window gets. */
     s->status.dwControlsAccepted =
-        state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN : 0;
+        state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
+                                       SERVICE_ACCEPT_POWEREVENT | SERVICE_ACCEPT_TIMECHANGE
+                                 : 0;
     s->status.dwWin32ExitCode = exit_code;
     s->status.dwServiceSpecificExitCode = 0;
     s->status.dwWaitHint = wait_ms;
@@ -57,7 +57,6 @@ static void report(service *s, DWORD state, DWORD exit_code, DWORD wait_ms)
 static DWORD WINAPI control(DWORD code, DWORD type, LPVOID data, LPVOID ctx)
 {
     service *s = ctx;
-    (void)type;
     (void)data;
     switch (code) {
     case SERVICE_CONTROL_STOP:
@@ -65,42 +64,33 @@ static DWORD WINAPI control(DWORD code, DWORD type, LPVOID data, LPVOID ctx)
         report(s, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
         PostMessageW(s->hwnd, WM_CLOSE, 0, 0);
         return NO_ERROR;
+    case SERVICE_CONTROL_POWEREVENT:
+        if (type == PBT_APMRESUMEAUTOMATIC && s->hwnd)
+            PostMessageW(s->hwnd, WM_POWERBROADCAST, PBT_APMRESUMEAUTOMATIC, 0);
+        return NO_ERROR;
+    case SERVICE_CONTROL_TIMECHANGE:
+        if (s->hwnd)
+            PostMessageW(s->hwnd, WM_TIMECHANGE, 0, 0);
+        return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE:
         return NO_ERROR;
     }
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-static void feed(service *s, agent_event_type type)
-{
-    agent_event ev;
-    engine_event_init(&ev, type);
-    engine_feed(&s->eng, &ev);
-}
-
-static service *svc_of(engine *e)
-{
-    return e->ui.ctx;
-}
-
 static void svc_schedule(engine *e, agent_time at)
 {
-    time_set_timer(svc_of(e)->hwnd, TIMER_SERVICE, at);
+    host_schedule(host_of(e), at);
 }
 
 static void svc_status(engine *e)
 {
-    owner_publish(&svc_of(e)->own, &e->st);
+    host_publish(host_of(e));
 }
 
 static void svc_smsini_changed(engine *e, unsigned changed)
 {
-    service *s = svc_of(e);
-    if (changed & CONFIG_CHANGED_INVDATA) {
-        watcher_stop(&s->dir);
-        if (!dirwatch_start(&s->dir, e->cfg.invdata, s->hwnd, WMAPP_INVENTORY, e->lf))
-            LOG_WARN(e->lf, "no inventory folder to watch now");
-    }
+    host_smsini_changed(host_of(e), changed);
 }
 
 static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
@@ -112,37 +102,9 @@ static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp
     }
     if (!s)
         return DefWindowProcW(hwnd, msg, wp, lp);
+    if (host_dispatch(&s->host, msg, wp, lp))
+        return msg == WM_POWERBROADCAST ? TRUE : 0;
     switch (msg) {
-    case WMAPP_EVENT:
-        engine_answer(&s->eng, (agent_event *)lp);
-        HeapFree(GetProcessHeap(), 0, (agent_event *)lp);
-        return 0;
-    case WMAPP_INVENTORY:
-        watcher_taken(&s->dir);
-        if (forward_any(s->eng.cfg.invdata))
-            feed(s, AGENT_EV_INVENTORY);
-        return 0;
-    case WMAPP_REGCHANGE:
-        watcher_taken(&s->reg);
-        engine_read_report(&s->eng);
-        return 0;
-    case WMAPP_OWNER:
-        if (wp == OWNER_TOOK_OVER) {
-            LOG_INFO(&s->log, "the service does this PC's checks now");
-            s->eng.cfg.core.machine_work = true;
-            if (!dirwatch_start(&s->dir, s->eng.cfg.invdata, s->hwnd, WMAPP_INVENTORY, &s->log))
-                LOG_WARN(&s->log, "no inventory folder to watch");
-            feed(s, AGENT_EV_TOOK_OVER);
-        } else {
-            owner_taken(&s->own);
-        }
-        return 0;
-    case WM_TIMER:
-        if (wp == TIMER_SERVICE) {
-            KillTimer(hwnd, TIMER_SERVICE);
-            feed(s, AGENT_EV_TIMER);
-        }
-        return 0;
     case WM_CLOSE:
         DestroyWindow(hwnd);
         return 0;
@@ -173,7 +135,6 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     service *s = g_svc;
     climon_config *cfg = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *cfg);
     WNDCLASSEXW wc;
-    agent_event ev;
     MSG m;
     (void)argc;
     (void)argv;
@@ -199,43 +160,26 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     RegisterClassExW(&wc);
     s->hwnd = CreateWindowExW(0, SERVICE_WNDCLASS, L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL,
                               wc.hInstance, s);
-    s->run = s->hwnd ? runner_threaded(s->hwnd, &s->log) : NULL;
-    if (!s->run) {
+    if (!s->hwnd || !host_start(&s->host, s->hwnd, cfg, &s->cl, 0, &s->log)) {
         LOG_ERROR(&s->log, "cannot make the service's window or job runner");
         report(s, SERVICE_STOPPED, ERROR_NOT_ENOUGH_MEMORY, 0);
         return;
     }
-    owner_start(&s->own, cfg, 0, s->hwnd, WMAPP_OWNER, &s->log);
-    cfg->core.machine_work = owner_is(&s->own);
-    engine_init(&s->eng, cfg, &s->log, s->run);
-    s->eng.ui.ctx = s;
-    s->eng.ui.schedule = svc_schedule;
-    s->eng.ui.status = svc_status;
-    s->eng.ui.smsini_changed = svc_smsini_changed;
-    s->eng.cl = &s->cl;
+    s->host.eng.ui.ctx = s;
+    s->host.eng.ui.schedule = svc_schedule;
+    s->host.eng.ui.status = svc_status;
+    s->host.eng.ui.smsini_changed = svc_smsini_changed;
     HeapFree(GetProcessHeap(), 0, cfg);
-    if (s->eng.cfg.core.machine_work &&
-        !dirwatch_start(&s->dir, s->eng.cfg.invdata, s->hwnd, WMAPP_INVENTORY, &s->log))
-        LOG_WARN(&s->log, "no inventory folder to watch: passes at start and on retries only");
-    if (!regwatch_start(&s->reg, s->hwnd, WMAPP_REGCHANGE, &s->log))
-        LOG_ERROR(&s->log, "cannot start the registry watch");
     report(s, SERVICE_RUNNING, NO_ERROR, 0);
     LOG_INFO(&s->log, "service running");
-
-    engine_event_init(&ev, AGENT_EV_START);
-    time_start_event(&ev);
-    engine_feed(&s->eng, &ev);
+    host_begin(&s->host);
     while (GetMessageW(&m, NULL, 0, 0) > 0) {
         TranslateMessage(&m);
         DispatchMessageW(&m);
     }
 
     report(s, SERVICE_STOP_PENDING, NO_ERROR, STOP_WAIT_MS);
-    watcher_stop(&s->dir);
-    watcher_stop(&s->reg);
-    runner_free(s->run, 3000);
-    owner_stop(&s->own);
-    engine_save(&s->eng);
+    host_stop(&s->host);
     LOG_INFO(&s->log, "service stopped");
     logfile_close(&s->log);
     report(s, SERVICE_STOPPED, NO_ERROR, 0);

@@ -161,13 +161,13 @@ static void open_log(climon_app *a)
     SHELLEXECUTEINFOW sei;
     char why[200];
 
-    if (!a->eng.cfg.log_path[0])
+    if (!a->host.eng.cfg.log_path[0])
         return;
     memset(&sei, 0, sizeof sei);
     sei.cbSize = sizeof sei;
     sei.fMask = SEE_MASK_FLAG_NO_UI;
     sei.lpVerb = L"open";
-    sei.lpFile = a->eng.cfg.log_path;
+    sei.lpFile = a->host.eng.cfg.log_path;
     sei.nShow = SW_SHOWNORMAL;
     if (!ShellExecuteExW(&sei))
         LOG_WARN(&a->log, "cannot open the log: %s", win_strerror(GetLastError(), why, sizeof why));
@@ -259,8 +259,8 @@ static void u8(const char *s, UINT empty_id, wchar_t *out, size_t cap)
 /* The one line that answers "what do I have to do, and by when". */
 static void todo_line(climon_app *a, wchar_t *out, size_t cap)
 {
-    const agent_state *st = &a->eng.st;
-    agent_time due = agent_countdown_due(st, &a->eng.cfg.core);
+    const agent_state *st = &a->host.eng.st;
+    agent_time due = agent_countdown_due(st, &a->host.eng.cfg.core);
     BOOL logoff = st->pending == AGENT_PENDING_LOGOFF;
     wchar_t fmt[256], t[128];
     UINT id;
@@ -306,8 +306,8 @@ static void error_row(const agent_state *st, const climon_config *cfg, wchar_t *
 
 void statuswnd_update(climon_app *a)
 {
-    const agent_state *st = &a->eng.st;
-    const climon_config *cfg = &a->eng.cfg;
+    const agent_state *st = &a->host.eng.st;
+    const climon_config *cfg = &a->host.eng.cfg;
     wchar_t v[1024], fmt[256], t1[128], t2[AGENT_TEXT_MAX + 1];
     char c8[32], c9[32];
     HWND w = a->status;
@@ -356,12 +356,12 @@ void statuswnd_update(climon_app *a)
     }
     set_row(w, row++, v);
 
-    if (st->phase == AGENT_PHASE_SETUP && a->eng.setup_started_at) {
+    if (st->phase == AGENT_PHASE_SETUP && a->host.eng.setup_started_at) {
         /* A run copying files over a slow link takes minutes: say since
          * when it runs and until when it may, so it does not look hung. */
         DWORD limit = cfg->setup_timeout_s ? cfg->setup_timeout_s : 600;
-        time_format_local(a->eng.setup_started_at, t1, 128);
-        time_format_local(a->eng.setup_started_at + limit, t2, AGENT_TEXT_MAX + 1);
+        time_format_local(a->host.eng.setup_started_at, t1, 128);
+        time_format_local(a->host.eng.setup_started_at + limit, t2, AGENT_TEXT_MAX + 1);
         _snwprintf(v, 1024, res_string(IDS_SETUP_RUNNING_FMT, fmt, 256), t1, t2);
         v[1023] = 0;
     } else if (st->has_result && st->last_check) {

@@ -41,7 +41,7 @@ static UINT icon_id(agent_icon i)
 
 static UINT tip_id(const climon_app *a, agent_icon i)
 {
-    if (i == AGENT_ICON_ACTION_NEEDED && a->eng.st.pending == AGENT_PENDING_LOGOFF)
+    if (i == AGENT_ICON_ACTION_NEEDED && a->host.eng.st.pending == AGENT_PENDING_LOGOFF)
         return IDS_TIP_ACTION_LOGOFF;
     return IDS_TIP_FIRST + (UINT)i;
 }
@@ -57,7 +57,7 @@ static void base(const climon_app *a, NOTIFYICONDATAW *nid)
 /* The icon and tooltip for the current state. The caller destroys *icon. */
 static void fill_state(const climon_app *a, NOTIFYICONDATAW *nid, HICON *icon)
 {
-    agent_icon i = agent_icon_of(&a->eng.st);
+    agent_icon i = agent_icon_of(&a->host.eng.st);
 
     *icon = NULL;
     /* LoadIconMetric picks the size the DPI wants from the .ico. */
@@ -95,7 +95,7 @@ void tray_add(climon_app *a)
         a->icon_added = TRUE;
         a->icon_adds++;
         a->tray_attempts = 0;
-        a->icon_shown = agent_icon_of(&a->eng.st);
+        a->icon_shown = agent_icon_of(&a->host.eng.st);
         a->icon_valid = TRUE;
         LOG_INFO(&a->log, "notification icon added (add %u): %s", a->icon_adds,
                  agent_icon_name(a->icon_shown));
@@ -132,7 +132,7 @@ void tray_update(climon_app *a)
     base(a, &nid);
     fill_state(a, &nid, &icon);
     if (Shell_NotifyIconW(NIM_MODIFY, &nid)) {
-        agent_icon now = agent_icon_of(&a->eng.st);
+        agent_icon now = agent_icon_of(&a->host.eng.st);
         if (!a->icon_valid || now != a->icon_shown)
             LOG_INFO(&a->log, "icon: %s", agent_icon_name(now));
         a->icon_shown = now;
@@ -231,7 +231,7 @@ void tray_on_notify(climon_app *a, WPARAM wp, LPARAM lp)
 void tray_show_menu(climon_app *a, int x, int y)
 {
     HMENU bar = res_menu(IDM_TRAY), menu;
-    agent_pending p = a->eng.st.pending;
+    agent_pending p = a->host.eng.st.pending;
     UINT flags = TPM_RIGHTBUTTON;
 
     if (!bar)

@@ -30,12 +30,12 @@ static void ui_status(engine *e)
 {
     climon_app *a = app_of(e);
     /* What the other sessions' agents show: as often as ours changes. */
-    owner_publish(&a->own, &e->st);
+    host_publish(&a->host);
     tray_update(a);
     statuswnd_update(a);
     countdown_update(a);
     /* The site cleared the change while the dialog was up: close it. */
-    if (a->prompt_hwnd && a->eng.st.pending == AGENT_PENDING_NONE)
+    if (a->prompt_hwnd && a->host.eng.st.pending == AGENT_PENDING_NONE)
         PostMessageW(a->prompt_hwnd, TDM_CLICK_BUTTON, IDCANCEL, 0);
 }
 
@@ -66,14 +66,7 @@ static void ui_announce(engine *e, const char *text)
 static void ui_smsini_changed(engine *e, unsigned changed)
 {
     climon_app *a = app_of(e);
-
-    if (changed & CONFIG_CHANGED_INVDATA) {
-        /* Watch the folder SMS.INI names now; the pass forwards what is
-         * already in it. */
-        watcher_stop(&a->dir);
-        if (!dirwatch_start(&a->dir, e->cfg.invdata, a->hwnd, WMAPP_INVENTORY, e->lf))
-            LOG_WARN(e->lf, "no inventory folder to watch now");
-    }
+    host_smsini_changed(&a->host, changed);
     statuswnd_update(a);
 }
 
@@ -100,14 +93,7 @@ static void ui_warn_credentials(engine *e)
 
 static void ui_schedule(engine *e, agent_time at)
 {
-    time_set_timer(app_of(e)->hwnd, TIMER_AGENT, at);
-}
-
-static void feed_simple(climon_app *a, agent_event_type type)
-{
-    agent_event ev;
-    engine_event_init(&ev, type);
-    engine_feed(&a->eng, &ev);
+    host_schedule(host_of(e), at);
 }
 
 static void feed_choice(climon_app *a, agent_choice c)
@@ -115,7 +101,7 @@ static void feed_choice(climon_app *a, agent_choice c)
     agent_event ev;
     engine_event_init(&ev, AGENT_EV_USER_CHOICE);
     ev.choice = c;
-    engine_feed(&a->eng, &ev);
+    engine_feed(&a->host.eng, &ev);
 }
 
 /* ---- handlers ---- */
@@ -123,10 +109,6 @@ static void feed_choice(climon_app *a, agent_choice c)
 static void on_timer(climon_app *a, UINT_PTR id)
 {
     switch (id) {
-    case TIMER_AGENT:
-        KillTimer(a->hwnd, TIMER_AGENT);
-        feed_simple(a, AGENT_EV_TIMER);
-        break;
     case TIMER_TRAY_RETRY:
         tray_on_retry_timer(a);
         break;
@@ -149,9 +131,9 @@ static void on_command(climon_app *a, UINT id)
         statuswnd_open(a);
         break;
     case IDM_CHECK_NOW:
-        feed_simple(a, AGENT_EV_CHECK_NOW);
+        host_feed(&a->host, AGENT_EV_CHECK_NOW);
         /* A check that may not touch the share shows why. */
-        if (a->eng.st.creds_refused_at != 0)
+        if (a->host.eng.st.creds_refused_at != 0)
             statuswnd_open(a);
         break;
     case IDM_RESTART_NOW:
@@ -171,7 +153,7 @@ static void on_endsession(climon_app *a, BOOL ending)
     if (!ending)
         return;
     LOG_INFO(&a->log, "the session is ending: saving the state");
-    feed_simple(a, AGENT_EV_SESSION_ENDING);
+    host_feed(&a->host, AGENT_EV_SESSION_ENDING);
 }
 
 BOOL window_session_refreshes_credentials(WPARAM code)
@@ -187,7 +169,7 @@ static void on_session_change(climon_app *a, WPARAM code)
     if (!window_session_refreshes_credentials(code))
         return;
     LOG_INFO(&a->log, "session change %lu: the credentials may be new", (unsigned long)code);
-    feed_simple(a, AGENT_EV_CREDENTIALS_REFRESHED);
+    host_feed(&a->host, AGENT_EV_CREDENTIALS_REFRESHED);
 }
 
 static void on_destroy(climon_app *a)
@@ -195,7 +177,6 @@ static void on_destroy(climon_app *a)
     if (a->wts_registered)
         WTSUnRegisterSessionNotification(a->hwnd);
     a->wts_registered = FALSE;
-    KillTimer(a->hwnd, TIMER_AGENT);
     KillTimer(a->hwnd, TIMER_TRAY_RETRY);
     KillTimer(a->hwnd, TIMER_PROMPT_QUIET);
     KillTimer(a->hwnd, TIMER_PROMPT_DIALOG);
@@ -205,44 +186,14 @@ static void on_destroy(climon_app *a)
     PostQuitMessage(0);
 }
 
-static void watch_inventory(climon_app *a)
-{
-    if (!dirwatch_start(&a->dir, a->eng.cfg.invdata, a->hwnd, WMAPP_INVENTORY, &a->log))
-        LOG_WARN(
-            &a->log,
-            "no inventory folder to watch: passes run at start, on Check now and on retries only");
-}
-
-static void on_owner(climon_app *a, WPARAM what)
-{
-    agent_event *ev;
-
-    if (what == OWNER_TOOK_OVER) {
-        LOG_INFO(&a->log,
-                 "session %lu: the agent that did this PC's checks is gone; this one "
-                 "does them now",
-                 (unsigned long)a->own.session);
-        a->eng.cfg.core.machine_work = true;
-        watch_inventory(a);
-        feed_simple(a, AGENT_EV_TOOK_OVER);
-        return;
-    }
-    owner_taken(&a->own);
-    ev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ev);
-    if (!ev)
-        return;
-    engine_event_init(ev, AGENT_EV_MACHINE);
-    if (!a->eng.cfg.core.machine_work && owner_read(&a->own, &ev->machine))
-        engine_feed(&a->eng, ev);
-    HeapFree(GetProcessHeap(), 0, ev);
-}
-
 static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
     climon_app *a = window_app(hwnd, msg, lp);
 
     if (!a)
         return DefWindowProcW(hwnd, msg, wp, lp);
+    if (host_dispatch(&a->host, msg, wp, lp))
+        return msg == WM_POWERBROADCAST ? TRUE : 0;
 
     /* Registered messages first: they are not constants. */
     if (msg != 0 && msg == a->msg_taskbar_created) {
@@ -271,39 +222,14 @@ static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
     case WMAPP_OPENSTATUS:
         statuswnd_open(a);
         return 0;
-    case WMAPP_EVENT:
-        engine_answer(&a->eng, (agent_event *)lp);
-        HeapFree(GetProcessHeap(), 0, (agent_event *)lp);
-        return 0;
-    case WMAPP_INVENTORY:
-        watcher_taken(&a->dir);
-        /* Our own deletions wake the watch too: a pass only for files. */
-        if (forward_any(a->eng.cfg.invdata))
-            feed_simple(a, AGENT_EV_INVENTORY);
-        return 0;
-    case WMAPP_REGCHANGE:
-        watcher_taken(&a->reg);
-        engine_read_report(&a->eng);
-        return 0;
     case WMAPP_PROMPT:
         prompt_begin(a);
-        return 0;
-    case WMAPP_OWNER:
-        on_owner(a, wp);
         return 0;
     case WM_TIMER:
         on_timer(a, wp);
         return 0;
     case WM_COMMAND:
         on_command(a, LOWORD(wp));
-        return 0;
-    case WM_POWERBROADCAST:
-        /* Timers did not run while the PC slept: what was due is due now. */
-        if (wp == PBT_APMRESUMEAUTOMATIC)
-            feed_simple(a, AGENT_EV_RESUMED);
-        return TRUE;
-    case WM_TIMECHANGE:
-        feed_simple(a, AGENT_EV_CLOCK_CHANGED);
         return 0;
     case WM_WTSSESSION_CHANGE:
         on_session_change(a, wp);
@@ -325,7 +251,6 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     climon_config *cfg;
     climon_app *a;
     WNDCLASSEXW wc;
-    agent_event ev;
     MSG m;
     INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_STANDARD_CLASSES | ICC_LINK_CLASS};
 
@@ -363,23 +288,18 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
         return CLIMON_EXIT_NO_AGENT;
     }
 
-    a->run = runner_threaded(a->hwnd, &a->log);
-    if (!a->run) {
+    if (!host_start(&a->host, a->hwnd, cfg, &a->cl, cl->session, &a->log)) {
         LOG_ERROR(&a->log, "cannot make the job runner: out of memory");
         return CLIMON_EXIT_NO_AGENT;
     }
-    owner_start(&a->own, cfg, cl->session, a->hwnd, WMAPP_OWNER, &a->log);
-    cfg->core.machine_work = owner_is(&a->own);
-    engine_init(&a->eng, cfg, &a->log, a->run);
-    a->eng.ui.ctx = a;
-    a->eng.ui.status = ui_status;
-    a->eng.ui.prompt = ui_prompt;
-    a->eng.ui.announce = ui_announce;
-    a->eng.ui.schedule = ui_schedule;
-    a->eng.ui.smsini_changed = ui_smsini_changed;
-    a->eng.cl = &a->cl;
-    a->eng.ui.countdown = ui_countdown;
-    a->eng.ui.warn_credentials = ui_warn_credentials;
+    a->host.eng.ui.ctx = a;
+    a->host.eng.ui.status = ui_status;
+    a->host.eng.ui.prompt = ui_prompt;
+    a->host.eng.ui.announce = ui_announce;
+    a->host.eng.ui.schedule = ui_schedule;
+    a->host.eng.ui.smsini_changed = ui_smsini_changed;
+    a->host.eng.ui.countdown = ui_countdown;
+    a->host.eng.ui.warn_credentials = ui_warn_credentials;
     /* Unlock and logon tell us the credentials may be new: the only way
      * out of a block on refused credentials (issue 11.5). */
     a->wts_registered = WTSRegisterSessionNotification(a->hwnd, NOTIFY_FOR_THIS_SESSION);
@@ -390,16 +310,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     HeapFree(GetProcessHeap(), 0, cfg);
 
     tray_add(a);
-    /* A watcher (another session does the machine's work) needs no
-     * inventory watch until it takes over. */
-    if (a->eng.cfg.core.machine_work)
-        watch_inventory(a);
-    if (!regwatch_start(&a->reg, a->hwnd, WMAPP_REGCHANGE, &a->log))
-        LOG_ERROR(&a->log, "cannot start the registry watch");
-
-    engine_event_init(&ev, AGENT_EV_START);
-    time_start_event(&ev);
-    engine_feed(&a->eng, &ev);
+    host_begin(&a->host);
     if (cl->show_status)
         statuswnd_open(a);
 
@@ -410,13 +321,7 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
         DispatchMessageW(&m);
     }
 
-    watcher_stop(&a->dir);
-    watcher_stop(&a->reg);
-    runner_free(a->run, 3000);
-    /* After the last job: the next owner must not start Client Setup
-     * while ours still runs. */
-    owner_stop(&a->own);
-    engine_save(&a->eng);
+    host_stop(&a->host);
     LOG_INFO(&a->log, "Climon exits");
     return CLIMON_EXIT_OK;
 }
