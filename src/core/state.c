@@ -476,26 +476,34 @@ static bool file_ok(const void *data, size_t len, const char *section, state_err
     return true;
 }
 
+/* Both parsers' start: a NULL file is an empty one, and its head is
+ * checked before any field is read. */
+static bool parse_begin(reader *r, const void *data, size_t len, const char *section)
+{
+    if (data == NULL) {
+        data = "";
+        len = 0;
+    }
+    r->data = data;
+    r->len = len;
+    r->section = section;
+    return file_ok(data, len, section, r->err);
+}
+
 state_status state_parse(const void *data, size_t len, agent_state *st, state_error *err)
 {
     state_error local_err;
+    reader r;
+    agent_state tmp;
     if (err == NULL)
         err = &local_err;
     memset(err, 0, sizeof *err);
     if (st == NULL)
         return STATE_ERR_FILE;
     agent_state_init(st);
-    if (data == NULL) {
-        data = "";
-        len = 0;
-    }
-    if (!file_ok(data, len, STATE_SECTION, err))
-        return err->status;
-
-    agent_state tmp;
+    r.err = err;
     agent_state_init(&tmp);
-    reader r = {data, len, err, STATE_SECTION};
-    if (!get_fields(&r, &tmp))
+    if (!parse_begin(&r, data, len, STATE_SECTION) || !get_fields(&r, &tmp))
         return err->status; /* *st stays the default */
     *st = tmp;
     err->status = STATE_OK;
@@ -527,22 +535,17 @@ static bool get_machine_fields(reader *r, agent_machine *m)
 state_status state_parse_machine(const void *data, size_t len, agent_machine *m, state_error *err)
 {
     state_error local_err;
+    reader r;
+    agent_machine tmp;
     if (err == NULL)
         err = &local_err;
     memset(err, 0, sizeof *err);
     if (m == NULL)
         return STATE_ERR_FILE;
     memset(m, 0, sizeof *m);
-    if (data == NULL) {
-        data = "";
-        len = 0;
-    }
-    if (!file_ok(data, len, MACHINE_SECTION, err))
-        return err->status;
-    agent_machine tmp;
+    r.err = err;
     memset(&tmp, 0, sizeof tmp);
-    reader r = {data, len, err, MACHINE_SECTION};
-    if (!get_machine_fields(&r, &tmp))
+    if (!parse_begin(&r, data, len, MACHINE_SECTION) || !get_machine_fields(&r, &tmp))
         return err->status;
     *m = tmp;
     err->status = STATE_OK;
