@@ -369,3 +369,35 @@ void fx_quit_agent(HANDLE *agent)
     CloseHandle(*agent);
     *agent = NULL;
 }
+
+static BOOL CALLBACK each_window(HWND w, LPARAM lp)
+{
+    fx_window *s = (fx_window *)lp;
+    wchar_t title[128];
+    DWORD pid = 0;
+    GetWindowThreadProcessId(w, &pid);
+    if (pid == s->pid && IsWindowVisible(w) && GetWindowTextW(w, title, 128) &&
+        wcscmp(title, s->title) == 0) {
+        s->found = w;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int fx_find_window(void *arg)
+{
+    fx_window *s = arg;
+    s->found = NULL;
+    EnumWindows(each_window, (LPARAM)s);
+    return s->found != NULL;
+}
+
+int fx_or_log(const wchar_t *log_path, int ok)
+{
+    if (!ok) {
+        char *log = fx_read_text(log_path);
+        printf("agent log:\n%s\n", log ? log : "(none)");
+        free(log);
+    }
+    return ok;
+}

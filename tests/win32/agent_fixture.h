@@ -61,6 +61,19 @@ HANDLE fx_start_climon(const wchar_t *args);
 /* TRUE when a visible child control of w has text holding want. */
 BOOL fx_window_has_text(HWND w, const wchar_t *want);
 
+/* A visible top-level window of process pid whose title is title:
+ * fx_find_window is a predicate for fx_wait_until; found is set. */
+typedef struct fx_window {
+    DWORD pid;
+    const wchar_t *title;
+    HWND found;
+} fx_window;
+int fx_find_window(void *arg);
+
+/* ok; when it is 0, the agent's log (at log_path) is printed first, so a
+ * failed assertion comes with the agent's own account of it. */
+int fx_or_log(const wchar_t *log_path, int ok);
+
 /* Asks the running agent to exit (/quit), waits, ends it the hard way
  * when it does not; *agent is NULL afterwards. */
 void fx_quit_agent(HANDLE *agent);

@@ -244,49 +244,11 @@ static int status_has_pass_row(void *arg)
     return status_has_text(pass_row_want);
 }
 
-typedef struct dlg_search {
-    DWORD pid;
-    const wchar_t *title;
-    HWND found;
-} dlg_search;
-
-static BOOL CALLBACK each_window(HWND w, LPARAM lp)
-{
-    dlg_search *s = (dlg_search *)lp;
-    wchar_t title[128];
-    DWORD pid = 0;
-    GetWindowThreadProcessId(w, &pid);
-    if (pid == s->pid && IsWindowVisible(w) && GetWindowTextW(w, title, 128) &&
-        wcscmp(title, s->title) == 0) {
-        s->found = w;
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static int find_window(void *arg)
-{
-    dlg_search *s = arg;
-    s->found = NULL;
-    EnumWindows(each_window, (LPARAM)s);
-    return s->found != NULL;
-}
-
-static int or_log(int ok)
-{
-    if (!ok) {
-        char *log = fx_read_text(lab.log);
-        print_message("agent log:\n%s\n", log ? log : "(none)");
-        free(log);
-    }
-    return ok;
-}
-
 static void test_status_window_and_prompt_speak_the_users_language(void **state)
 {
     BOOL de = expect_german();
     wchar_t sw[4096], args[4200], raw[FX_PATH];
-    dlg_search s;
+    fx_window s;
     (void)state;
 
     assert_int_equal(fx_lab_make(&lab, "lang", "835643765", "835643765"), 0);
@@ -302,12 +264,12 @@ static void test_status_window_and_prompt_speak_the_users_language(void **state)
 
     s.pid = GetProcessId(agent);
     s.title = de ? L"Climon-Status" : L"Climon status";
-    assert_true(or_log(fx_wait_until(find_window, &s, 30000)));
-    assert_true(or_log(status_has_text(de ? L"Was ist zu tun" : L"What to do")));
-    assert_true(or_log(status_has_text(de ? L"Schließen" : L"Close")));
+    assert_true(fx_or_log(lab.log, fx_wait_until(fx_find_window, &s, 30000)));
+    assert_true(fx_or_log(lab.log, status_has_text(de ? L"Was ist zu tun" : L"What to do")));
+    assert_true(fx_or_log(lab.log, status_has_text(de ? L"Schließen" : L"Close")));
     /* The pass forwarded the one file: singular, in words of the language. */
     pass_row_want = de ? L"1 Inventardatei weitergeleitet" : L"1 inventory file forwarded";
-    assert_true(or_log(fx_wait_until(status_has_pass_row, NULL, 30000)));
+    assert_true(fx_or_log(lab.log, fx_wait_until(status_has_pass_row, NULL, 30000)));
     assert_false(status_has_text(L"(s)"));
     {
         /* Its date in the user's short format ("2.12.2026", "12/2/2026"). */
@@ -318,12 +280,12 @@ static void test_status_window_and_prompt_speak_the_users_language(void **state)
                                     NULL) > 0);
         assert_true(wcschr(date, de ? L'.' : L'/') != NULL);
         pass_row_want = date;
-        assert_true(or_log(status_has_pass_row(NULL)));
+        assert_true(fx_or_log(lab.log, status_has_pass_row(NULL)));
     }
 
     fx_client_services_set(1, 0, 100, L"Inventory Agent 1.2.1");
     s.title = de ? L"Änderung der SMS-Clientdienste" : L"SMS Client Services Change Notification";
-    assert_true(or_log(fx_wait_until(find_window, &s, 60000)));
+    assert_true(fx_or_log(lab.log, fx_wait_until(fx_find_window, &s, 60000)));
     assert_true(fx_window_has_text(s.found, de ? L"Später" : L"Later"));
     assert_true(
         fx_window_has_text(s.found, de ? L"In 4 Stunden erinnern" : L"Remind me in 4 hours"));

@@ -38,33 +38,6 @@ static int find_agent(void *arg)
     return FindWindowW(CLIMON_WNDCLASS, NULL) != NULL;
 }
 
-typedef struct dlg_search {
-    DWORD pid;
-    HWND found;
-} dlg_search;
-
-static BOOL CALLBACK each_window(HWND w, LPARAM lp)
-{
-    dlg_search *s = (dlg_search *)lp;
-    wchar_t title[128];
-    DWORD pid = 0;
-    GetWindowThreadProcessId(w, &pid);
-    if (pid == s->pid && IsWindowVisible(w) && GetWindowTextW(w, title, 128) &&
-        wcscmp(title, PROMPT_TITLE) == 0) {
-        s->found = w;
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static int find_prompt(void *arg)
-{
-    dlg_search *s = arg;
-    s->found = NULL;
-    EnumWindows(each_window, (LPARAM)s);
-    return s->found != NULL;
-}
-
 static int hook_says(const char *word)
 {
     char *h = fx_read_text(lab.hook);
@@ -140,15 +113,16 @@ static int teardown_one(void **state)
 
 static void test_registry_change_prompts_and_restart_now_reaches_the_hook(void **state)
 {
-    dlg_search s;
+    fx_window s;
     (void)state;
     start_agent();
     s.pid = GetProcessId(agent);
+    s.title = PROMPT_TITLE;
     /* Nothing reported: no prompt. */
     Sleep(2000);
-    assert_false(find_prompt(&s));
+    assert_false(fx_find_window(&s));
     fx_client_services_set(1, 0, 100, L"Inventory Agent 1.2.1, Remote Control 2.0");
-    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    assert_true(fx_wait_until(fx_find_window, &s, 60000));
     assert_null(fx_read_text(lab.hook)); /* nothing happens until the user says so */
     SendMessageW(s.found, TDM_CLICK_BUTTON, ID_ACT, 0);
     assert_true(fx_wait_until(hook_restart, NULL, 15000));
@@ -157,20 +131,21 @@ static void test_registry_change_prompts_and_restart_now_reaches_the_hook(void *
 
 static void test_logoff_only_change_offers_log_off(void **state)
 {
-    dlg_search s;
+    fx_window s;
     (void)state;
     start_agent();
     s.pid = GetProcessId(agent);
+    s.title = PROMPT_TITLE;
     fx_client_services_set(0, 1, 200, L"Remote Control 2.0");
-    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    assert_true(fx_wait_until(fx_find_window, &s, 60000));
     SendMessageW(s.found, TDM_CLICK_BUTTON, ID_ACT, 0);
     assert_true(fx_wait_until(hook_logoff, NULL, 15000));
 }
 
 /* A prompt of the agent is up and one of its controls reads want. */
-static BOOL prompt_has(dlg_search *s, const wchar_t *want)
+static BOOL prompt_has(fx_window *s, const wchar_t *want)
 {
-    return find_prompt(s) && fx_window_has_text(s->found, want);
+    return fx_find_window(s) && fx_window_has_text(s->found, want);
 }
 
 static int prompt_offers_restart(void *arg)
@@ -184,12 +159,13 @@ static int prompt_offers_restart(void *arg)
  * asked for. */
 static void test_logoff_dialog_follows_the_change_becoming_a_restart(void **state)
 {
-    dlg_search s;
+    fx_window s;
     (void)state;
     start_agent();
     s.pid = GetProcessId(agent);
+    s.title = PROMPT_TITLE;
     fx_client_services_set(0, 1, 2, L"Remote Control 2.0");
-    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    assert_true(fx_wait_until(fx_find_window, &s, 60000));
     assert_true(prompt_has(&s, L"Log off now"));
     fx_client_services_set(1, 1, 3, L"Remote Control 2.0, Inventory Agent 1.2.1");
     assert_true(fx_wait_until(prompt_offers_restart, &s, 60000));
@@ -203,15 +179,16 @@ static void test_logoff_dialog_follows_the_change_becoming_a_restart(void **stat
 
 static void test_later_4h_survives_an_agent_restart(void **state)
 {
-    dlg_search s;
+    fx_window s;
     unsigned long long until, now;
     FILETIME ft;
     ULARGE_INTEGER u;
     (void)state;
     start_agent();
     s.pid = GetProcessId(agent);
+    s.title = PROMPT_TITLE;
     fx_client_services_set(1, 0, 300, L"Inventory Agent 1.2.1");
-    assert_true(fx_wait_until(find_prompt, &s, 60000));
+    assert_true(fx_wait_until(fx_find_window, &s, 60000));
     SendMessageW(s.found, TDM_CLICK_RADIO_BUTTON, ID_RADIO_4H, 0);
     SendMessageW(s.found, TDM_CLICK_BUTTON, ID_LATER, 0);
     assert_true(fx_wait_until(deferred, NULL, 15000));
@@ -226,9 +203,10 @@ static void test_later_4h_survives_an_agent_restart(void **state)
 
     start_agent();
     s.pid = GetProcessId(agent);
+    s.title = PROMPT_TITLE;
     /* The report is read at start; give the prompt every chance to come. */
     Sleep(8000);
-    assert_false(find_prompt(&s));
+    assert_false(fx_find_window(&s));
     assert_int_equal(state_value("DeferredUntil"), until);
     assert_null(fx_read_text(lab.hook));
 }

@@ -59,17 +59,6 @@ static int setup_finished(void *arg)
     return done;
 }
 
-/* On a failure, the agent's own account of it. */
-static int or_log(int ok)
-{
-    if (!ok) {
-        char *log = fx_read_text(lab.log);
-        print_message("agent log:\n%s\n", log ? log : "(none)");
-        free(log);
-    }
-    return ok;
-}
-
 static void test_long_client_setup_shows_since_when_and_until_when(void **state)
 {
     wchar_t sw[4096], args[4200];
@@ -86,13 +75,13 @@ static void test_long_client_setup_shows_since_when_and_until_when(void **state)
     assert_non_null(agent);
     assert_true(fx_wait_until(find_agent, NULL, 60000));
     /* A second start opens the first one's status window. */
-    assert_true(or_log(fx_run_climon(sw, 30000, &out, &code) == 0));
+    assert_true(fx_or_log(lab.log, fx_run_climon(sw, 30000, &out, &code) == 0));
     free(out);
-    assert_true(or_log(fx_wait_until(status_running, NULL, 40000)));
-    assert_true(or_log(status_has(L"given until")));
+    assert_true(fx_or_log(lab.log, fx_wait_until(status_running, NULL, 40000)));
+    assert_true(fx_or_log(lab.log, status_has(L"given until")));
     /* When it ends (it wrote the server's version), the window says so. */
-    assert_true(or_log(fx_wait_until(setup_finished, NULL, 60000)));
-    assert_true(or_log(fx_wait_until(status_current, NULL, 30000)));
+    assert_true(fx_or_log(lab.log, fx_wait_until(setup_finished, NULL, 60000)));
+    assert_true(fx_or_log(lab.log, fx_wait_until(status_current, NULL, 30000)));
 }
 
 static int teardown(void **state)
