@@ -135,5 +135,6 @@
 #define IDS_PROMPT_OTHERS_ONE 1607 /* "%ls other user is signed in" (plural pair) */
 #define IDS_PROMPT_OTHERS_OTHER 1608
 #define IDS_RESTART_OTHERS_MSG 1609 /* Windows shows it to the other users */
+#define IDS_SERVICE_ACCOUNT 1610
 
 #endif

@@ -52,6 +52,7 @@
 #include <stdint.h>
 
 #include "climon/copylist.h"
+#include "climon/maintwin.h"
 
 #define AGENT_TEXT_MAX 255       /* log lines, error texts */
 #define AGENT_COMPONENTS_MAX 255 /* "Inventory Agent 1.2.1, Remote Control 2.0" */
@@ -152,6 +153,10 @@ typedef struct agent_config {
      * it; this one reads the manager's report and prompts its user only,
      * and shows the machine's state (AGENT_EV_MACHINE). */
     bool machine_work;
+    /* Policy ServerRestartWindow: with prompts off (the service), a restart
+     * the manager reports is carried out inside this window when nobody is
+     * signed in to the PC (agent_event.users); none: status only. */
+    maintwin restart_window;
 } agent_config;
 
 #define AGENT_NO_LIMIT UINT32_MAX /* agent_action.deferrals_left without MaxDeferrals */
@@ -278,6 +283,7 @@ typedef struct agent_state {
     agent_time creds_refused_boot;          /* the boot it happened in: a restart lifts it */
     char forward_error[AGENT_TEXT_MAX + 1]; /* the last forward's local or box-full problem */
     agent_kept kept;                        /* delivered, could not be deleted */
+    agent_time window_restart_at;           /* the maintenance window's last restart asked */
 } agent_state;
 
 void agent_state_init(agent_state *st);
@@ -299,7 +305,8 @@ typedef enum agent_event_type {
     AGENT_EV_RESUMED,               /* the PC woke from sleep: re-anchor timers, grace */
     AGENT_EV_CLOCK_CHANGED,         /* WM_TIMECHANGE: re-anchor timers */
     AGENT_EV_TOOK_OVER,             /* this agent now does the machine's work: a pass */
-    AGENT_EV_MACHINE                /* the owner's machine state (machine), for the status */
+    AGENT_EV_MACHINE,               /* the owner's machine state (machine), for the status */
+    AGENT_EV_SESSIONS_CHANGED       /* a user signed in or out (the service): users */
 } agent_event_type;
 
 /* What the machine's owner (one session's agent, or the service) found
@@ -347,6 +354,11 @@ typedef struct agent_event {
     uint32_t others;       /* FORWARDED: files another agent (session) delivered */
     agent_kept kept;       /* FORWARDED: files delivered earlier or now, still in the folder */
     agent_machine machine; /* MACHINE */
+    /* Every event, when the shell counts them (a maintenance window is
+     * set): the users signed in to the PC, this process's session too.
+     * users_known false: not known, and nothing is restarted on a guess. */
+    bool users_known;
+    uint32_t users;
 } agent_event;
 
 typedef enum agent_action_type {

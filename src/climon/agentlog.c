@@ -69,4 +69,11 @@ void agentlog_config(logfile *lf, const climon_config *cfg, const char *mode)
         LOG_ERROR(lf, "%s", cfg->smsini_error);
     if (cfg->log_error[0])
         LOG_ERROR(lf, "%s", cfg->log_error);
+    if (cfg->policy_error[0])
+        LOG_ERROR(lf, "%s", cfg->policy_error);
+    if (cfg->core.restart_window.days) {
+        char w[48];
+        maintwin_format(&cfg->core.restart_window, w, sizeof w);
+        LOG_INFO(lf, "maintenance window for a restart nobody is signed in to: %s", w);
+    }
 }

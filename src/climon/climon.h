@@ -66,6 +66,7 @@
 #define MIN_SETUP_TIMEOUT_S 1u /* /setuptimeout and SetupTimeoutSeconds */
 #define MAX_SETUP_TIMEOUT_S 86400u
 #define CLIMON_CMD_MAX 2048
+#define CLIMON_ACCOUNT_MAX 257 /* DOMAIN\name: 15 + 1 + 240, and the NUL */
 
 /* Exit codes of the command-line forms. */
 enum {
@@ -85,7 +86,8 @@ enum {
     WMAPP_SHOWMENU,   /* posted click: wParam x, lParam y */
     WMAPP_OPENSTATUS, /* posted click: open the status window */
     WMAPP_PROMPT,     /* run the prompt outside agent_step's action loop */
-    WMAPP_OWNER       /* owner.c: wParam OWNER_TOOK_OVER or OWNER_MACHINE_CHANGED */
+    WMAPP_OWNER,      /* owner.c: wParam OWNER_TOOK_OVER or OWNER_MACHINE_CHANGED */
+    WMAPP_SESSIONS    /* the service: a user signed in or out */
 };
 
 /* Timer ids on the hidden window. */
@@ -124,6 +126,10 @@ typedef struct climon_config {
     char smsini_error[256];
     /* Why the log is not where the settings say, "" when it is (UTF-8). */
     char log_error[256];
+    /* Why a policy value was refused, "" when none was (UTF-8). */
+    char policy_error[160];
+    /* The service (no user's session of its own), not a tray agent. */
+    BOOL service;
 } climon_config;
 
 typedef enum cmd_verb {
@@ -150,6 +156,7 @@ typedef struct cmd_line {
     wchar_t log[CLIMON_PATH_MAX];
     wchar_t setup[CLIMON_CMD_MAX];
     wchar_t restart_hook[CLIMON_PATH_MAX];
+    wchar_t account[CLIMON_ACCOUNT_MAX]; /* /account: the service's, with /install:service */
     DWORD setup_timeout_s; /* 0: not given */
     DWORD session;         /* /session: (tests) this agent's session id; 0: the real one */
     char error[256];       /* usage error, "" when none */
@@ -648,6 +655,10 @@ void lang_format_count(unsigned long n, wchar_t *out, size_t cap);
 /* Users signed in to this PC in sessions other than own (active or
  * disconnected, session 0 aside); 0 when Windows does not say. */
 unsigned sessions_other_users(DWORD own);
+/* Every user signed in to the PC; this process's own session counts
+ * unless it is the service's (a service has no user, whatever session
+ * number it runs in). FALSE when Windows would not say. */
+BOOL sessions_signed_in(BOOL count_own, unsigned *users);
 
 /* ---- countdown.c ---- */
 

@@ -69,6 +69,7 @@ BOOL cmdline_parse(int argc, const wchar_t *const *argv, cmd_line *cl)
         {L"log", offsetof(cmd_line, log), CLIMON_PATH_MAX},
         {L"setup", offsetof(cmd_line, setup), CLIMON_CMD_MAX},
         {L"restart-hook", offsetof(cmd_line, restart_hook), CLIMON_PATH_MAX},
+        {L"account", offsetof(cmd_line, account), CLIMON_ACCOUNT_MAX},
     };
 
     static const struct {

@@ -45,6 +45,25 @@ BOOL config_policy_dword(const wchar_t *name, DWORD *out)
     return regread_dword(HKEY_LOCAL_MACHINE, REG_POLICY_KEY, name, out) == ERROR_SUCCESS;
 }
 
+/* ServerRestartWindow ("Sun 02:00-04:00"): a value that is not a window
+ * is no window (status only), and the log says why. */
+static void config_restart_window(climon_config *cfg)
+{
+    wchar_t w[128];
+    char text[4 * 128];
+    maintwin_status ms;
+    memset(&cfg->core.restart_window, 0, sizeof cfg->core.restart_window);
+    if (!config_policy_sz(L"ServerRestartWindow", w, 128))
+        return;
+    if (!winstr_to_utf8(w, text, sizeof text))
+        snprintf(text, sizeof text, "?");
+    ms = maintwin_parse(text, &cfg->core.restart_window);
+    if (ms != MAINTWIN_OK && ms != MAINTWIN_EMPTY)
+        snprintf(cfg->policy_error, sizeof cfg->policy_error,
+                 "policy ServerRestartWindow \"%.40s\" refused (%s): no maintenance window", text,
+                 maintwin_status_text(ms));
+}
+
 /* "S:\SMS SHR\" names the same folder as "S:\SMS SHR", but a trailing
  * separator breaks what is built from it: "<share>\X86.BIN" gets a double
  * one, and a quoted "/p:" argument would end in \" (issue 17.3). A
@@ -266,6 +285,7 @@ void config_load(const cmd_line *cl, climon_config *cfg)
         cfg->core.countdown_s = d * 60u;
     if (config_policy_dword(L"GracePeriodHours", &d) && d <= 24u * 7u)
         cfg->core.grace_s = d * 3600u;
+    config_restart_window(cfg);
     cfg->core.startup_jitter_s = DEFAULT_STARTUP_JITTER_MIN * 60u;
     if (config_policy_dword(L"StartupJitterMinutes", &d) && d <= MAX_STARTUP_JITTER_MIN)
         cfg->core.startup_jitter_s = d * 60u;

@@ -197,6 +197,13 @@ void engine_feed(engine *e, agent_event *ev)
 
     ev->now = time_now();
     ev->local_offset_s = time_local_offset_at(ev->now);
+    /* Only a maintenance window's rule needs them; asked for each event so
+     * that a sign-out seen late is not a restart on a stale count. */
+    if (e->cfg.core.restart_window.days && !e->cfg.core.prompts_enabled && !ev->users_known) {
+        unsigned users = 0;
+        ev->users_known = sessions_signed_in(!e->cfg.service, &users) != FALSE;
+        ev->users = users;
+    }
     ev->has_next_day_offset = true;
     ev->next_day_offset_s = time_local_offset_at(ev->now + 86400u);
     ev->uptime_s = time_uptime();

@@ -123,6 +123,9 @@ BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp)
     case WMAPP_OWNER:
         on_owner(h, wp);
         return TRUE;
+    case WMAPP_SESSIONS:
+        host_feed(h, AGENT_EV_SESSIONS_CHANGED);
+        return TRUE;
     case WM_TIMER:
         if (wp != TIMER_AGENT)
             return FALSE;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
+#include <wtsapi32.h>
 
 #include "argvquote.h"
 #include "climon-rc.h"
@@ -44,7 +45,8 @@ static void report(service *s, DWORD state, DWORD exit_code, DWORD wait_ms)
      * come as controls, and are posted to it as the messages a window gets. */
     s->status.dwControlsAccepted =
         state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
-                                       SERVICE_ACCEPT_POWEREVENT | SERVICE_ACCEPT_TIMECHANGE
+                                       SERVICE_ACCEPT_POWEREVENT | SERVICE_ACCEPT_TIMECHANGE |
+                                       SERVICE_ACCEPT_SESSIONCHANGE
                                  : 0;
     s->status.dwWin32ExitCode = exit_code;
     s->status.dwServiceSpecificExitCode = 0;
@@ -71,6 +73,11 @@ static DWORD WINAPI control(DWORD code, DWORD type, LPVOID data, LPVOID ctx)
     case SERVICE_CONTROL_TIMECHANGE:
         if (s->hwnd)
             PostMessageW(s->hwnd, WM_TIMECHANGE, 0, 0);
+        return NO_ERROR;
+    case SERVICE_CONTROL_SESSIONCHANGE:
+        /* A sign-out may free a restart waiting in the maintenance window. */
+        if ((type == WTS_SESSION_LOGOFF || type == WTS_SESSION_LOGON) && s->hwnd)
+            PostMessageW(s->hwnd, WMAPP_SESSIONS, 0, 0);
         return NO_ERROR;
     case SERVICE_CONTROL_INTERROGATE:
         return NO_ERROR;
@@ -149,6 +156,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     /* Nobody to ask: status only (a maintenance window is the admin's
      * later choice; see docs/agent.md). */
     cfg->core.prompts_enabled = false;
+    cfg->service = TRUE;
     agentlog_open(&s->log, cfg);
     agentlog_config(&s->log, cfg, "service");
 
@@ -204,11 +212,24 @@ int service_run(const cmd_line *cl)
 
 /* ---- /install:service, /uninstall:service ---- */
 
-static void say(UINT id, DWORD err)
+/* A line of the string table with its one %ls: arg, or err's text. */
+static void say_arg(UINT id, const wchar_t *arg, BOOL is_error)
 {
-    wchar_t fmt[512], w[1024], why[256];
+    wchar_t fmt[512], w[1024];
     char u[2048];
     res_string(id, fmt, 512);
+    _snwprintf(w, 1024, fmt, arg);
+    w[1023] = 0;
+    winstr_to_utf8(w, u, sizeof u);
+    if (is_error)
+        console_eprintf("%s\n", u);
+    else
+        console_printf("%s\n", u);
+}
+
+static void say(UINT id, DWORD err)
+{
+    wchar_t why[256];
     why[0] = 0;
     if (err) {
         FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, err, 0,
@@ -218,13 +239,44 @@ static void say(UINT id, DWORD err)
         if (!why[0])
             _snwprintf(why, 256, L"error %lu", (unsigned long)err);
     }
-    _snwprintf(w, 1024, fmt, why);
-    w[1023] = 0;
-    winstr_to_utf8(w, u, sizeof u);
-    if (err)
-        console_eprintf("%s\n", u);
-    else
-        console_printf("%s\n", u);
+    say_arg(id, why, err != 0);
+}
+
+static BOOL names(const wchar_t *given, const wchar_t *a, const wchar_t *b)
+{
+    return _wcsicmp(given, a) == 0 || (b && _wcsicmp(given, b) == 0);
+}
+
+/* The account the admin named with /account: as CreateServiceW takes it
+ * (NULL: LocalSystem) and as it is shown. Only accounts Windows runs a
+ * service as without a password: a password on a command line would be
+ * in every process list and shell history. FALSE: another account. */
+static BOOL service_account(const wchar_t *given, const wchar_t **start_name,
+                            const wchar_t **shown)
+{
+    size_t n = wcslen(given);
+    const wchar_t *slash = wcschr(given, L'\\');
+    *start_name = NULL;
+    *shown = L"LocalSystem";
+    if (n == 0 || names(given, L"LocalSystem", L".\\LocalSystem"))
+        return TRUE;
+    if (names(given, L"LocalService", L"NT AUTHORITY\\LocalService")) {
+        *start_name = *shown = L"NT AUTHORITY\\LocalService";
+        return TRUE;
+    }
+    if (names(given, L"NetworkService", L"NT AUTHORITY\\NetworkService")) {
+        *start_name = *shown = L"NT AUTHORITY\\NetworkService";
+        return TRUE;
+    }
+    /* The service's virtual account, or a (group) managed service
+     * account: DOMAIN\name$, its password kept by the domain. */
+    if (names(given, L"NT SERVICE\\Climon", NULL) ||
+        (slash && slash != given && n >= 2 && given[n - 1] == L'$' && slash + 2 < given + n &&
+         !wcschr(slash + 1, L'\\'))) {
+        *start_name = *shown = given;
+        return TRUE;
+    }
+    return FALSE;
 }
 
 /* "<full path>\climon.exe" /service, and the path switches given with
@@ -238,7 +290,8 @@ static BOOL service_command(const cmd_line *cl, wchar_t *out, size_t cap)
                 {L"/share:", offsetof(cmd_line, share)},
                 {L"/invdata:", offsetof(cmd_line, invdata)},
                 {L"/statedir:", offsetof(cmd_line, statedir)},
-                {L"/log:", offsetof(cmd_line, log)}};
+                {L"/log:", offsetof(cmd_line, log)},
+                {L"/restart-hook:", offsetof(cmd_line, restart_hook)}};
     wchar_t exe[CLIMON_PATH_MAX], arg[CLIMON_PATH_MAX + 16];
     DWORD n = GetModuleFileNameW(NULL, exe, CLIMON_PATH_MAX);
 
@@ -284,9 +337,14 @@ int service_install(const cmd_line *cl)
     wchar_t cmd[CLIMON_CMD_MAX];
     SERVICE_DESCRIPTIONW desc;
     wchar_t text[256];
+    const wchar_t *account, *shown;
     SC_HANDLE scm, svc;
     DWORD err;
 
+    if (!service_account(cl->account, &account, &shown)) {
+        say_arg(IDS_SERVICE_ACCOUNT, cl->account, TRUE);
+        return CLIMON_EXIT_USAGE;
+    }
     if (!service_command(cl, cmd, CLIMON_CMD_MAX)) {
         say(IDS_SERVICE_FAILED, ERROR_FILENAME_EXCED_RANGE);
         return CLIMON_EXIT_UNKNOWN;
@@ -297,18 +355,17 @@ int service_install(const cmd_line *cl)
         say(err == ERROR_ACCESS_DENIED ? IDS_SERVICE_DENIED : IDS_SERVICE_FAILED, err);
         return CLIMON_EXIT_UNKNOWN;
     }
-    /* LocalSystem; an admin who wants another account sets it in
-     * services.msc (documented). */
     svc = CreateServiceW(scm, SERVICE_NAME, L"Climon SMS client monitor",
                          SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE_QUERY_STATUS,
                          SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, cmd,
-                         NULL, NULL, NULL, NULL, NULL);
+                         NULL, NULL, NULL, account, NULL);
     if (!svc && GetLastError() == ERROR_SERVICE_EXISTS) {
         svc = OpenServiceW(scm, SERVICE_NAME,
                            SERVICE_CHANGE_CONFIG | SERVICE_START | SERVICE_QUERY_STATUS);
         if (svc)
             ChangeServiceConfigW(svc, SERVICE_WIN32_OWN_PROCESS, SERVICE_AUTO_START,
-                                 SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL, NULL, NULL, NULL);
+                                 SERVICE_ERROR_NORMAL, cmd, NULL, NULL, NULL,
+                                 account ? account : L"LocalSystem", NULL, NULL);
     }
     if (!svc) {
         err = GetLastError();
@@ -329,7 +386,7 @@ int service_install(const cmd_line *cl)
     wait_state(svc, SERVICE_RUNNING, 15000);
     CloseServiceHandle(svc);
     CloseServiceHandle(scm);
-    say(IDS_SERVICE_INSTALLED, 0);
+    say_arg(IDS_SERVICE_INSTALLED, shown, FALSE);
     return CLIMON_EXIT_OK;
 }
 

@@ -580,6 +580,82 @@ static void prompt(step *s, const char *why)
 
 /* Shows the prompt unless something says not now; prompt_allowed is the
  * site's Prompt for Restart. */
+/* The window's opening in UTC; the local offset is the event's (a
+ * daylight-saving change inside the span moves it by that hour, and the
+ * timer then finds the window not yet open and waits again). */
+static agent_time window_utc(const step *s, int64_t local)
+{
+    int64_t t = local - s->ev->local_offset_s;
+    return t <= 0 ? 0 : (agent_time)t;
+}
+
+static bool window_applies(const step *s)
+{
+    return s->st->pending == AGENT_PENDING_RESTART && s->cfg->restart_window.days != 0 &&
+           !s->cfg->prompts_enabled;
+}
+
+/* The service's rule for a restart nobody can be asked about: inside the
+ * admin's maintenance window, once per window, and only when the shell
+ * knows that nobody is signed in. TRUE when it asked for the restart. */
+static bool window_restart(step *s)
+{
+    agent_state *st = s->st;
+    const maintwin *w = &s->cfg->restart_window;
+    char span[48], t[24];
+    int64_t local = (int64_t)s->now + s->ev->local_offset_s, open = 0;
+
+    if (!window_applies(s))
+        return false;
+    maintwin_format(w, span, sizeof span);
+    if (!maintwin_contains(w, local, &open)) {
+        when(s, window_utc(s, maintwin_next_open(w, local)), t, sizeof t);
+        say(s, AGENT_LOG_INFO, "restart pending; prompts are off: the maintenance window (%s) "
+                               "opens at %s",
+            span, t);
+        return false;
+    }
+    if (st->window_restart_at != 0 && st->window_restart_at >= window_utc(s, open)) {
+        when(s, st->window_restart_at, t, sizeof t);
+        say(s, AGENT_LOG_WARNING,
+            "restart pending; asked for once in this window already (at %s) and still pending: "
+            "the next window",
+            t);
+        return false;
+    }
+    if (!s->ev->users_known) {
+        say(s, AGENT_LOG_WARNING,
+            "restart pending in the maintenance window (%s), but who is signed in is not known: "
+            "no restart on a guess",
+            span);
+        return false;
+    }
+    if (s->ev->users != 0) {
+        say(s, AGENT_LOG_INFO,
+            "restart pending in the maintenance window (%s); %lu user(s) signed in: their agents "
+            "ask them, and this one waits for them to sign out",
+            span, (unsigned long)s->ev->users);
+        return false;
+    }
+    st->window_restart_at = s->now;
+    say(s, AGENT_LOG_INFO,
+        "restart pending; nobody is signed in and the maintenance window (%s) is open: "
+        "restarting",
+        span);
+    command(s, AGENT_ACT_RESTART);
+    return true;
+}
+
+/* The window is open and its restart not yet asked for: for the timer. */
+static bool window_due(const step *s)
+{
+    int64_t open = 0;
+    if (!window_applies(s) ||
+        !maintwin_contains(&s->cfg->restart_window, (int64_t)s->now + s->ev->local_offset_s, &open))
+        return false;
+    return s->st->window_restart_at == 0 || s->st->window_restart_at < window_utc(s, open);
+}
+
 static void maybe_prompt(step *s, bool prompt_allowed)
 {
     agent_state *st = s->st;
@@ -608,6 +684,10 @@ static void maybe_prompt(step *s, bool prompt_allowed)
         return;
     }
     if (!s->cfg->prompts_enabled) {
+        if (window_applies(s)) {
+            window_restart(s);
+            return;
+        }
         say(s, AGENT_LOG_INFO, "%s pending for %s; prompts are off by policy: status only",
             agent_pending_name(st->pending), label);
         return;
@@ -1824,6 +1904,10 @@ static void on_timer(step *s)
     }
     if (jitter_due(s))
         due = true;
+    if (window_due(s)) {
+        due = true;
+        window_restart(s);
+    }
     if (!due)
         say(s, AGENT_LOG_INFO, "timer: nothing due");
 }
@@ -1856,6 +1940,7 @@ static void clamp_clock(step *s)
     clamped |= bound_time(&st->pending_since, now);
     clamped |= bound_time(&st->countdown_end, now + countdown_length(s));
     clamped |= bound_time(&st->request_since, now);
+    clamped |= bound_time(&st->window_restart_at, now);
     if (clamped)
         say(s, AGENT_LOG_WARNING,
             "saved times lie far ahead (clock set backwards?): bounded from now");
@@ -1885,6 +1970,14 @@ static agent_time next_wake(const step *s)
         t = t == 0 ? st->busy_retry_at : min_time(t, st->busy_retry_at);
     if (st->start_pass_at > now)
         t = t == 0 ? st->start_pass_at : min_time(t, st->start_pass_at);
+    if (window_applies(s)) {
+        int64_t local = (int64_t)now + s->ev->local_offset_s;
+        /* The next opening: inside an open window a restart not taken
+         * waits for a sign-out (AGENT_EV_SESSIONS_CHANGED), never a poll. */
+        agent_time open = window_utc(s, maintwin_next_open(&s->cfg->restart_window, local));
+        if (open > now)
+            t = t == 0 ? open : min_time(t, open);
+    }
     return t;
 }
 
@@ -1988,6 +2081,10 @@ void agent_step(agent_state *st, const agent_config *cfg, const agent_event *ev,
         break;
     case AGENT_EV_MACHINE:
         on_machine(&s);
+        break;
+    case AGENT_EV_SESSIONS_CHANGED:
+        /* Someone signed out: the window's restart may be free to go. */
+        window_restart(&s);
         break;
     default:
         say(&s, AGENT_LOG_WARNING, "unknown event %d: ignored", (int)ev->type);

@@ -59,7 +59,8 @@
     X(TIME, creds_refused_logon, "CredRefusedLogon", 0)                                            \
     X(TIME, creds_refused_boot, "CredRefusedBoot", 0)                                              \
     X(TEXT, forward_error, "ForwardError", 0)                                                      \
-    X(KEPT, kept, "KeptFiles", 0)
+    X(KEPT, kept, "KeptFiles", 0)                                                                  \
+    X(TIME, window_restart_at, "WindowRestartAt", 0)
 
 /* The machine state the owner publishes (agent_machine), the same way:
  * X(kind, field, key, required). */

@@ -3,6 +3,9 @@
  * the machine's owner forwards, checks and runs Client Setup; every
  * session's agent still reads the manager's report and prompts its own
  * user; the others show what the owner found, and take over when it goes.
+ * The service on a server nobody signs in to restarts only inside the
+ * admin's maintenance window (ServerRestartWindow), once, with nobody
+ * signed in.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -158,7 +161,196 @@ static void test_machine_state_survives_its_file_and_a_damaged_one_is_refused(vo
     assert_int_equal(state_parse_machine(bad, strlen(bad), &back, &err), STATE_ERR_FIELD);
 }
 
+/* ---- the maintenance window (maintwin.h) ---- */
+
+static maintwin window_of(const char *text)
+{
+    maintwin w;
+    assert_int_equal(maintwin_parse(text, &w), MAINTWIN_OK);
+    return w;
+}
+
+static void test_a_window_is_read_as_an_admin_writes_it(void **state)
+{
+    char buf[64];
+    maintwin w;
+    (void)state;
+    w = window_of("Sun 02:00-04:00");
+    assert_int_equal(w.days, 1);
+    assert_int_equal(w.start_min, 120);
+    assert_int_equal(w.end_min, 240);
+    w = window_of("  mon-FRI 22:00-02:00 ");
+    assert_int_equal(w.days, 0x3e);
+    maintwin_format(&w, buf, sizeof buf);
+    assert_string_equal(buf, "Mon,Tue,Wed,Thu,Fri 22:00-02:00");
+    w = window_of("Fri-Mon 01:30-05:00"); /* a range wraps over the week's end */
+    assert_int_equal(w.days, 0x63);
+    w = window_of("Sat,Sun 00:00-23:59");
+    assert_int_equal(w.days, 0x41);
+    w = window_of("Daily 03:00-04:00");
+    maintwin_format(&w, buf, sizeof buf);
+    assert_string_equal(buf, "Daily 03:00-04:00");
+}
+
+static void test_a_window_that_is_not_one_is_no_window(void **state)
+{
+    static const struct {
+        const char *text;
+        maintwin_status want;
+    } bad[] = {{"", MAINTWIN_EMPTY},
+               {"   ", MAINTWIN_EMPTY},
+               {"Sunday 02:00-04:00", MAINTWIN_BAD_DAYS},
+               {"Sun, 02:00-04:00", MAINTWIN_BAD_DAYS},
+               {"Sun,,Mon 02:00-04:00", MAINTWIN_BAD_DAYS},
+               {"Xyz 02:00-04:00", MAINTWIN_BAD_DAYS},
+               {"Sun 2:00-04:00", MAINTWIN_BAD_TIME},
+               {"Sun 24:00-01:00", MAINTWIN_BAD_TIME},
+               {"Sun 02:60-03:00", MAINTWIN_BAD_TIME},
+               {"Sun 02:00", MAINTWIN_BAD_TIME},
+               {"Sun", MAINTWIN_BAD_TIME},
+               {"Sun 02:00-04:00 extra", MAINTWIN_BAD_TIME},
+               {"Sun \x01\xff:00-04:00", MAINTWIN_BAD_TIME},
+               {"Mon,Tue,Wed,Thu,Fri,Sat,Sun,Mon,Tue,Wed,Thu,Fri,Sat,Sun 02:00-04:00",
+                MAINTWIN_TOO_LONG}};
+    maintwin w;
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        w.days = 0x7f;
+        assert_int_equal(maintwin_parse(bad[i].text, &w), bad[i].want);
+        assert_int_equal(w.days, 0);
+    }
+    assert_int_equal(maintwin_parse(NULL, &w), MAINTWIN_EMPTY);
+}
+
+/* T0 is Monday 2025-11-24 16:00 UTC; the tests' local offset is 0. */
+static void test_a_window_opens_on_its_days_and_over_midnight_on_the_day_it_began(void **state)
+{
+    maintwin w = window_of("Mon 16:30-17:00");
+    int64_t open = 0;
+    (void)state;
+    assert_false(maintwin_contains(&w, (int64_t)T0, NULL));
+    assert_int_equal(maintwin_next_open(&w, (int64_t)T0), (int64_t)(T0 + 30 * MINUTE));
+    assert_true(maintwin_contains(&w, (int64_t)(T0 + 45 * MINUTE), &open));
+    assert_int_equal(open, (int64_t)(T0 + 30 * MINUTE));
+    assert_false(maintwin_contains(&w, (int64_t)(T0 + HOUR), NULL)); /* the end is outside */
+    /* After this Monday's: next Monday's. */
+    assert_int_equal(maintwin_next_open(&w, (int64_t)(T0 + HOUR)),
+                     (int64_t)(T0 + 30 * MINUTE + 7 * 24 * HOUR));
+    w = window_of("Sun 23:00-01:00");
+    /* Monday 00:30 is Sunday's window. */
+    assert_true(maintwin_contains(&w, (int64_t)(T0 - 16 * HOUR + 30 * MINUTE), &open));
+    assert_int_equal(open, (int64_t)(T0 - 17 * HOUR));
+    assert_false(maintwin_contains(&w, (int64_t)(T0 - 16 * HOUR + 90 * MINUTE), NULL));
+}
+
+static int setup_service(void **state)
+{
+    setup(state);
+    cfg.prompts_enabled = false; /* the service: nobody to ask */
+    cfg.restart_window = window_of("Mon 17:00-18:00");
+    return 0;
+}
+
+static void step_users(agent_event e, bool known, uint32_t users)
+{
+    e.users_known = known;
+    e.users = users;
+    step_ev(&e);
+}
+
+static void restart_reported_to_service(agent_time now, bool known, uint32_t users)
+{
+    agent_event e = ev_of(AGENT_EV_REPORT, now);
+    e.report.restart = true;
+    e.report.prompt_allowed = true;
+    e.report.change_id = 4;
+    step_users(e, known, users);
+}
+
+static void test_the_service_restarts_in_its_window_once_with_nobody_signed_in(void **state)
+{
+    (void)state;
+    start(T0, BOOT1, LOGON1);
+    restart_reported_to_service(T0 + MINUTE, true, 0);
+    assert_int_equal(st.pending, AGENT_PENDING_RESTART);
+    assert_null(find(AGENT_ACT_RESTART)); /* 16:01: not in the window */
+    assert_true(logged("opens at"));
+    assert_int_equal(scheduled(), T0 + HOUR);
+    step_users(ev_of(AGENT_EV_TIMER, T0 + HOUR), true, 0);
+    must_find(AGENT_ACT_RESTART);
+    assert_int_equal(st.window_restart_at, T0 + HOUR);
+    /* Still pending later in the same window (refused, or slow): not again. */
+    step_users(ev_of(AGENT_EV_SESSIONS_CHANGED, T0 + HOUR + 10 * MINUTE), true, 0);
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_true(logged("once in this window already"));
+    assert_int_equal(scheduled(), T0 + HOUR + 7 * 24 * HOUR);
+    /* The next week's window tries again. */
+    step_users(ev_of(AGENT_EV_TIMER, T0 + HOUR + 7 * 24 * HOUR), true, 0);
+    must_find(AGENT_ACT_RESTART);
+}
+
+static void test_the_service_leaves_signed_in_users_to_their_agents_until_they_leave(void **state)
+{
+    (void)state;
+    start(T0, BOOT1, LOGON1);
+    restart_reported_to_service(T0 + HOUR + MINUTE, true, 2);
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_null(find(AGENT_ACT_PROMPT));
+    assert_true(logged("2 user(s) signed in"));
+    /* No poll while they stay: the next wake is the next window. */
+    assert_int_equal(scheduled(), T0 + HOUR + 7 * 24 * HOUR);
+    step_users(ev_of(AGENT_EV_SESSIONS_CHANGED, T0 + HOUR + 20 * MINUTE), true, 1);
+    assert_null(find(AGENT_ACT_RESTART));
+    step_users(ev_of(AGENT_EV_SESSIONS_CHANGED, T0 + HOUR + 30 * MINUTE), true, 0);
+    must_find(AGENT_ACT_RESTART);
+}
+
+static void test_the_service_never_restarts_when_it_does_not_know_who_is_signed_in(void **state)
+{
+    (void)state;
+    start(T0, BOOT1, LOGON1);
+    restart_reported_to_service(T0 + HOUR + MINUTE, false, 0);
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_true(logged("no restart on a guess"));
+    step_users(ev_of(AGENT_EV_TIMER, T0 + HOUR + 2 * MINUTE), false, 0);
+    assert_null(find(AGENT_ACT_RESTART));
+}
+
+static void test_without_a_window_the_service_only_shows_the_restart(void **state)
+{
+    (void)state;
+    cfg.restart_window.days = 0;
+    start(T0, BOOT1, LOGON1);
+    restart_reported_to_service(T0 + HOUR + MINUTE, true, 0);
+    assert_null(find(AGENT_ACT_RESTART));
+    assert_true(logged("status only"));
+    assert_int_equal(scheduled(), 0);
+}
+
+static void test_a_tray_agent_with_prompts_never_restarts_by_the_window(void **state)
+{
+    (void)state;
+    cfg.prompts_enabled = true;
+    start(T0, BOOT1, LOGON1);
+    restart_reported_to_service(T0 + HOUR + MINUTE, true, 0);
+    assert_null(find(AGENT_ACT_RESTART));
+    must_find(AGENT_ACT_PROMPT);
+}
+
+static void test_the_windows_restart_time_is_kept_across_a_restart_of_the_service(void **state)
+{
+    char buf[STATE_MAX_BYTES];
+    agent_state back;
+    (void)state;
+    st.window_restart_at = T0 + HOUR;
+    size_t n = state_format(&st, buf, sizeof buf);
+    assert_true(n > 0);
+    assert_int_equal(state_parse(buf, n, &back, NULL), STATE_OK);
+    assert_int_equal(back.window_restart_at, T0 + HOUR);
+}
+
 #define W(f) cmocka_unit_test_setup(f, setup_watcher)
+#define S(f) cmocka_unit_test_setup(f, setup_service)
 
 int main(void)
 {
@@ -169,6 +361,15 @@ int main(void)
         W(test_a_watcher_shows_what_the_owner_found),
         cmocka_unit_test(test_the_owner_ignores_another_agents_machine_state),
         cmocka_unit_test(test_machine_state_survives_its_file_and_a_damaged_one_is_refused),
+        cmocka_unit_test(test_a_window_is_read_as_an_admin_writes_it),
+        cmocka_unit_test(test_a_window_that_is_not_one_is_no_window),
+        cmocka_unit_test(test_a_window_opens_on_its_days_and_over_midnight_on_the_day_it_began),
+        S(test_the_service_restarts_in_its_window_once_with_nobody_signed_in),
+        S(test_the_service_leaves_signed_in_users_to_their_agents_until_they_leave),
+        S(test_the_service_never_restarts_when_it_does_not_know_who_is_signed_in),
+        S(test_without_a_window_the_service_only_shows_the_restart),
+        S(test_a_tray_agent_with_prompts_never_restarts_by_the_window),
+        S(test_the_windows_restart_time_is_kept_across_a_restart_of_the_service),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,6 +37,10 @@
 #   service              the service on a server (issue 13): installed, a pass
 #                        with no desktop session's help, Client Setup run, a
 #                        tray agent that only watches, removed cleanly
+#   service-window       the service with ServerRestartWindow open now and
+#                        nobody signed in: the manager's restart is carried
+#                        out once in the window; a window that is not one is
+#                        refused in the log (status only)
 set -u
 . "$(dirname "$0")/e2e-lib.sh"
 
@@ -526,6 +530,64 @@ sc_service() {
     check "/uninstall:service succeeds" test "$rc" = 0
     check "the service stopped cleanly (logged)" wait_for 20 grep -q 'service stopped' "$SVC_LOG"
     check "sc query no longer knows Climon" bash -c "! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME"
+}
+
+sc_service_window() {
+    local out rc from to keeper hook=$C/svc-restart-hook.txt
+    rm -f "$hook"
+    # Wine ends its services when no other Wine process is left (its
+    # "shutdown"): one that lives through the scenario, as a server's
+    # uptime would.
+    wine ping -n 300 127.0.0.1 >/dev/null 2>&1 &
+    keeper=$!
+    # A window open now (the prefix's local time is this machine's).
+    from=$(date -d '-2 min' +%H:%M)
+    to=$(date -d '+60 min' +%H:%M)
+    wine reg add 'HKLM\SOFTWARE\Policies\Climon' /v ServerRestartWindow /d "Daily $from-$to" /f >/dev/null 2>&1
+    out=$(wine 'C:\MS\SMS\BIN\CLIMON.EXE' /install:service '/smsini:C:\SMS.INI' \
+        '/statedir:C:\climon-svc-state' '/restart-hook:C:\svc-restart-hook.txt' 2>&1); rc=$?
+    note "install: $(tr -d '\r' <<<"$out")"
+    check "/install:service succeeds" test "$rc" = 0
+    check "the service logs its maintenance window" wait_for 20 \
+        grep -q "maintenance window for a restart nobody is signed in to: Daily $from-$to" "$SVC_LOG"
+    check "the service read the report at its start" wait_for 20 grep -q 'report: restart=0' "$SVC_LOG"
+    manager_sets_bare_flag INV32CLI 1.2.9
+    check "the service asked for the restart in the window" wait_for 30 grep -q restart "$hook"
+    check "it said why: nobody signed in, the window open" \
+        grep -q 'nobody is signed in and the maintenance window' "$SVC_LOG"
+    # A later event in the same window (the manager writes the key again)
+    # asks for nothing more: once per window.
+    wine reg add "$SERVICES_KEY" /v 'Logoff Required' /t REG_DWORD /d 0 /f >/dev/null 2>&1
+    check "the same window asks once" wait_for 20 grep -q 'once in this window already' "$SVC_LOG"
+    check "one restart asked for" test "$(grep -c restart "$hook")" = 1
+    check "no error in the service's log" test "$(errors_in "$SVC_LOG")" = 0
+    out=$(wine 'C:\MS\SMS\BIN\CLIMON.EXE' /uninstall:service 2>&1)
+    check "the service stopped cleanly (logged)" wait_for 20 grep -q 'service stopped' "$SVC_LOG"
+    # An account that would need a password is refused before anything
+    # is installed.
+    out=$(wine 'C:\MS\SMS\BIN\CLIMON.EXE' /install:service '/account:LAB\alice' 2>&1); rc=$?
+    note "install as LAB\\alice: $(tr -d '\r' <<<"$out")"
+    check "an account with a password is refused (exit 64)" test "$rc" = 64
+    check "and says which accounts it takes" grep -q 'would need a password' <<<"$out"
+    check "nothing was installed" bash -c "! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME"
+    # A value that is not a window: refused, said so, status only; this
+    # time as LocalService.
+    wine reg add 'HKLM\SOFTWARE\Policies\Climon' /v ServerRestartWindow /d 'Sunday 2-4' /f >/dev/null 2>&1
+    out=$(wine 'C:\MS\SMS\BIN\CLIMON.EXE' /install:service '/smsini:C:\SMS.INI' /account:LocalService \
+        '/statedir:C:\climon-svc-state2' '/restart-hook:C:\svc-restart-hook.txt' 2>&1)
+    out=$(tr -d '\r' <<<"$out")
+    note "install as LocalService: $out"
+    check "the install names the account" grep -q 'account NT AUTHORITY.LocalService' <<<"$out"
+    check "the service runs as NT AUTHORITY\\LocalService" bash -c \
+        "wine reg query 'HKLM\\System\\CurrentControlSet\\Services\\Climon' /v ObjectName 2>/dev/null | tr -d '\r' | grep -qi 'ObjectName.*NT AUTHORITY.LocalService'"
+    check "a window that is not one is refused in the log" wait_for 20 \
+        grep -q 'policy ServerRestartWindow "Sunday 2-4" refused' "$SVC_LOG"
+    check "and the restart is status only" wait_for 30 grep -q 'prompts are off by policy: status only' "$SVC_LOG"
+    check "still one restart asked for" test "$(grep -c restart "$hook")" = 1
+    wine 'C:\MS\SMS\BIN\CLIMON.EXE' /uninstall:service >/dev/null 2>&1
+    wine reg delete 'HKLM\SOFTWARE\Policies\Climon' /v ServerRestartWindow /f >/dev/null 2>&1
+    check "the service is gone" bash -c "! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME"
+    kill "$keeper" 2>/dev/null
 }
 
 [ $# = 1 ] || { sed -n '2,30p' "$0"; exit 64; }
