@@ -398,7 +398,7 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
         char body[256], line[LINE_MAX_BYTES], want_exit[96], *rec = NULL;
         LONGLONG q0, qs = 0;
         ULONGLONG f0, fs = 0, f_fwd = 0, f_started = 0, f_exited = 0, f_end = 0, f_fwded = 0,
-                      f_decided = 0;
+                      f_decided = 0, f_file = 0, f_smsini = 0;
         DWORD rlen = 0;
         int blen;
         BOOL got_exit = FALSE;
@@ -456,8 +456,13 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
                 continue;
             if (!f_fwd && strstr(line, "forwarding inventory files"))
                 f_fwd = cmtrace_ft(line);
+            else if (!f_file && strstr(line, "LOG[forwarded ") && strstr(line, " bytes)"))
+                f_file = cmtrace_ft(line); /* forward.c: the file is in the box */
             else if (!f_fwded && strstr(line, "inventory file(s): reading CopyListVersions"))
                 f_fwded = cmtrace_ft(line);
+            else if (f_fwded && !f_smsini && strstr(line, "LOG[SMS.INI ") &&
+                     strstr(line, "CopyListVersion"))
+                f_smsini = cmtrace_ft(line); /* the version job's first line */
             else if (!f_decided && strstr(line, "differ: running Client Setup"))
                 f_decided = cmtrace_ft(line);
             else if (!f_started && strstr(line, "started Client Setup (process"))
@@ -480,12 +485,14 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
             failures++;
         }
         /* pass version t0_unix lat_qpc_ms lat_ft_ms t0->forward t0->started t0->exited t0->end
-         * t0->forwarded t0->setup-decided (times from the log are to the ms) */
-        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", first + i,
-                v, ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
+         * t0->forwarded t0->setup-decided t0->file-in-box t0->smsini-read (times from the log
+         * are to the ms) */
+        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n",
+                first + i, v, ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
                 f_fwd ? ft_ms(f0, f_fwd) : -1.0, f_started ? ft_ms(f0, f_started) : -1.0,
                 f_exited ? ft_ms(f0, f_exited) : -1.0, f_end ? ft_ms(f0, f_end) : -1.0,
-                f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0);
+                f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0,
+                f_file ? ft_ms(f0, f_file) : -1.0, f_smsini ? ft_ms(f0, f_smsini) : -1.0);
         fflush(out);
         if (gap)
             Sleep(gap);
