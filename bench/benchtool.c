@@ -51,14 +51,7 @@
  *                        --findonly=1: only FindFirstFileW("<dir>\\*.RAW") in a
  *                        folder with none, as forward_any does on each wake-up
  *                        (--findonly=2: with one .RAW in it, read to the end).
- *   benchtool spawnfloor figure 1's floor: --n times a bare CreateProcessW of
- *                        --exe (the stand-in Client Setup, which records its
- *                        first instruction's counter and signals) with the
- *                        flags the agent uses (CREATE_NO_WINDOW); per run
- *                        the counter just before the call to the stand-in's
- *                        own reading, and the call's own time.
- *   benchtool regfloor   figure 2's floor: --n times one RegQueryValueExW of
- *                        Client Services' Change Id.
+ * (The floors the figures are compared with are bench/floor.c's.)
  *
  * Every pass writes one tab-separated line to the --out file; the bash
  * scripts in bench/ turn those into the figures. Nothing here decides a
@@ -405,7 +398,7 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
         char body[256], line[LINE_MAX_BYTES], want_exit[96], *rec = NULL;
         LONGLONG q0, qs = 0;
         ULONGLONG f0, fs = 0, f_fwd = 0, f_started = 0, f_exited = 0, f_end = 0, f_fwded = 0,
-                      f_decided = 0;
+                      f_decided = 0, f_file = 0, f_smsini = 0;
         DWORD rlen = 0;
         int blen;
         BOOL got_exit = FALSE;
@@ -453,7 +446,7 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
         /* The end of the pass: the core's line on the setup exit, then its
          * answer to the report. Times on the way are the breakdown. */
         if (publish)
-            snprintf(want_exit, sizeof want_exit, "Client Setup for version %lu: exit", v);
+            snprintf(want_exit, sizeof want_exit, "Client Setup for version %lu exited", v);
         else /* "local X, server V: up to date" or "...: Client Setup already ran ..." */
             snprintf(want_exit, sizeof want_exit, "server %lu: ", v);
         while (logtail_next(&lt, line, sizeof line, timeout)) {
@@ -463,8 +456,13 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
                 continue;
             if (!f_fwd && strstr(line, "forwarding inventory files"))
                 f_fwd = cmtrace_ft(line);
+            else if (!f_file && strstr(line, "LOG[forwarded ") && strstr(line, " bytes)"))
+                f_file = cmtrace_ft(line); /* forward.c: the file is in the box */
             else if (!f_fwded && strstr(line, "inventory file(s): reading CopyListVersions"))
                 f_fwded = cmtrace_ft(line);
+            else if (f_fwded && !f_smsini && strstr(line, "LOG[SMS.INI ") &&
+                     strstr(line, "CopyListVersion"))
+                f_smsini = cmtrace_ft(line); /* the version job's first line */
             else if (!f_decided && strstr(line, "differ: running Client Setup"))
                 f_decided = cmtrace_ft(line);
             else if (!f_started && strstr(line, "started Client Setup (process"))
@@ -487,12 +485,14 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
             failures++;
         }
         /* pass version t0_unix lat_qpc_ms lat_ft_ms t0->forward t0->started t0->exited t0->end
-         * t0->forwarded t0->setup-decided (times from the log are to the ms) */
-        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n", first + i,
-                v, ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
+         * t0->forwarded t0->setup-decided t0->file-in-box t0->smsini-read (times from the log
+         * are to the ms) */
+        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n",
+                first + i, v, ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
                 f_fwd ? ft_ms(f0, f_fwd) : -1.0, f_started ? ft_ms(f0, f_started) : -1.0,
                 f_exited ? ft_ms(f0, f_exited) : -1.0, f_end ? ft_ms(f0, f_end) : -1.0,
-                f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0);
+                f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0,
+                f_file ? ft_ms(f0, f_file) : -1.0, f_smsini ? ft_ms(f0, f_smsini) : -1.0);
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -554,7 +554,7 @@ static int cmd_prompt(int argc, wchar_t **argv)
         wchar_t comps[64];
         char want[96], line[LINE_MAX_BYTES];
         LONGLONG q0;
-        ULONGLONG f0, f_heard = 0, f_prompt = 0, f_icon = 0, f_cleared = 0;
+        ULONGLONG f0, f_heard = 0, f_report = 0, f_prompt = 0, f_icon = 0, f_cleared = 0;
 
         if (id == 0)
             id = 1;
@@ -571,6 +571,8 @@ static int cmd_prompt(int argc, wchar_t **argv)
         while (logtail_next(&lt, line, sizeof line, timeout)) {
             if (!f_heard && strstr(line, "Client Services changed: reading the report"))
                 f_heard = cmtrace_ft(line);
+            else if (f_heard && !f_report && strstr(line, "report: restart="))
+                f_report = cmtrace_ft(line); /* report.c's last line of the read */
             else if (strstr(line, want)) {
                 f_prompt = cmtrace_ft(line);
                 break;
@@ -596,11 +598,11 @@ static int cmd_prompt(int argc, wchar_t **argv)
             fprintf(stderr, "benchtool: pass %u: the agent did not see the flag cleared\n", i + 1);
             failures++;
         }
-        /* pass change t0_unix lat_ms(log) t0->heard t0->icon qpc_spent_ms */
-        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.1f\t%.1f\t%.1f\n", i + 1, (unsigned long)id,
+        /* pass change t0_unix lat_ms(log) t0->heard t0->icon qpc_spent_ms t0->report-read */
+        fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\n", i + 1, (unsigned long)id,
                 ft_unix_s(f0), f_prompt ? ft_ms(f0, f_prompt) : -1.0,
                 f_heard ? ft_ms(f0, f_heard) : -1.0, f_icon ? ft_ms(f0, f_icon) : -1.0,
-                qpc_ms(q0, qpc_now()));
+                qpc_ms(q0, qpc_now()), f_report ? ft_ms(f0, f_report) : -1.0);
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -1048,98 +1050,13 @@ static int cmd_rmclients(int argc, wchar_t **argv)
     return rc == ERROR_SUCCESS || rc == ERROR_FILE_NOT_FOUND ? 0 : 1;
 }
 
-/* ---- the floors: what the same work costs with nothing of ours around it ---- */
-
-static int cmd_spawnfloor(int argc, wchar_t **argv)
-{
-    const wchar_t *exe = opt(argc, argv, L"exe", NULL);
-    const wchar_t *record = opt(argc, argv, L"record", L"C:\\bench\\floor-record.txt");
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
-    unsigned n = opt_u(argc, argv, L"n", L"200");
-    unsigned gap = opt_u(argc, argv, L"gap", L"50");
-    HANDLE ev = CreateEventW(NULL, FALSE, FALSE, L"ClimonBenchFloor");
-    ULONGLONG rec_off;
-    unsigned failures = 0;
-    FILE *out = _wfopen(outp, L"a");
-
-    if (!ev || !out)
-        die("cannot create the event or open %ls", outp);
-    SetEnvironmentVariableW(L"CLIMON_BENCH_RECORD", record);
-    SetEnvironmentVariableW(L"CLIMON_BENCH_EVENT", L"ClimonBenchFloor");
-    rec_off = file_size(record);
-    for (unsigned i = 0; i < n; i++) {
-        STARTUPINFOW si;
-        PROCESS_INFORMATION pi;
-        wchar_t line[1100];
-        LONGLONG q0, q1, qs = 0;
-        char *rec = NULL;
-        DWORD rlen = 0;
-
-        memset(&si, 0, sizeof si);
-        si.cb = sizeof si;
-        _snwprintf(line, 1100, L"\"%ls\"", exe);
-        line[1099] = 0;
-        ResetEvent(ev);
-        q0 = qpc_now();
-        if (!CreateProcessW(exe, line, NULL, NULL, FALSE,
-                            CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, NULL, NULL, &si, &pi))
-            die("cannot start %ls (%lu)", exe, GetLastError());
-        q1 = qpc_now();
-        if (WaitForSingleObject(ev, 30000) == WAIT_OBJECT_0 && read_all(record, &rec, &rlen) &&
-            rlen > rec_off) {
-            char *last = rec + rec_off;
-            for (char *c = last; *c; c++)
-                if (*c == '\n' && c[1])
-                    last = c + 1;
-            sscanf(last, "qpc=%lld", &qs);
-            rec_off = rlen;
-        } else {
-            failures++;
-        }
-        free(rec);
-        WaitForSingleObject(pi.hProcess, 30000);
-        CloseHandle(pi.hThread);
-        CloseHandle(pi.hProcess);
-        /* run start_ms (to the child's first instruction) create_call_ms */
-        fprintf(out, "%u\t%.3f\t%.3f\n", i + 1, qs ? qpc_ms(q0, qs) : -1.0, qpc_ms(q0, q1));
-        fflush(out);
-        if (gap)
-            Sleep(gap);
-    }
-    fclose(out);
-    CloseHandle(ev);
-    return failures ? 1 : 0;
-}
-
-static int cmd_regfloor(int argc, wchar_t **argv)
-{
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
-    unsigned n = opt_u(argc, argv, L"n", L"200");
-    FILE *out = _wfopen(outp, L"a");
-    HKEY k;
-
-    if (!out || RegCreateKeyExW(HKEY_LOCAL_MACHINE, SERVICES_KEY, 0, NULL, 0,
-                                KEY_READ | KEY_WOW64_64KEY, NULL, &k, NULL) != ERROR_SUCCESS)
-        die("cannot open Client Services or %ls", outp);
-    for (unsigned i = 0; i < n; i++) {
-        DWORD v = 0, sz = sizeof v, type = 0;
-        LONGLONG q0 = qpc_now();
-        RegQueryValueExW(k, L"Change Id", NULL, &type, (BYTE *)&v, &sz);
-        fprintf(out, "%u\t%.4f\n", i + 1, qpc_ms(q0, qpc_now()));
-    }
-    RegCloseKey(k);
-    fclose(out);
-    return 0;
-}
-
 /* ---- */
 
 int wmain(int argc, wchar_t **argv)
 {
     if (argc < 2)
         die("usage: benchtool "
-            "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch|"
-            "spawnfloor|regfloor ...");
+            "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch ...");
     if (wcscmp(argv[1], L"rawpasses") == 0)
         return cmd_passes(argc, argv, FALSE);
     if (wcscmp(argv[1], L"checkpasses") == 0)
@@ -1156,10 +1073,6 @@ int wmain(int argc, wchar_t **argv)
         return cmd_threads(argc, argv);
     if (wcscmp(argv[1], L"dirwatch") == 0)
         return cmd_dirwatch(argc, argv);
-    if (wcscmp(argv[1], L"spawnfloor") == 0)
-        return cmd_spawnfloor(argc, argv);
-    if (wcscmp(argv[1], L"regfloor") == 0)
-        return cmd_regfloor(argc, argv);
     die("unknown verb %ls", argv[1]);
     return 2;
 }

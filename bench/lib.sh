@@ -46,17 +46,59 @@ benchtool() { wineq "$TOOLS_MINGW/bench/benchtool.exe" "$@"; }
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-# result KEY VALUE [NOTE...]: one figure's line in results.d/<script>.tsv.
+# result KEY VALUE [NOTE...]: one figure's line in results.d/<script>.tsv:
+# key, value, note, and the 1-minute load average when it was taken (the
+# results.md writer shows it; a figure whose load went over 1 is marked
+# LOADED on every row, see bench_finish).
 RESULT_FILE=$RESULTS/$(basename "${0%.sh}").tsv
+FIG=$(basename "$0"); FIG=${FIG%%-*}   # fig1-raw-to-setup -> fig1
 result() {
     local k=$1 v=$2 l; shift 2
-    # A figure taken on a loaded machine says so beside itself.
     l=$(cut -d' ' -f1 /proc/loadavg)
-    if awk -v l="$l" 'BEGIN { exit !(l > 1) }'; then
-        set -- "$@" "[LOADED: load average $l > 1 when taken]"
-    fi
-    printf '%s\t%s\t%s\n' "$k" "$v" "$*" >>"$RESULT_FILE"
+    printf '%s\t%s\t%s\t%s\n' "$k" "$v" "$*" "$l" >>"$RESULT_FILE"
     printf '   %-44s %s %s\n' "$k" "$v" "${*:+($*)}"
+}
+# result_p99 KEY N VALUE [NOTE...]: a p99 only from enough samples. With
+# fewer than P99_MIN (a QUICK run, or a full run that lost passes) it is
+# written as absent (null in results.json), with a note saying so.
+P99_MIN=200
+result_p99() {
+    local k=$1 n=$2 v=$3; shift 3
+    if [ "$n" -lt "$P99_MIN" ]; then
+        result "$k" null "too few samples for a p99: n=$n, needs $P99_MIN (a full run has them)${*:+; $*}"
+    else
+        result "$k" "$v" "n=$n${*:+; $*}"
+    fi
+}
+# ratio A B [DIGITS]: A / B, or null when either is absent or B is 0.
+ratio() {
+    awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN {
+        if (a !~ /^-?[0-9.]+$/ || b !~ /^-?[0-9.]+$/ || b + 0 == 0) { print "null"; exit }
+        printf "%.*f\n", d, a / b }'
+}
+# The load through a figure: sampled every 2 s from bench_begin to its end
+# (bench_finish), so a figure is known as loaded even when the load rose
+# and fell within it.
+LOAD_SAMPLES=$RUN/load-$FIG.txt
+load_sampler_start() {
+    cut -d' ' -f1 /proc/loadavg >"$LOAD_SAMPLES"
+    (while :; do sleep 2; cut -d' ' -f1 /proc/loadavg >>"$LOAD_SAMPLES"; done) >/dev/null 2>&1 &
+    echo $! >"$RUN/load-$FIG.pid"
+}
+# bench_finish: the figure's <fig>_load_max_1min and <fig>_loaded (true when
+# the 1-minute load average was over 1 at any sample of the figure).
+bench_finish() {
+    local p max
+    p=$(cat "$RUN/load-$FIG.pid" 2>/dev/null) && kill "$p" 2>/dev/null
+    rm -f "$RUN/load-$FIG.pid"
+    if [ -f "$LOAD_SAMPLES" ]; then
+        cut -d' ' -f1 /proc/loadavg >>"$LOAD_SAMPLES"
+        max=$(sort -g "$LOAD_SAMPLES" | tail -1)
+        result "${FIG}_load_max_1min" "$max" "highest 1-minute load average during figure ${FIG#fig} (sampled every 2 s)"
+        result "${FIG}_loaded" "$(awk -v l="$max" 'BEGIN { print (l > 1 ? "true" : "false") }')" \
+            "true: the load went over 1 during the figure; its rows are marked LOADED"
+        rm -f "$LOAD_SAMPLES"
+    fi
 }
 results_reset() { : >"$RESULT_FILE"; }
 
@@ -65,11 +107,6 @@ stat_p() { # Q (0..1)
     sort -g | awk -v q="$1" '{ v[NR] = $1 } END {
         if (NR == 0) { print "nan"; exit }
         r = int(q * NR); if (r < q * NR) r++; if (r < 1) r = 1; printf "%.1f\n", v[r] }'
-}
-# p99 with its sample count: "n=N" in the note, and a run with fewer than
-# 200 samples (QUICK) says its p99 means little.
-p99_note() { # N
-    if [ "$1" -lt 200 ]; then echo "n=$1: too few samples for a p99 (needs 200; a full run has them)"; else echo "n=$1"; fi
 }
 stat_mean() { awk '{ s += $1; n++ } END { if (n) printf "%.1f\n", s / n; else print "nan" }'; }
 stat_max() { sort -g | tail -1; }
@@ -106,7 +143,7 @@ tools_build() {
 
 lab_up() {
     [ -f "$RUN/lab.ready" ] && return 0
-    for f in agent/climon.exe site/clisetup.exe site/ccm.exe; do
+    for f in climon/climon.exe site/clisetup.exe site/ccm.exe; do
         [ -f "$CLIMON_BUILD/src/$f" ] || die "$CLIMON_BUILD/src/$f is missing: build the mingw preset first"
     done
     tools_build
@@ -250,7 +287,10 @@ env_down() {
 # under bench/run-all (BENCH_KEEP=1) the lab stays for the next figure.
 bench_begin() {
     results_reset
+    load_sampler_start
     if [ -z "${BENCH_KEEP:-}" ]; then
-        trap 'env_down' EXIT
+        trap 'bench_finish; env_down' EXIT
+    else
+        trap 'bench_finish' EXIT
     fi
 }
