@@ -122,6 +122,52 @@ static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp
     return DefWindowProcW(hwnd, msg, wp, lp);
 }
 
+/* A program path with a blank and no quotes in the service's command
+ * line is the classic unquoted service path: Windows would try
+ * "C:\Program.exe" first, as LocalSystem. /install:service always quotes;
+ * an installer that did not (Wine's msi writes the MSI's ServiceInstall
+ * unquoted) is mended here, by the service itself, at its start. */
+static void quote_own_path(logfile *lf)
+{
+    SC_HANDLE scm = OpenSCManagerW(NULL, NULL, SC_MANAGER_CONNECT), svc = NULL;
+    QUERY_SERVICE_CONFIGW *qc = NULL;
+    wchar_t exe[CLIMON_PATH_MAX], cmd[CLIMON_CMD_MAX];
+    DWORD need = 0, n = GetModuleFileNameW(NULL, exe, CLIMON_PATH_MAX);
+    size_t len = n ? wcslen(exe) : 0;
+    const wchar_t *path;
+
+    if (scm)
+        svc = OpenServiceW(scm, SERVICE_NAME, SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG);
+    if (!svc || n == 0 || n >= CLIMON_PATH_MAX)
+        goto out;
+    QueryServiceConfigW(svc, NULL, 0, &need);
+    qc = need ? HeapAlloc(GetProcessHeap(), 0, need) : NULL;
+    if (!qc || !QueryServiceConfigW(svc, qc, need, &need) || !qc->lpBinaryPathName)
+        goto out;
+    path = qc->lpBinaryPathName;
+    /* Only our own program, unquoted, with a blank in it. */
+    if (path[0] == L'"' || !wcschr(exe, L' ') || _wcsnicmp(path, exe, len) != 0 ||
+        (path[len] != 0 && path[len] != L' '))
+        goto out;
+    if (_snwprintf(cmd, CLIMON_CMD_MAX, L"\"%ls\"%ls", exe, path + len) < 0)
+        goto out;
+    cmd[CLIMON_CMD_MAX - 1] = 0;
+    if (ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, cmd, NULL,
+                             NULL, NULL, NULL, NULL, NULL))
+        LOG_WARN(lf, "the service's command line was not quoted (an unquoted service path): "
+                     "quoted it");
+    else
+        LOG_ERROR(lf, "the service's command line is not quoted and could not be mended (%lu)",
+                  (unsigned long)GetLastError());
+out:
+    if (qc)
+        HeapFree(GetProcessHeap(), 0, qc);
+    if (svc)
+        CloseServiceHandle(svc);
+    if (scm)
+        CloseServiceHandle(scm);
+}
+
 /* The service's log: <SMSPath>\LOGS\CLIMONSV.LOG, beside the agent's. */
 static void service_log_path(climon_config *cfg)
 {
@@ -159,6 +205,7 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     cfg->service = TRUE;
     agentlog_open(&s->log, cfg);
     agentlog_config(&s->log, cfg, "service");
+    quote_own_path(&s->log);
 
     memset(&wc, 0, sizeof wc);
     wc.cbSize = sizeof wc;

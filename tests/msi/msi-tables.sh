@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # msi-tables.sh: what the built package says it will do, read back from its
 # tables with msiinfo, without installing it: the two programs and nothing
-# else, the all-users Run entry in the 64-bit registry, per-machine into
+# else (and the service's copy of climon.exe, in its optional feature), the
+# all-users Run entry in the 64-bit registry, per-machine into
 # Program Files\Climon, the version CMake defines, and the Upgrade rows that
 # make a newer package replace an older one.
 #   msi-tables.sh <Climon-N.msi> <Climon-N.msi rebuilt> <Climon-N+1.msi> <N>
@@ -16,7 +17,7 @@ need msiinfo "Debian's msitools"
 # --- File: exactly climon.exe and climon-check.exe, at their built sizes.
 files=$(msi_table "$msi" File)
 file_row() { awk -F'\t' -v f="$1" '$3 == f || $3 ~ ("\\|" f "$")' <<<"$files"; }
-for pair in "climon.exe:$climon" "climon-check.exe:$checkexe"; do
+for pair in "climon.exe:$climon" "climon-check.exe:$checkexe" "climon-service.exe:$climon"; do
     name=${pair%%:*} src=${pair#*:}
     row=$(file_row "$name")
     size=$(cut -f4 <<<"$row")
@@ -27,7 +28,28 @@ for pair in "climon.exe:$climon" "climon-check.exe:$checkexe"; do
     fi
 done
 nfiles=$(grep -c . <<<"$files")
-check "File table holds no file but the two programs ($nfiles rows)" [ "$nfiles" -eq 2 ]
+check "File table holds no file but the two programs and the service's copy ($nfiles rows)" [ "$nfiles" -eq 3 ]
+
+# --- The service (issue 13.3): an optional feature, off by default, whose
+# component's key file is climon-service.exe, started as "/service",
+# automatic, LocalSystem; Windows Installer starts it at install, stops it
+# before any change and removes it with the feature.
+comps=$(msi_table "$msi" Component)
+svc=$(msi_table "$msi" ServiceInstall)
+svc_comp=$(awk -F'\t' '$2 == "Climon" { print $12 }' <<<"$svc")
+check "ServiceInstall installs Climon as its own process, automatic, LocalSystem, /service" \
+    bash -c 'awk -F"\t" "\$2 == \"Climon\" && \$4 == 16 && \$5 == 2 && \$9 == \"LocalSystem\" && \$11 == \"/service\"" <<<"$1" | grep -q .' _ "$svc"
+key=$(awk -F'\t' -v c="$svc_comp" '$1 == c { print $6 }' <<<"$comps")
+check "the service's component has climon-service.exe as its key file ($svc_comp: $key)" \
+    bash -c '[ -n "$1" ] && grep -qP "^\Q$1\E\t[^\t]*\t([^|\t]*\|)?climon-service.exe\t" <<<"$2"' _ "$key" "$files"
+ctl=$(msi_table "$msi" ServiceControl)
+check "ServiceControl starts it at install, stops it at install and removal, deletes it at removal" \
+    bash -c 'awk -F"\t" "\$2 == \"Climon\" && \$3 == 163" <<<"$1" | grep -q .' _ "$ctl"
+feats=$(msi_table "$msi" Feature)
+check "the Service feature is off by default (level 1000 over INSTALLLEVEL 1)" \
+    bash -c 'awk -F"\t" "\$1 == \"Service\" && \$6 == 1000" <<<"$1" | grep -q .' _ "$feats"
+check "the Service feature holds only the service's component" \
+    bash -c '[ "$(awk -F"\t" "\$1 == \"Service\" { print \$2 }" <<<"$1")" = "$2" ]' _ "$(msi_table "$msi" FeatureComponents)" "$svc_comp"
 
 # --- Directory: INSTALLDIR is "Climon" under the 64-bit Program Files.
 dirs=$(msi_table "$msi" Directory)

@@ -10,6 +10,9 @@
 #       leaves SMS.INI and CLIMON.LOG alone
 #   msi-wine.sh upgrade <msi N> <msi N+1>
 #       N+1 over N leaves one product, N+1; N over N+1 is refused
+#   msi-wine.sh service <msi> <climon.exe>
+#       ADDLOCAL=Climon,Service adds the service Climon, running, from
+#       climon-service.exe /service; /x stops and removes it with the rest
 set -u
 mode=$1; shift
 . "$(dirname "$0")/lib.sh"
@@ -32,13 +35,15 @@ if [ "$mode" = prefix ]; then
     exit
 fi
 
-# msiexec ACTION MSI: runs it silently with a verbose log; prints the log's
-# last lines when it fails. Wine passes only the low 8 bits of the exit code.
+# msiexec ACTION MSI [PROPERTY=VALUE...]: runs it silently with a verbose
+# log; prints the log's last lines when it fails. Wine passes only the low
+# 8 bits of the exit code.
 n_log=0
 msiexec() {
     n_log=$((n_log + 1))
-    local log=$logs/msi-$n_log.log rc
-    wine msiexec "$1" "$(winpath "$2")" /qn /l*v "$(winpath "$log")" >/dev/null 2>&1
+    local log=$logs/msi-$n_log.log rc action=$1 pkg=$2
+    shift 2
+    wine msiexec "$action" "$(winpath "$pkg")" "$@" /qn /l*v "$(winpath "$log")" >/dev/null 2>&1
     rc=$?
     [ $rc -ne 0 ] && [ -f "$log" ] && iconv -f UTF-16LE -t UTF-8 "$log" 2>/dev/null | tr -d '\r' \
         | grep -iE 'error|return value 3|failed' | tail -n 15 | sed 's/^/#   log: /' >&2
@@ -69,6 +74,8 @@ install)
         bash -c '[ ! -e "$1" ] && [ -z "$2" ]' _ "$installdir" "$(reg_value "$RUN_KEY" Climon)"
 
     check "msiexec /i /qn succeeds" msiexec /i "$msi"
+    check "the service is not installed by default" \
+        bash -c '[ ! -e "$1/climon-service.exe" ] && ! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME' _ "$installdir"
     check "climon.exe is installed in Program Files\\Climon, byte for byte" cmp -s "$climon" "$installdir/climon.exe"
     check "climon-check.exe is installed beside it, byte for byte" cmp -s "$checkexe" "$installdir/climon-check.exe"
     got=$(reg_value "$RUN_KEY" Climon)
@@ -127,8 +134,28 @@ upgrade)
     check "nothing of Climon is left" bash -c '[ ! -e "$1" ] && [ -z "$2" ] && [ -z "$3" ]' _ \
         "$installdir" "$(reg_value "$RUN_KEY" Climon)" "$(products_named Climon)"
     ;;
+service)
+    msi=$1 climon=$2
+    msiexec /x "$msi" 2>/dev/null
+    check "the prefix starts without the service" bash -c '! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME'
+    check "msiexec /i ADDLOCAL=Climon,Service succeeds" msiexec /i "$msi" ADDLOCAL=Climon,Service
+    check "climon-service.exe is installed, byte for byte climon.exe" cmp -s "$climon" "$installdir/climon-service.exe"
+    check "the tray agent's program and Run value are there too" \
+        bash -c '[ -f "$1/climon.exe" ] && [ "$2" = "$3" ]' _ "$installdir" "$(reg_value "$RUN_KEY" Climon)" "$want_run"
+    check "Windows Installer started the service" \
+        bash -c 'for i in $(seq 40); do wine sc query Climon 2>/dev/null | grep -q RUNNING && exit 0; sleep 0.5; done; exit 1'
+    # Windows Installer quotes the program of a ServiceInstall; Wine's msi
+    # does not, and the service quotes its own command line at its start.
+    image=$(reg_value 'HKLM\System\CurrentControlSet\Services\Climon' ImagePath)
+    check "the service's command line is the full quoted path with /service ($image)" \
+        grep -qiF "\"$pf_win\\Climon\\climon-service.exe\" /service" <<<"$image"
+    check "msiexec /x succeeds with the service running" msiexec /x "$msi"
+    check "uninstall stops and removes the service" bash -c '! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME'
+    check "uninstall removes the Climon folder" [ ! -e "$installdir" ]
+    check "uninstall removes the product" [ -z "$(products_named Climon)" ]
+    ;;
 *)
-    echo "usage: msi-wine.sh prefix | install MSI MSI_REBUILT CLIMON CHECK | upgrade MSI_N MSI_N+1" >&2
+    echo "usage: msi-wine.sh prefix | install MSI MSI_REBUILT CLIMON CHECK | upgrade MSI_N MSI_N+1 | service MSI CLIMON" >&2
     exit 64
     ;;
 esac
