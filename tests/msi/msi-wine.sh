@@ -151,8 +151,12 @@ service)
         grep -qiF "\"$pf_win\\Climon\\climon-service.exe\" /service" <<<"$image"
     check "msiexec /x succeeds with the service running" msiexec /x "$msi"
     check "uninstall stops and removes the service" bash -c '! wine sc query Climon 2>/dev/null | grep -q SERVICE_NAME'
-    check "uninstall removes the Climon folder" [ ! -e "$installdir" ]
+    # The service's process may still be ending when msiexec deletes its
+    # program: give it a moment, then say what was left.
+    wait_gone() { for _ in $(seq 20); do [ ! -e "$1" ] && return 0; sleep 0.5; done; ls -la "$1" | sed 's/^/#   left: /'; return 1; }
+    check "uninstall removes the Climon folder" wait_gone "$installdir"
     check "uninstall removes the product" [ -z "$(products_named Climon)" ]
+    rm -rf "$installdir" # whatever happened, the next test starts clean
     ;;
 *)
     echo "usage: msi-wine.sh prefix | install MSI MSI_REBUILT CLIMON CHECK | upgrade MSI_N MSI_N+1 | service MSI CLIMON" >&2

@@ -258,15 +258,35 @@ int fx_run_climon(const wchar_t *args, DWORD timeout_ms, char **output, DWORD *e
         free(buf);
         return -1;
     }
-    /* Reads to EOF: the pipe closes when climon.exe exits. */
-    while (len + 1 < cap && ReadFile(rd, buf + len, (DWORD)(cap - len - 1), &got, NULL) && got)
-        len += got;
+    /* Reads what comes until climon.exe exits and the pipe is empty, or
+     * until timeout_ms: a program that hangs fails the test in time
+     * instead of blocking a ReadFile forever. */
+    {
+        ULONGLONG end = GetTickCount64() + timeout_ms;
+        BOOL exited = FALSE;
+        for (;;) {
+            DWORD avail = 0;
+            if (!PeekNamedPipe(rd, NULL, 0, NULL, &avail, NULL))
+                break; /* the writer closed it and all was read */
+            if (avail && len + 1 < cap) {
+                DWORD want = avail < cap - len - 1 ? avail : (DWORD)(cap - len - 1);
+                if (!ReadFile(rd, buf + len, want, &got, NULL) || !got)
+                    break;
+                len += got;
+                continue;
+            }
+            if (exited || GetTickCount64() >= end)
+                break;
+            exited = WaitForSingleObject(proc, 20) == WAIT_OBJECT_0;
+        }
+    }
     buf[len] = 0;
     CloseHandle(rd);
-    if (WaitForSingleObject(proc, timeout_ms) == WAIT_OBJECT_0) {
+    if (WaitForSingleObject(proc, 0) == WAIT_OBJECT_0) {
         GetExitCodeProcess(proc, exit_code);
         rc = 0;
     } else {
+        printf("climon.exe %ls did not exit within %lu ms: ended\n", args, (unsigned long)timeout_ms);
         TerminateProcess(proc, 99);
     }
     CloseHandle(proc);
