@@ -58,6 +58,7 @@
  * result: it measures and writes down.
  */
 #include <windows.h>
+
 #include <psapi.h>
 
 #include <stdarg.h>
@@ -65,6 +66,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
+
+#include "benchlib.h"
 
 #include "climon-rc.h"
 #include "climon/ccr.h"
@@ -78,32 +81,6 @@ int wmain(int argc, wchar_t **argv);
 static const wchar_t *SERVICES_KEY = L"SOFTWARE\\Microsoft\\SMS\\Client Services";
 
 /* ---- small helpers ---- */
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("benchtool: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
-    va_end(ap);
-    exit(2);
-}
-
-static LONGLONG qpc_now(void)
-{
-    LARGE_INTEGER q;
-    QueryPerformanceCounter(&q);
-    return q.QuadPart;
-}
-
-static double qpc_ms(LONGLONG from, LONGLONG to)
-{
-    static LARGE_INTEGER f;
-    if (!f.QuadPart)
-        QueryPerformanceFrequency(&f);
-    return (double)(to - from) * 1000.0 / (double)f.QuadPart;
-}
 
 static ULONGLONG ft_now(void)
 {
@@ -123,24 +100,6 @@ static double ft_ms(ULONGLONG from, ULONGLONG to)
 static double ft_unix_s(ULONGLONG ft)
 {
     return ((double)ft - (double)FT_UNIX_EPOCH) / 1e7;
-}
-
-/* "--name=value" options after the verb. */
-static const wchar_t *opt(int argc, wchar_t **argv, const wchar_t *name, const wchar_t *def)
-{
-    size_t n = wcslen(name);
-    for (int i = 2; i < argc; i++)
-        if (wcsncmp(argv[i], L"--", 2) == 0 && wcsncmp(argv[i] + 2, name, n) == 0 &&
-            argv[i][2 + n] == L'=')
-            return argv[i] + 3 + n;
-    if (!def)
-        die("missing --%ls=", name);
-    return def;
-}
-
-static unsigned opt_u(int argc, wchar_t **argv, const wchar_t *name, const wchar_t *def)
-{
-    return (unsigned)wcstoul(opt(argc, argv, name, def), NULL, 10);
 }
 
 static void u8(const wchar_t *w, char *out, size_t cap)
@@ -173,26 +132,13 @@ static BOOL read_all(const wchar_t *path, char **data, DWORD *len)
     return TRUE;
 }
 
-static BOOL write_file(const wchar_t *path, const void *data, DWORD len)
-{
-    HANDLE h =
-        CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    DWORD put = 0;
-    BOOL ok;
-    if (h == INVALID_HANDLE_VALUE)
-        return FALSE;
-    ok = WriteFile(h, data, len, &put, NULL) && put == len;
-    CloseHandle(h);
-    return ok;
-}
-
 /* Temporary file and rename, as the site writes CL_NT.TXT. */
 static BOOL write_atomic(const wchar_t *path, const void *data, DWORD len)
 {
     wchar_t tmp[1100];
     _snwprintf(tmp, 1100, L"%ls.bench", path);
     tmp[1099] = 0;
-    return write_file(tmp, data, len) &&
+    return bench_write_file(tmp, data, len) &&
            MoveFileExW(tmp, path, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
 }
 
@@ -205,19 +151,11 @@ typedef struct logtail {
     size_t npend;
 } logtail;
 
-static ULONGLONG file_size(const wchar_t *path)
-{
-    WIN32_FILE_ATTRIBUTE_DATA fa;
-    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &fa))
-        return 0;
-    return ((ULONGLONG)fa.nFileSizeHigh << 32) | fa.nFileSizeLow;
-}
-
 static void logtail_open(logtail *lt, const wchar_t *path)
 {
     memset(lt, 0, sizeof *lt);
     wcsncpy(lt->path, path, 1023);
-    lt->off = file_size(path);
+    lt->off = bench_file_size(path);
 }
 
 /* Reads what was appended since the last call into the pending buffer. */
@@ -226,7 +164,7 @@ static void logtail_fill(logtail *lt)
     HANDLE h;
     LARGE_INTEGER at;
     DWORD got = 0;
-    ULONGLONG size = file_size(lt->path);
+    ULONGLONG size = bench_file_size(lt->path);
 
     if (size < lt->off) /* rolled over (the bench sets LogMaxKB so it should not) */
         lt->off = 0;
@@ -248,7 +186,7 @@ static void logtail_fill(logtail *lt)
 /* The next whole line (without CRLF), waiting up to timeout_ms for it. */
 static BOOL logtail_next(logtail *lt, char *line, size_t cap, DWORD timeout_ms)
 {
-    LONGLONG start = qpc_now();
+    LONGLONG start = bench_qpc_now();
     for (;;) {
         char *nl = memchr(lt->pend, '\n', lt->npend);
         if (nl) {
@@ -263,7 +201,7 @@ static BOOL logtail_next(logtail *lt, char *line, size_t cap, DWORD timeout_ms)
             lt->npend -= n + 1;
             return TRUE;
         }
-        if (qpc_ms(start, qpc_now()) > timeout_ms)
+        if (bench_qpc_ms(start, bench_qpc_now()) > timeout_ms)
             return FALSE;
         logtail_fill(lt);
         if (!memchr(lt->pend, '\n', lt->npend))
@@ -317,10 +255,10 @@ static void clnt_load(copylist_file *c, const wchar_t *path)
     memset(c, 0, sizeof *c);
     wcsncpy(c->path, path, 1023);
     if (!read_all(path, &c->data, &c->len))
-        die("cannot read %ls", path);
+        bench_die("cannot read %ls", path);
     p = strstr(c->data, "CopyListVersion=");
     if (!p)
-        die("%ls has no CopyListVersion= line", path);
+        bench_die("%ls has no CopyListVersion= line", path);
     c->at = (size_t)(p - c->data) + 16;
     while (c->data[c->at + c->ndigits] >= '0' && c->data[c->at + c->ndigits] <= '9')
         c->ndigits++;
@@ -339,13 +277,13 @@ static void clnt_publish(copylist_file *c, unsigned long v)
 
     out = malloc(len + 1);
     if (!out)
-        die("out of memory");
+        bench_die("out of memory");
     memcpy(out, c->data, c->at);
     memcpy(out + c->at, num, n);
     memcpy(out + c->at + n, c->data + c->at + c->ndigits, c->len - c->at - c->ndigits);
     out[len] = 0;
     if (!write_atomic(c->path, out, (DWORD)len))
-        die("cannot write %ls (%lu)", c->path, GetLastError());
+        bench_die("cannot write %ls (%lu)", c->path, GetLastError());
     free(c->data);
     c->data = out;
     c->len = (DWORD)len;
@@ -356,18 +294,18 @@ static void clnt_publish(copylist_file *c, unsigned long v)
 
 static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
 {
-    const wchar_t *invdata = opt(argc, argv, L"invdata", L"C:\\MS\\SMS\\INVDATA");
-    const wchar_t *clnt = opt(argc, argv, L"clnt", L"S:\\SMS_SHR\\CL_NT.TXT");
-    const wchar_t *record = opt(argc, argv, L"record", L"C:\\bench\\setup-record.txt");
-    const wchar_t *logp = opt(argc, argv, L"log", L"C:\\MS\\SMS\\LOGS\\CLIMON.LOG");
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
-    const wchar_t *evname = opt(argc, argv, L"event", L"ClimonBenchSetupStarted");
-    const wchar_t *tag = opt(argc, argv, L"tag", L"bench");
-    unsigned passes = opt_u(argc, argv, L"passes", L"10");
-    unsigned gap = opt_u(argc, argv, L"gap", L"800");
-    unsigned first = opt_u(argc, argv, L"first", L"1");
-    unsigned timeout = opt_u(argc, argv, L"timeout", L"60000");
-    BOOL publish = opt_u(argc, argv, L"publish", L"1") != 0;
+    const wchar_t *invdata = bench_opt(argc, argv, L"invdata", L"C:\\MS\\SMS\\INVDATA");
+    const wchar_t *clnt = bench_opt(argc, argv, L"clnt", L"S:\\SMS_SHR\\CL_NT.TXT");
+    const wchar_t *record = bench_opt(argc, argv, L"record", L"C:\\bench\\setup-record.txt");
+    const wchar_t *logp = bench_opt(argc, argv, L"log", L"C:\\MS\\SMS\\LOGS\\CLIMON.LOG");
+    const wchar_t *outp = bench_opt(argc, argv, L"out", NULL);
+    const wchar_t *evname = bench_opt(argc, argv, L"event", L"ClimonBenchSetupStarted");
+    const wchar_t *tag = bench_opt(argc, argv, L"tag", L"bench");
+    unsigned passes = bench_opt_u(argc, argv, L"passes", L"10");
+    unsigned gap = bench_opt_u(argc, argv, L"gap", L"800");
+    unsigned first = bench_opt_u(argc, argv, L"first", L"1");
+    unsigned timeout = bench_opt_u(argc, argv, L"timeout", L"60000");
+    BOOL publish = bench_opt_u(argc, argv, L"publish", L"1") != 0;
     BOOL use_event = wcscmp(evname, L"none") != 0;
     copylist_file cl;
     logtail lt;
@@ -379,17 +317,17 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
 
     ev = use_event ? CreateEventW(NULL, FALSE, FALSE, evname) : NULL;
     if (use_event && !ev)
-        die("cannot create the event %ls", evname);
+        bench_die("cannot create the event %ls", evname);
     out = _wfopen(outp, L"a");
     if (!out)
-        die("cannot open %ls", outp);
+        bench_die("cannot open %ls", outp);
     clnt_load(&cl, clnt);
     logtail_open(&lt, logp);
-    rec_off = use_event ? file_size(record) : 0;
+    rec_off = use_event ? bench_file_size(record) : 0;
     if (check_now) {
         agent = FindWindowW(L"Climon.Agent", NULL);
         if (!agent)
-            die("no agent window (class Climon.Agent)");
+            bench_die("no agent window (class Climon.Agent)");
     }
 
     for (unsigned i = 0; i < passes; i++) {
@@ -413,15 +351,15 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
             tmp[1099] = raw[1099] = 0;
             blen = snprintf(body, sizeof body,
                             "[Inventory]\r\nBench=%ls\r\nPass=%u\r\nCounter=%lld\r\n", tag,
-                            first + i, (long long)qpc_now());
-            if (!write_file(tmp, body, (DWORD)blen))
-                die("cannot write %ls (%lu)", tmp, GetLastError());
-            q0 = qpc_now();
+                            first + i, (long long)bench_qpc_now());
+            if (!bench_write_file(tmp, body, (DWORD)blen))
+                bench_die("cannot write %ls (%lu)", tmp, GetLastError());
+            q0 = bench_qpc_now();
             f0 = ft_now();
             if (!MoveFileW(tmp, raw))
-                die("cannot rename %ls (%lu)", tmp, GetLastError());
+                bench_die("cannot rename %ls (%lu)", tmp, GetLastError());
         } else {
-            q0 = qpc_now();
+            q0 = bench_qpc_now();
             f0 = ft_now();
             PostMessageW(agent, WM_COMMAND, MAKEWPARAM(IDM_CHECK_NOW, 0), 0);
         }
@@ -488,7 +426,7 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
          * t0->forwarded t0->setup-decided t0->file-in-box t0->smsini-read (times from the log
          * are to the ms) */
         fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n",
-                first + i, v, ft_unix_s(f0), qs ? qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
+                first + i, v, ft_unix_s(f0), qs ? bench_qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
                 f_fwd ? ft_ms(f0, f_fwd) : -1.0, f_started ? ft_ms(f0, f_started) : -1.0,
                 f_exited ? ft_ms(f0, f_exited) : -1.0, f_end ? ft_ms(f0, f_end) : -1.0,
                 f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0,
@@ -517,23 +455,23 @@ static DWORD reg_dword(HKEY k, const wchar_t *name, DWORD def)
 static void reg_set_dword(HKEY k, const wchar_t *name, DWORD v)
 {
     if (RegSetValueExW(k, name, 0, REG_DWORD, (const BYTE *)&v, sizeof v) != ERROR_SUCCESS)
-        die("cannot set %ls", name);
+        bench_die("cannot set %ls", name);
 }
 
 static void reg_set_sz(HKEY k, const wchar_t *name, const wchar_t *v)
 {
     if (RegSetValueExW(k, name, 0, REG_SZ, (const BYTE *)v, (DWORD)((wcslen(v) + 1) * 2)) !=
         ERROR_SUCCESS)
-        die("cannot set %ls", name);
+        bench_die("cannot set %ls", name);
 }
 
 static int cmd_prompt(int argc, wchar_t **argv)
 {
-    const wchar_t *logp = opt(argc, argv, L"log", L"C:\\MS\\SMS\\LOGS\\CLIMON.LOG");
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
-    unsigned passes = opt_u(argc, argv, L"passes", L"10");
-    unsigned gap = opt_u(argc, argv, L"gap", L"300");
-    unsigned timeout = opt_u(argc, argv, L"timeout", L"60000");
+    const wchar_t *logp = bench_opt(argc, argv, L"log", L"C:\\MS\\SMS\\LOGS\\CLIMON.LOG");
+    const wchar_t *outp = bench_opt(argc, argv, L"out", NULL);
+    unsigned passes = bench_opt_u(argc, argv, L"passes", L"10");
+    unsigned gap = bench_opt_u(argc, argv, L"gap", L"300");
+    unsigned timeout = bench_opt_u(argc, argv, L"timeout", L"60000");
     unsigned failures = 0;
     logtail lt;
     HKEY k;
@@ -541,10 +479,10 @@ static int cmd_prompt(int argc, wchar_t **argv)
 
     if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, SERVICES_KEY, 0, NULL, 0,
                         KEY_READ | KEY_WRITE | KEY_WOW64_64KEY, NULL, &k, NULL) != ERROR_SUCCESS)
-        die("cannot open Client Services");
+        bench_die("cannot open Client Services");
     out = _wfopen(outp, L"a");
     if (!out)
-        die("cannot open %ls", outp);
+        bench_die("cannot open %ls", outp);
     logtail_open(&lt, logp);
     RegDeleteValueW(k, L"Reboot Required");
     RegDeleteValueW(k, L"Logoff Required");
@@ -563,7 +501,7 @@ static int cmd_prompt(int argc, wchar_t **argv)
         /* The manager's order: components, then the id, then the flag. */
         reg_set_sz(k, L"Changed Components", comps);
         reg_set_dword(k, L"Change Id", id);
-        q0 = qpc_now();
+        q0 = bench_qpc_now();
         f0 = ft_now();
         reg_set_dword(k, L"Reboot Required", 1);
 
@@ -602,7 +540,7 @@ static int cmd_prompt(int argc, wchar_t **argv)
         fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\n", i + 1, (unsigned long)id,
                 ft_unix_s(f0), f_prompt ? ft_ms(f0, f_prompt) : -1.0,
                 f_heard ? ft_ms(f0, f_heard) : -1.0, f_icon ? ft_ms(f0, f_icon) : -1.0,
-                qpc_ms(q0, qpc_now()), f_report ? ft_ms(f0, f_report) : -1.0);
+                bench_qpc_ms(q0, bench_qpc_now()), f_report ? ft_ms(f0, f_report) : -1.0);
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -694,15 +632,15 @@ static int cmd_mem(int argc, wchar_t **argv)
     PROCESS_MEMORY_COUNTERS_EX pmc;
 
     if (argc < 3)
-        die("mem PID");
+        bench_die("mem PID");
     pid = (DWORD)wcstoul(argv[2], NULL, 10);
     p = OpenProcess(PROCESS_QUERY_INFORMATION | PROCESS_VM_READ, FALSE, pid);
     if (!p)
-        die("cannot open process %lu (%lu)", (unsigned long)pid, GetLastError());
+        bench_die("cannot open process %lu (%lu)", (unsigned long)pid, GetLastError());
     memset(&pmc, 0, sizeof pmc);
     pmc.cb = sizeof pmc;
     if (!GetProcessMemoryInfo(p, (PROCESS_MEMORY_COUNTERS *)&pmc, sizeof pmc))
-        die("GetProcessMemoryInfo failed (%lu)", GetLastError());
+        bench_die("GetProcessMemoryInfo failed (%lu)", GetLastError());
     if (!GetProcessHandleCount(p, &handles))
         handles = 0;
     /* Wine fills PrivateUsage and GetProcessHandleCount only for the
@@ -754,7 +692,7 @@ static void copy_like_forward(const wchar_t *dir, unsigned i)
     _snwprintf(dst, 1100, L"%ls\\BOX\\D%06u.RAW", dir, i);
     _snwprintf(pat, 1100, L"%ls\\*.RAW", dir);
     n = snprintf(buf, sizeof buf, "[Inventory]\r\nFile=%u\r\n", i);
-    write_file(src, buf, (DWORD)n);
+    bench_write_file(src, buf, (DWORD)n);
     find = FindFirstFileW(pat, &fd);
     if (find != INVALID_HANDLE_VALUE)
         FindClose(find);
@@ -806,9 +744,9 @@ static DWORD WINAPI post_thread(LPVOID param)
  * main thread's window and ends, N times; RSS before and after. */
 static int cmd_threads(int argc, wchar_t **argv)
 {
-    unsigned n = opt_u(argc, argv, L"n", L"4000");
-    BOOL post = opt_u(argc, argv, L"post", L"1") != 0;
-    unsigned warm = opt_u(argc, argv, L"warmup", L"100");
+    unsigned n = bench_opt_u(argc, argv, L"n", L"4000");
+    BOOL post = bench_opt_u(argc, argv, L"post", L"1") != 0;
+    unsigned warm = bench_opt_u(argc, argv, L"warmup", L"100");
     WNDCLASSW wc;
     HWND hwnd;
     MSG m;
@@ -822,8 +760,8 @@ static int cmd_threads(int argc, wchar_t **argv)
     hwnd = CreateWindowExW(0, wc.lpszClassName, L"", WS_OVERLAPPEDWINDOW, 0, 0, 10, 10, NULL, NULL,
                            wc.hInstance, NULL);
     /* Warm up, so one-time allocations are not counted. */
-    g_spawn = opt(argc, argv, L"spawn", L"");
-    g_copydir = opt(argc, argv, L"copy", L"");
+    g_spawn = bench_opt(argc, argv, L"spawn", L"");
+    g_copydir = bench_opt(argc, argv, L"copy", L"");
     if (g_copydir[0]) {
         wchar_t box[1100];
         CreateDirectoryW(g_copydir, NULL);
@@ -837,7 +775,7 @@ static int cmd_threads(int argc, wchar_t **argv)
             before = self_rss_anon_kb();
         t = CreateThread(NULL, 0, post_thread, post ? hwnd : NULL, 0, NULL);
         if (!t)
-            die("CreateThread failed (%lu)", GetLastError());
+            bench_die("CreateThread failed (%lu)", GetLastError());
         WaitForSingleObject(t, INFINITE);
         CloseHandle(t);
         while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE))
@@ -857,11 +795,11 @@ static int cmd_threads(int argc, wchar_t **argv)
  * same filter as the agent). RSS before and after. */
 static int cmd_dirwatch(int argc, wchar_t **argv)
 {
-    const wchar_t *dir = opt(argc, argv, L"dir", NULL);
-    unsigned n = opt_u(argc, argv, L"n", L"1000");
-    unsigned warm = opt_u(argc, argv, L"warmup", L"50");
-    unsigned find_only = opt_u(argc, argv, L"findonly", L"0");
-    unsigned rearm = opt_u(argc, argv, L"rearm", L"1");
+    const wchar_t *dir = bench_opt(argc, argv, L"dir", NULL);
+    unsigned n = bench_opt_u(argc, argv, L"n", L"1000");
+    unsigned warm = bench_opt_u(argc, argv, L"warmup", L"50");
+    unsigned find_only = bench_opt_u(argc, argv, L"findonly", L"0");
+    unsigned rearm = bench_opt_u(argc, argv, L"rearm", L"1");
     wchar_t a[1100], b[1100];
     unsigned signals = 0;
     long before = -1, after;
@@ -872,13 +810,13 @@ static int cmd_dirwatch(int argc, wchar_t **argv)
         wchar_t one[1100];
         _snwprintf(one, 1100, L"%ls\\ONE.RAW", dir);
         one[1099] = 0;
-        write_file(one, "x", 1);
+        bench_write_file(one, "x", 1);
     }
     h = FindFirstChangeNotificationW(dir, FALSE,
                                      FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_LAST_WRITE |
                                          FILE_NOTIFY_CHANGE_SIZE);
     if (h == INVALID_HANDLE_VALUE)
-        die("cannot watch %ls (%lu)", dir, GetLastError());
+        bench_die("cannot watch %ls (%lu)", dir, GetLastError());
     /* As dirwatch.c: a stop event and the notification, waited on together. */
     waits[0] = CreateEventW(NULL, TRUE, FALSE, NULL);
     waits[1] = h;
@@ -900,18 +838,18 @@ static int cmd_dirwatch(int argc, wchar_t **argv)
             }
             continue;
         }
-        if (!write_file(a, "x", 1) || !MoveFileW(a, b) || !DeleteFileW(b))
-            die("file operations in %ls failed (%lu)", dir, GetLastError());
+        if (!bench_write_file(a, "x", 1) || !MoveFileW(a, b) || !DeleteFileW(b))
+            bench_die("file operations in %ls failed (%lu)", dir, GetLastError());
         /* Take every signal the burst gave, re-arming each time. */
         while (WaitForMultipleObjects(2, waits, FALSE, 20) == WAIT_OBJECT_0 + 1) {
             signals++;
             if (!FindNextChangeNotification(h))
-                die("FindNextChangeNotification failed (%lu)", GetLastError());
+                bench_die("FindNextChangeNotification failed (%lu)", GetLastError());
         }
         /* dirwatch.c re-arms once more after its settle wait timed out,
          * with no change in between (--rearm=2 does the same). */
         if (rearm > 1 && !FindNextChangeNotification(h))
-            die("FindNextChangeNotification failed (%lu)", GetLastError());
+            bench_die("FindNextChangeNotification failed (%lu)", GetLastError());
     }
     after = self_rss_anon_kb();
     FindCloseChangeNotification(h);
@@ -925,16 +863,16 @@ static int cmd_dirwatch(int argc, wchar_t **argv)
 static void mkdir_p(const wchar_t *dir)
 {
     if (!CreateDirectoryW(dir, NULL) && GetLastError() != ERROR_ALREADY_EXISTS)
-        die("cannot create %ls (%lu)", dir, GetLastError());
+        bench_die("cannot create %ls (%lu)", dir, GetLastError());
 }
 
 static int cmd_mkclients(int argc, wchar_t **argv)
 {
-    const wchar_t *share = opt(argc, argv, L"share", NULL);
-    const wchar_t *root = opt(argc, argv, L"root", NULL);
-    const wchar_t *regbase = opt(argc, argv, L"regbase", L"SOFTWARE\\ClimonBench");
-    const wchar_t *stale = opt(argc, argv, L"stale", L"INV32CLI=1.2.0");
-    unsigned n = opt_u(argc, argv, L"n", L"100");
+    const wchar_t *share = bench_opt(argc, argv, L"share", NULL);
+    const wchar_t *root = bench_opt(argc, argv, L"root", NULL);
+    const wchar_t *regbase = bench_opt(argc, argv, L"regbase", L"SOFTWARE\\ClimonBench");
+    const wchar_t *stale = bench_opt(argc, argv, L"stale", L"INV32CLI=1.2.0");
+    unsigned n = bench_opt_u(argc, argv, L"n", L"100");
     wchar_t path[1100], dir[1100];
     char *data, stale_name[64], stale_ver[32], text[2048];
     DWORD len;
@@ -942,18 +880,18 @@ static int cmd_mkclients(int argc, wchar_t **argv)
     copylist_error ce;
     SYSTEMTIME now;
     ccr_time t;
-    LONGLONG q0 = qpc_now();
+    LONGLONG q0 = bench_qpc_now();
 
     u8(stale, text, sizeof text);
     if (sscanf(text, "%63[^=]=%31s", stale_name, stale_ver) != 2)
-        die("--stale=NAME=VERSION");
+        bench_die("--stale=NAME=VERSION");
     _snwprintf(path, 1100, L"%ls\\CL_NT.TXT", share);
     path[1099] = 0;
     if (!read_all(path, &data, &len))
-        die("cannot read %ls", path);
+        bench_die("cannot read %ls", path);
     cl = calloc(1, sizeof *cl);
     if (!cl || copylist_parse(data, len, cl, &ce) != COPYLIST_OK)
-        die("%ls does not parse", path);
+        bench_die("%ls does not parse", path);
     GetLocalTime(&now);
     t.year = now.wYear;
     t.month = now.wMonth;
@@ -983,22 +921,22 @@ static int cmd_mkclients(int argc, wchar_t **argv)
                       "SiteCode=BEN\r\nSMS Unique ID=%s\r\nSMSPath=%ls\r\n\r\n[Local]\r\n"
                       "MachineName=%s\r\n",
                       (unsigned long)cl->version.value, id, dir, machine);
-        if (!write_file(path, text, (DWORD)tl))
-            die("cannot write %ls", path);
+        if (!bench_write_file(path, text, (DWORD)tl))
+            bench_die("cannot write %ls", path);
         /* The site's record of it. */
         _snwprintf(path, 1100, L"%ls\\CLIENTS\\%hs.INI", share, id);
         path[1099] = 0;
         tl = snprintf(text, sizeof text,
                       "[Client]\r\nSMS.INI=%ls\\SMS.INI\r\nRegistry=%ls\\%s\r\nMachine Name=%s\r\n",
                       dir, regbase, id, machine);
-        if (!write_file(path, text, (DWORD)tl))
-            die("cannot write %ls", path);
+        if (!bench_write_file(path, text, (DWORD)tl))
+            bench_die("cannot write %ls", path);
         /* Its registry: every service installed, one of them a version behind. */
         _snwprintf(path, 1100, L"%ls\\%hs\\Components", regbase, id);
         path[1099] = 0;
         if (RegCreateKeyExW(HKEY_LOCAL_MACHINE, path, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL,
                             &base, NULL) != ERROR_SUCCESS)
-            die("cannot create HKLM\\%ls", path);
+            bench_die("cannot create HKLM\\%ls", path);
         for (unsigned k = 0; k < cl->ncomponents; k++) {
             const copylist_component *cc = &cl->comp[k];
             wchar_t w[256], files[COPYLIST_MAX_FILES * (COPYLIST_FILE_MAX + 1) + 1], *fp = files;
@@ -1007,7 +945,7 @@ static int cmd_mkclients(int argc, wchar_t **argv)
             _snwprintf(w, 256, L"%hs", cc->name);
             if (RegCreateKeyExW(base, w, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL, &comp,
                                 NULL) != ERROR_SUCCESS)
-                die("cannot create component key %hs", cc->name);
+                bench_die("cannot create component key %hs", cc->name);
             _snwprintf(w, 256, L"%hs", strcmp(cc->name, stale_name) == 0 ? stale_ver : cc->version);
             reg_set_sz(comp, L"Installed Version", w);
             reg_set_sz(comp, L"Kind", L"service");
@@ -1029,13 +967,13 @@ static int cmd_mkclients(int argc, wchar_t **argv)
         req.latest = t;
         req.count = 1;
         if (ccr_write(&req, ccr, sizeof ccr, &ccr_len, NULL) != CCR_OK)
-            die("ccr_write failed for %s", id);
+            bench_die("ccr_write failed for %s", id);
         _snwprintf(path, 1100, L"%ls\\CCR.BOX\\%hs.CCR", share, id);
         path[1099] = 0;
-        if (!write_file(path, ccr, (DWORD)ccr_len))
-            die("cannot write %ls", path);
+        if (!bench_write_file(path, ccr, (DWORD)ccr_len))
+            bench_die("cannot write %ls", path);
     }
-    printf("clients=%u seconds=%.3f\n", n, qpc_ms(q0, qpc_now()) / 1000.0);
+    printf("clients=%u seconds=%.3f\n", n, bench_qpc_ms(q0, bench_qpc_now()) / 1000.0);
     free(cl);
     free(data);
     return 0;
@@ -1043,7 +981,7 @@ static int cmd_mkclients(int argc, wchar_t **argv)
 
 static int cmd_rmclients(int argc, wchar_t **argv)
 {
-    const wchar_t *regbase = opt(argc, argv, L"regbase", L"SOFTWARE\\ClimonBench");
+    const wchar_t *regbase = bench_opt(argc, argv, L"regbase", L"SOFTWARE\\ClimonBench");
     LSTATUS rc = RegDeleteTreeW(HKEY_LOCAL_MACHINE, regbase);
     if (rc == ERROR_SUCCESS)
         RegDeleteKeyExW(HKEY_LOCAL_MACHINE, regbase, KEY_WOW64_64KEY, 0);
@@ -1054,8 +992,9 @@ static int cmd_rmclients(int argc, wchar_t **argv)
 
 int wmain(int argc, wchar_t **argv)
 {
+    bench_program = "benchtool";
     if (argc < 2)
-        die("usage: benchtool "
+        bench_die("usage: benchtool "
             "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch ...");
     if (wcscmp(argv[1], L"rawpasses") == 0)
         return cmd_passes(argc, argv, FALSE);
@@ -1073,6 +1012,6 @@ int wmain(int argc, wchar_t **argv)
         return cmd_threads(argc, argv);
     if (wcscmp(argv[1], L"dirwatch") == 0)
         return cmd_dirwatch(argc, argv);
-    die("unknown verb %ls", argv[1]);
+    bench_die("unknown verb %ls", argv[1]);
     return 2;
 }

@@ -39,61 +39,11 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "benchlib.h"
+
 int wmain(int argc, wchar_t **argv);
 
 static const wchar_t *SERVICES_KEY = L"SOFTWARE\\Microsoft\\SMS\\Client Services";
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_floor: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs("\n", stderr);
-    va_end(ap);
-    exit(2);
-}
-
-static LONGLONG qpc_now(void)
-{
-    LARGE_INTEGER q;
-    QueryPerformanceCounter(&q);
-    return q.QuadPart;
-}
-
-static double qpc_ms(LONGLONG from, LONGLONG to)
-{
-    static LARGE_INTEGER f;
-    if (!f.QuadPart)
-        QueryPerformanceFrequency(&f);
-    return (double)(to - from) * 1000.0 / (double)f.QuadPart;
-}
-
-/* "--name=value" options after the verb. */
-static const wchar_t *opt(int argc, wchar_t **argv, const wchar_t *name, const wchar_t *def)
-{
-    size_t n = wcslen(name);
-    for (int i = 2; i < argc; i++)
-        if (wcsncmp(argv[i], L"--", 2) == 0 && wcsncmp(argv[i] + 2, name, n) == 0 &&
-            argv[i][2 + n] == L'=')
-            return argv[i] + 3 + n;
-    if (!def)
-        die("missing --%ls=", name);
-    return def;
-}
-
-static unsigned opt_u(int argc, wchar_t **argv, const wchar_t *name, const wchar_t *def)
-{
-    return (unsigned)wcstoul(opt(argc, argv, name, def), NULL, 10);
-}
-
-static ULONGLONG file_size(const wchar_t *path)
-{
-    WIN32_FILE_ATTRIBUTE_DATA fa;
-    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &fa))
-        return 0;
-    return ((ULONGLONG)fa.nFileSizeHigh << 32) | fa.nFileSizeLow;
-}
 
 /* The counter of the last record line the stand-in appended after off
  * (0 when none); *off moves to the end. */
@@ -125,25 +75,25 @@ static LONGLONG last_record_qpc(const wchar_t *path, ULONGLONG *off)
 
 static int cmd_spawn(int argc, wchar_t **argv)
 {
-    const wchar_t *exe = opt(argc, argv, L"exe", NULL);
-    const wchar_t *args = opt(argc, argv, L"args", L"");
-    const wchar_t *record = opt(argc, argv, L"record", L"C:\\bench\\floor-record.txt");
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
+    const wchar_t *exe = bench_opt(argc, argv, L"exe", NULL);
+    const wchar_t *args = bench_opt(argc, argv, L"args", L"");
+    const wchar_t *record = bench_opt(argc, argv, L"record", L"C:\\bench\\floor-record.txt");
+    const wchar_t *outp = bench_opt(argc, argv, L"out", NULL);
     const wchar_t *evname = L"ClimonBenchFloor";
-    unsigned n = opt_u(argc, argv, L"n", L"20");
-    unsigned gap = opt_u(argc, argv, L"gap", L"50");
-    unsigned first = opt_u(argc, argv, L"first", L"1");
+    unsigned n = bench_opt_u(argc, argv, L"n", L"20");
+    unsigned gap = bench_opt_u(argc, argv, L"gap", L"50");
+    unsigned first = bench_opt_u(argc, argv, L"first", L"1");
     HANDLE ev = CreateEventW(NULL, FALSE, FALSE, evname);
     FILE *out = _wfopen(outp, L"a");
     unsigned failures = 0;
     ULONGLONG off;
 
     if (!ev || !out)
-        die("cannot create the event or open %ls", outp);
+        bench_die("cannot create the event or open %ls", outp);
     /* The stand-in reads these, as it reads the agent's in a pass. */
     SetEnvironmentVariableW(L"CLIMON_BENCH_RECORD", record);
     SetEnvironmentVariableW(L"CLIMON_BENCH_EVENT", evname);
-    off = file_size(record);
+    off = bench_file_size(record);
     for (unsigned i = 0; i < n; i++) {
         STARTUPINFOW si;
         PROCESS_INFORMATION pi;
@@ -155,11 +105,11 @@ static int cmd_spawn(int argc, wchar_t **argv)
         _snwprintf(line, 2100, args[0] ? L"\"%ls\" %ls" : L"\"%ls\"", exe, args);
         line[2099] = 0;
         ResetEvent(ev);
-        q0 = qpc_now();
+        q0 = bench_qpc_now();
         if (!CreateProcessW(exe, line, NULL, NULL, FALSE,
                             CREATE_NO_WINDOW | CREATE_UNICODE_ENVIRONMENT, NULL, NULL, &si, &pi))
-            die("cannot start %ls (%lu)", exe, GetLastError());
-        q1 = qpc_now();
+            bench_die("cannot start %ls (%lu)", exe, GetLastError());
+        q1 = bench_qpc_now();
         if (WaitForSingleObject(ev, 30000) == WAIT_OBJECT_0)
             qs = last_record_qpc(record, &off);
         if (!qs)
@@ -167,7 +117,7 @@ static int cmd_spawn(int argc, wchar_t **argv)
         WaitForSingleObject(pi.hProcess, 30000);
         CloseHandle(pi.hThread);
         CloseHandle(pi.hProcess);
-        fprintf(out, "%u\t%.3f\t%.3f\n", first + i, qs ? qpc_ms(q0, qs) : -1.0, qpc_ms(q0, q1));
+        fprintf(out, "%u\t%.3f\t%.3f\n", first + i, qs ? bench_qpc_ms(q0, qs) : -1.0, bench_qpc_ms(q0, q1));
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -177,34 +127,21 @@ static int cmd_spawn(int argc, wchar_t **argv)
     return failures ? 1 : 0;
 }
 
-static BOOL write_file(const wchar_t *path, const void *data, DWORD len)
-{
-    HANDLE h =
-        CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    DWORD put = 0;
-    BOOL ok;
-    if (h == INVALID_HANDLE_VALUE)
-        return FALSE;
-    ok = WriteFile(h, data, len, &put, NULL) && put == len;
-    CloseHandle(h);
-    return ok;
-}
-
 static int cmd_copy(int argc, wchar_t **argv)
 {
-    const wchar_t *src = opt(argc, argv, L"src", NULL);
-    const wchar_t *dst = opt(argc, argv, L"dst", NULL);
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
-    unsigned n = opt_u(argc, argv, L"n", L"20");
-    unsigned bytes = opt_u(argc, argv, L"bytes", L"64");
-    unsigned gap = opt_u(argc, argv, L"gap", L"50");
-    unsigned first = opt_u(argc, argv, L"first", L"1");
+    const wchar_t *src = bench_opt(argc, argv, L"src", NULL);
+    const wchar_t *dst = bench_opt(argc, argv, L"dst", NULL);
+    const wchar_t *outp = bench_opt(argc, argv, L"out", NULL);
+    unsigned n = bench_opt_u(argc, argv, L"n", L"20");
+    unsigned bytes = bench_opt_u(argc, argv, L"bytes", L"64");
+    unsigned gap = bench_opt_u(argc, argv, L"gap", L"50");
+    unsigned first = bench_opt_u(argc, argv, L"first", L"1");
     FILE *out = _wfopen(outp, L"a");
     char *data = malloc(bytes + 1), *buf = malloc(64 * 1024);
     unsigned failures = 0;
 
     if (!out || !data || !buf)
-        die("cannot open %ls", outp);
+        bench_die("cannot open %ls", outp);
     CreateDirectoryW(src, NULL);
     CreateDirectoryW(dst, NULL);
     for (unsigned i = 0; i < n; i++) {
@@ -220,26 +157,26 @@ static int cmd_copy(int argc, wchar_t **argv)
         from[1099] = tmp[1099] = to[1099] = 0;
         for (unsigned b = 0; b < bytes; b++)
             data[b] = (char)('A' + (first + i + b) % 26);
-        if (!write_file(from, data, bytes))
-            die("cannot write %ls (%lu)", from, GetLastError());
+        if (!bench_write_file(from, data, bytes))
+            bench_die("cannot write %ls (%lu)", from, GetLastError());
 
-        q0 = qpc_now();
+        q0 = bench_qpc_now();
         in = CreateFileW(from, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
                          FILE_FLAG_SEQUENTIAL_SCAN, NULL);
         if (in != INVALID_HANDLE_VALUE && ReadFile(in, buf, 64 * 1024, &got, NULL)) {
-            q_read = qpc_now();
+            q_read = bench_qpc_now();
             t = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL,
                             NULL);
             if (t != INVALID_HANDLE_VALUE) {
                 ok = WriteFile(t, buf, got, &put, NULL) && put == got && FlushFileBuffers(t);
                 CloseHandle(t);
             }
-            q_flushed = qpc_now();
+            q_flushed = bench_qpc_now();
             ok = ok && MoveFileExW(tmp, to, MOVEFILE_WRITE_THROUGH);
-            q_renamed = qpc_now();
+            q_renamed = bench_qpc_now();
             CloseHandle(in);
             ok = ok && DeleteFileW(from);
-            q_deleted = qpc_now();
+            q_deleted = bench_qpc_now();
         } else {
             if (in != INVALID_HANDLE_VALUE)
                 CloseHandle(in);
@@ -251,8 +188,8 @@ static int cmd_copy(int argc, wchar_t **argv)
         if (!ok)
             failures++;
         fprintf(out, "%u\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", first + i,
-                ok ? qpc_ms(q0, q_deleted) : -1.0, qpc_ms(q0, q_read), qpc_ms(q_read, q_flushed),
-                qpc_ms(q_flushed, q_renamed), qpc_ms(q_renamed, q_deleted));
+                ok ? bench_qpc_ms(q0, q_deleted) : -1.0, bench_qpc_ms(q0, q_read), bench_qpc_ms(q_read, q_flushed),
+                bench_qpc_ms(q_flushed, q_renamed), bench_qpc_ms(q_renamed, q_deleted));
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -265,19 +202,19 @@ static int cmd_copy(int argc, wchar_t **argv)
 
 static int cmd_regquery(int argc, wchar_t **argv)
 {
-    const wchar_t *outp = opt(argc, argv, L"out", NULL);
-    unsigned n = opt_u(argc, argv, L"n", L"200");
+    const wchar_t *outp = bench_opt(argc, argv, L"out", NULL);
+    unsigned n = bench_opt_u(argc, argv, L"n", L"200");
     FILE *out = _wfopen(outp, L"a");
     HKEY k;
 
     if (!out || RegCreateKeyExW(HKEY_LOCAL_MACHINE, SERVICES_KEY, 0, NULL, 0,
                                 KEY_READ | KEY_WOW64_64KEY, NULL, &k, NULL) != ERROR_SUCCESS)
-        die("cannot open Client Services or %ls", outp);
+        bench_die("cannot open Client Services or %ls", outp);
     for (unsigned i = 0; i < n; i++) {
         DWORD v = 0, sz = sizeof v, type = 0;
-        LONGLONG q0 = qpc_now();
+        LONGLONG q0 = bench_qpc_now();
         RegQueryValueExW(k, L"Change Id", NULL, &type, (BYTE *)&v, &sz);
-        fprintf(out, "%u\t%.4f\n", i + 1, qpc_ms(q0, qpc_now()));
+        fprintf(out, "%u\t%.4f\n", i + 1, bench_qpc_ms(q0, bench_qpc_now()));
     }
     RegCloseKey(k);
     fclose(out);
@@ -286,14 +223,15 @@ static int cmd_regquery(int argc, wchar_t **argv)
 
 int wmain(int argc, wchar_t **argv)
 {
+    bench_program = "bench_floor";
     if (argc < 2)
-        die("usage: bench_floor spawn|copy|regquery --out=FILE ...");
+        bench_die("usage: bench_floor spawn|copy|regquery --out=FILE ...");
     if (wcscmp(argv[1], L"spawn") == 0)
         return cmd_spawn(argc, argv);
     if (wcscmp(argv[1], L"copy") == 0)
         return cmd_copy(argc, argv);
     if (wcscmp(argv[1], L"regquery") == 0)
         return cmd_regquery(argc, argv);
-    die("unknown verb %ls", argv[1]);
+    bench_die("unknown verb %ls", argv[1]);
     return 2;
 }
