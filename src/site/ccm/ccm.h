@@ -154,6 +154,14 @@ struct ccm_names {
 DWORD ccm_box_list(const wchar_t *dir, const wchar_t *ext, ccm_names *out);
 void ccm_names_free(ccm_names *names);
 
+/* Claims the request src by renaming it to claim (never over a file),
+ * then reads it (at most max bytes; ERROR_FILE_TOO_LARGE) through the
+ * same handle: one open where a rename and a read by name take two.
+ * *claimed says whether the rename was made; *data is from HeapAlloc
+ * (fileio_free), NUL-terminated. */
+DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsigned char **data,
+                    size_t *len, bool *claimed);
+
 /* Moves a request aside into CCR.BOX\BAD as <stem>-<YYYYMMDDHHMM>.CCR
  * (never over an earlier one). With bytes, those are written there
  * (atomically) and src deleted; without, src is renamed. */

@@ -134,15 +134,14 @@ static int load_copylist(ccm_ctx *ctx)
     return rc;
 }
 
-/* Reads and validates a request file. ERROR_INVALID_DATA: damaged. */
-static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len, ccr_request *req,
-                          ccr_processing *proc, char *why, size_t cap)
+/* Validates a request read whole; ERROR_INVALID_DATA: damaged. err is
+ * the read's own error. */
+static DWORD check_request(DWORD err, const unsigned char *data, size_t len, ccr_request *req,
+                           ccr_processing *proc, char *why, size_t cap)
 {
     ccr_error ce;
-    DWORD err;
 
     why[0] = 0;
-    err = fileio_read(path, CCR_MAX_BYTES, data, len);
     if (err == ERROR_FILE_TOO_LARGE) {
         snprintf(why, cap, "larger than %u bytes", CCR_MAX_BYTES);
         return ERROR_INVALID_DATA;
@@ -151,11 +150,20 @@ static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len
         win_strerror(err, why, cap);
         return err;
     }
-    if (ccr_read(*data, *len, req, proc, &ce) != CCR_OK) {
+    if (ccr_read(data, len, req, proc, &ce) != CCR_OK) {
         ccr_error_format(&ce, why, cap);
         return ERROR_INVALID_DATA;
     }
     return ERROR_SUCCESS;
+}
+
+/* Reads and validates a request file. ERROR_INVALID_DATA: damaged. */
+static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len, ccr_request *req,
+                          ccr_processing *proc, char *why, size_t cap)
+{
+    DWORD err = fileio_read(path, CCR_MAX_BYTES, data, len);
+
+    return check_request(err, *data, *len, req, proc, why, cap);
 }
 
 static void set_aside(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, const void *bytes,
@@ -314,7 +322,7 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     size_t len = 0, old_len = 0;
     ccr_request req, old_req;
     ccr_processing proc, old_proc;
-    bool had_retry;
+    bool had_retry, claimed = false;
     DWORD err;
 
     memset(&proc, 0, sizeof proc);
@@ -333,15 +341,15 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     if (!path_join(work, SITE_PATH_MAX, ctx->work, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
         return;
     wcscat(work, CCM_CLAIM_EXT);
-    if (!MoveFileExW(src, work, 0)) {
-        err = GetLastError();
+    err = ccm_box_claim(src, work, CCR_MAX_BYTES, &data, &len, &claimed);
+    if (!claimed) {
         if (err != ERROR_FILE_NOT_FOUND)
             SLOG_WARN(&ctx->log, "request %s cannot be taken now (%s); next pass",
                       site_u8(src, p8, sizeof p8), win_strerror(err, e, sizeof e));
         return;
     }
     ccm_count(ctx, &ctx->counts.requests);
-    err = read_request(work, &data, &len, &req, NULL, why, sizeof why);
+    err = check_request(err, data, len, &req, NULL, why, sizeof why);
     if (err == ERROR_INVALID_DATA) {
         set_aside(ctx, work, stem, NULL, 0, why);
         goto out;
