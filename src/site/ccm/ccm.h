@@ -130,6 +130,11 @@ typedef struct ccm_ctx {
     wchar_t (*in_retry)[MAX_PATH];
     unsigned nin_retry;
     bool retry_listed;
+    unsigned listings; /* folders listed this pass: a few, whatever the box holds */
+    /* ccm_watch: every pass's counts added up, and an event (may be NULL)
+     * set after each pass, for whoever waits on the watch (tests). */
+    ccm_counts watched;
+    HANDLE pass_event;
 } ccm_ctx;
 
 /* Adds one to a count of ctx (workers share it). */
@@ -233,7 +238,10 @@ typedef struct ccm_report_counts {
  * not written (said on stderr). A missing box is an empty site. */
 int ccm_report(const ccm_opts *o, ccm_report_counts *counts);
 
-/* Runs passes as requests arrive until stopped (Ctrl+C, --for). */
+/* Runs passes as requests arrive until stopped (Ctrl+C, --for,
+ * ccm_watch_stop). */
 int ccm_watch(ccm_ctx *ctx, const ccm_opts *o);
+/* Ends a running ccm_watch after its current pass, as Ctrl+C does. */
+void ccm_watch_stop(void);
 
 #endif

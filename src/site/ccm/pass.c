@@ -447,13 +447,22 @@ out:
 /* A .CCW left by a manager that stopped half-way goes back in the box,
  * unless the client has filed a newer request meanwhile. Claims are in
  * WORK; managers before it left them in CCR.BOX itself. */
+/* Every listing of a pass goes through here: a pass lists each folder a
+ * fixed number of times, never once per request (the wait under Wine
+ * grows with the folder, so a listing per request makes a pass n * n). */
+static DWORD list_dir(ccm_ctx *ctx, const wchar_t *dir, const wchar_t *ext, ccm_names *out)
+{
+    ctx->listings++;
+    return ccm_box_list(dir, ext, out);
+}
+
 static void recover_claims(ccm_ctx *ctx, const wchar_t *dir)
 {
     ccm_names names;
     wchar_t work[SITE_PATH_MAX], src[SITE_PATH_MAX];
     char p8[SITE_PATH_MAX * 3];
 
-    if (ccm_box_list(dir, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
+    if (list_dir(ctx, dir, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
         return;
     for (unsigned i = 0; i < names.n; i++) {
         if (!path_join(work, SITE_PATH_MAX, dir, names.name[i]) ||
@@ -522,6 +531,7 @@ int ccm_pass(ccm_ctx *ctx)
     int rc;
 
     memset(&ctx->counts, 0, sizeof ctx->counts);
+    ctx->listings = 0;
     sitelog_batch(&ctx->log, true);
     rc = pass_body(ctx);
     ccm_cache_clear(ctx); /* the next pass reads the share anew */
@@ -559,10 +569,10 @@ static int pass_body(ccm_ctx *ctx)
     }
     recover_claims(ctx, ctx->box);
     recover_claims(ctx, ctx->work);
-    err = ccm_box_list(ctx->box, L".CCR", &fresh);
+    err = list_dir(ctx, ctx->box, L".CCR", &fresh);
     if (err == ERROR_SUCCESS) {
         ccm_names listed;
-        ctx->retry_listed = ccm_box_list(ctx->retry, L".CCR", &listed) == ERROR_SUCCESS;
+        ctx->retry_listed = list_dir(ctx, ctx->retry, L".CCR", &listed) == ERROR_SUCCESS;
         if (ctx->retry_listed && listed.n)
             qsort(listed.name, listed.n, sizeof *listed.name, name_cmp);
         ctx->in_retry = ctx->retry_listed ? listed.name : NULL;
@@ -574,7 +584,7 @@ static int pass_body(ccm_ctx *ctx)
         ctx->nin_retry = 0;
         ctx->retry_listed = false;
         /* After the new ones: a retry they superseded is gone by now. */
-        err = ccm_box_list(ctx->retry, L".CCR", &retry);
+        err = list_dir(ctx, ctx->retry, L".CCR", &retry);
     }
     if (err == ERROR_SUCCESS)
         run_batch(ctx, &retry, process_retry);
