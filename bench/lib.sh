@@ -262,6 +262,14 @@ proc_cpu_ticks_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000
 proc_sched_ms() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.3f\n", s / 1e6 }'; }
 proc_ctxsw() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'; }
 proc_threads() { ls /proc/"$1"/task | wc -l; }
+# The wineserver of this prefix (other prefixes have their own).
+prefix_wineserver_pid() {
+    local p
+    for p in $(pgrep -x wineserver64; pgrep -x wineserver); do
+        tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX" && { echo "$p"; return 0; }
+    done
+    return 1
+}
 
 # ---- up and down ----
 

@@ -3,6 +3,7 @@
  */
 #include "fileio.h"
 
+#include <string.h>
 #include <wchar.h>
 
 void fileio_free(void *data)
@@ -190,6 +191,29 @@ BOOL path_join(wchar_t *out, size_t cap, const wchar_t *a, const wchar_t *b)
     wmemmove(out + la, b, lb);
     out[la + lb] = 0;
     return TRUE;
+}
+
+DWORD fileio_rename_handle(HANDLE h, const wchar_t *path, BOOL replace)
+{
+    union {
+        FILE_RENAME_INFO info;
+        unsigned char room[sizeof(FILE_RENAME_INFO) + FILEIO_LONG_PATH_MAX * sizeof(wchar_t)];
+    } u;
+    size_t n;
+
+    memset(&u.info, 0, sizeof u.info);
+    /* A full path, as MoveFileExW would resolve it; the long form when
+     * the plain one is too long. */
+    if (!fileio_long_path(path, u.info.FileName, FILEIO_LONG_PATH_MAX))
+        return ERROR_BAD_PATHNAME;
+    n = wcslen(u.info.FileName);
+    u.info.ReplaceIfExists = replace ? TRUE : FALSE;
+    u.info.RootDirectory = NULL;
+    u.info.FileNameLength = (DWORD)(n * sizeof(wchar_t));
+    if (!SetFileInformationByHandle(h, FileRenameInfo, &u.info,
+                                    (DWORD)(sizeof u.info + n * sizeof(wchar_t))))
+        return GetLastError();
+    return ERROR_SUCCESS;
 }
 
 BOOL fileio_exists(const wchar_t *path)

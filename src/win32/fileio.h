@@ -42,6 +42,12 @@ DWORD fileio_mkdirs(const wchar_t *dir);
 /* out = a "\" b, NUL-terminated; FALSE when it does not fit in cap chars. */
 BOOL path_join(wchar_t *out, size_t cap, const wchar_t *a, const wchar_t *b);
 
+/* Renames the file open as h (opened with DELETE access) to path, over an
+ * existing file when replace. The same rename MoveFileExW makes, without
+ * opening the file again by name: under Wine every open is a round trip
+ * to the wineserver, and a caller that already holds the file saves it. */
+DWORD fileio_rename_handle(HANDLE h, const wchar_t *path, BOOL replace);
+
 /* TRUE when path names an existing file (not a directory). */
 BOOL fileio_exists(const wchar_t *path);
 

@@ -75,6 +75,56 @@ out:
     return err;
 }
 
+DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsigned char **data,
+                    size_t *len, bool *claimed)
+{
+    LARGE_INTEGER size;
+    unsigned char *buf = NULL;
+    DWORD err = ERROR_SUCCESS, got = 0;
+    HANDLE h;
+
+    *data = NULL;
+    *len = 0;
+    *claimed = false;
+    /* Shared as MoveFileExW opens a file to rename it: a reader of the
+     * box is never refused. */
+    h = CreateFileW(src, GENERIC_READ | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    err = fileio_rename_handle(h, claim, FALSE);
+    if (err != ERROR_SUCCESS)
+        goto out;
+    *claimed = true;
+    /* Read after the rename: what is read is what was claimed, and a
+     * request filed meanwhile is a new file in the box. */
+    if (!GetFileSizeEx(h, &size)) {
+        err = GetLastError();
+        goto out;
+    }
+    if (size.QuadPart < 0 || (unsigned long long)size.QuadPart > max) {
+        err = ERROR_FILE_TOO_LARGE;
+        goto out;
+    }
+    buf = HeapAlloc(GetProcessHeap(), 0, (size_t)size.QuadPart + 1);
+    if (!buf) {
+        err = ERROR_NOT_ENOUGH_MEMORY;
+        goto out;
+    }
+    if (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL)) {
+        err = GetLastError();
+        goto out;
+    }
+    buf[got] = 0;
+    *data = buf;
+    *len = got;
+    buf = NULL;
+out:
+    fileio_free(buf);
+    CloseHandle(h);
+    return err;
+}
+
 DWORD ccm_box_to_bad(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, const void *bytes,
                      size_t len, wchar_t *dst, size_t cap)
 {

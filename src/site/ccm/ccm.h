@@ -130,6 +130,11 @@ typedef struct ccm_ctx {
     wchar_t (*in_retry)[MAX_PATH];
     unsigned nin_retry;
     bool retry_listed;
+    unsigned listings; /* folders listed this pass: a few, whatever the box holds */
+    /* ccm_watch: every pass's counts added up, and an event (may be NULL)
+     * set after each pass, for whoever waits on the watch (tests). */
+    ccm_counts watched;
+    HANDLE pass_event;
 } ccm_ctx;
 
 /* Adds one to a count of ctx (workers share it). */
@@ -153,6 +158,14 @@ struct ccm_names {
 
 DWORD ccm_box_list(const wchar_t *dir, const wchar_t *ext, ccm_names *out);
 void ccm_names_free(ccm_names *names);
+
+/* Claims the request src by renaming it to claim (never over a file),
+ * then reads it (at most max bytes; ERROR_FILE_TOO_LARGE) through the
+ * same handle: one open where a rename and a read by name take two.
+ * *claimed says whether the rename was made; *data is from HeapAlloc
+ * (fileio_free), NUL-terminated. */
+DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsigned char **data,
+                    size_t *len, bool *claimed);
 
 /* Moves a request aside into CCR.BOX\BAD as <stem>-<YYYYMMDDHHMM>.CCR
  * (never over an earlier one). With bytes, those are written there
@@ -225,7 +238,10 @@ typedef struct ccm_report_counts {
  * not written (said on stderr). A missing box is an empty site. */
 int ccm_report(const ccm_opts *o, ccm_report_counts *counts);
 
-/* Runs passes as requests arrive until stopped (Ctrl+C, --for). */
+/* Runs passes as requests arrive until stopped (Ctrl+C, --for,
+ * ccm_watch_stop). */
 int ccm_watch(ccm_ctx *ctx, const ccm_opts *o);
+/* Ends a running ccm_watch after its current pass, as Ctrl+C does. */
+void ccm_watch_stop(void);
 
 #endif

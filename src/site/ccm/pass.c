@@ -134,15 +134,14 @@ static int load_copylist(ccm_ctx *ctx)
     return rc;
 }
 
-/* Reads and validates a request file. ERROR_INVALID_DATA: damaged. */
-static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len, ccr_request *req,
-                          ccr_processing *proc, char *why, size_t cap)
+/* Validates a request read whole; ERROR_INVALID_DATA: damaged. err is
+ * the read's own error. */
+static DWORD check_request(DWORD err, const unsigned char *data, size_t len, ccr_request *req,
+                           ccr_processing *proc, char *why, size_t cap)
 {
     ccr_error ce;
-    DWORD err;
 
     why[0] = 0;
-    err = fileio_read(path, CCR_MAX_BYTES, data, len);
     if (err == ERROR_FILE_TOO_LARGE) {
         snprintf(why, cap, "larger than %u bytes", CCR_MAX_BYTES);
         return ERROR_INVALID_DATA;
@@ -151,11 +150,20 @@ static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len
         win_strerror(err, why, cap);
         return err;
     }
-    if (ccr_read(*data, *len, req, proc, &ce) != CCR_OK) {
+    if (ccr_read(data, len, req, proc, &ce) != CCR_OK) {
         ccr_error_format(&ce, why, cap);
         return ERROR_INVALID_DATA;
     }
     return ERROR_SUCCESS;
+}
+
+/* Reads and validates a request file. ERROR_INVALID_DATA: damaged. */
+static DWORD read_request(const wchar_t *path, unsigned char **data, size_t *len, ccr_request *req,
+                          ccr_processing *proc, char *why, size_t cap)
+{
+    DWORD err = fileio_read(path, CCR_MAX_BYTES, data, len);
+
+    return check_request(err, *data, *len, req, proc, why, cap);
 }
 
 static void set_aside(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, const void *bytes,
@@ -314,7 +322,7 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     size_t len = 0, old_len = 0;
     ccr_request req, old_req;
     ccr_processing proc, old_proc;
-    bool had_retry;
+    bool had_retry, claimed = false;
     DWORD err;
 
     memset(&proc, 0, sizeof proc);
@@ -333,15 +341,15 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     if (!path_join(work, SITE_PATH_MAX, ctx->work, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
         return;
     wcscat(work, CCM_CLAIM_EXT);
-    if (!MoveFileExW(src, work, 0)) {
-        err = GetLastError();
+    err = ccm_box_claim(src, work, CCR_MAX_BYTES, &data, &len, &claimed);
+    if (!claimed) {
         if (err != ERROR_FILE_NOT_FOUND)
             SLOG_WARN(&ctx->log, "request %s cannot be taken now (%s); next pass",
                       site_u8(src, p8, sizeof p8), win_strerror(err, e, sizeof e));
         return;
     }
     ccm_count(ctx, &ctx->counts.requests);
-    err = read_request(work, &data, &len, &req, NULL, why, sizeof why);
+    err = check_request(err, data, len, &req, NULL, why, sizeof why);
     if (err == ERROR_INVALID_DATA) {
         set_aside(ctx, work, stem, NULL, 0, why);
         goto out;
@@ -439,13 +447,22 @@ out:
 /* A .CCW left by a manager that stopped half-way goes back in the box,
  * unless the client has filed a newer request meanwhile. Claims are in
  * WORK; managers before it left them in CCR.BOX itself. */
+/* Every listing of a pass goes through here: a pass lists each folder a
+ * fixed number of times, never once per request (the wait under Wine
+ * grows with the folder, so a listing per request makes a pass n * n). */
+static DWORD list_dir(ccm_ctx *ctx, const wchar_t *dir, const wchar_t *ext, ccm_names *out)
+{
+    ctx->listings++;
+    return ccm_box_list(dir, ext, out);
+}
+
 static void recover_claims(ccm_ctx *ctx, const wchar_t *dir)
 {
     ccm_names names;
     wchar_t work[SITE_PATH_MAX], src[SITE_PATH_MAX];
     char p8[SITE_PATH_MAX * 3];
 
-    if (ccm_box_list(dir, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
+    if (list_dir(ctx, dir, CCM_CLAIM_EXT, &names) != ERROR_SUCCESS)
         return;
     for (unsigned i = 0; i < names.n; i++) {
         if (!path_join(work, SITE_PATH_MAX, dir, names.name[i]) ||
@@ -514,6 +531,7 @@ int ccm_pass(ccm_ctx *ctx)
     int rc;
 
     memset(&ctx->counts, 0, sizeof ctx->counts);
+    ctx->listings = 0;
     sitelog_batch(&ctx->log, true);
     rc = pass_body(ctx);
     ccm_cache_clear(ctx); /* the next pass reads the share anew */
@@ -551,10 +569,10 @@ static int pass_body(ccm_ctx *ctx)
     }
     recover_claims(ctx, ctx->box);
     recover_claims(ctx, ctx->work);
-    err = ccm_box_list(ctx->box, L".CCR", &fresh);
+    err = list_dir(ctx, ctx->box, L".CCR", &fresh);
     if (err == ERROR_SUCCESS) {
         ccm_names listed;
-        ctx->retry_listed = ccm_box_list(ctx->retry, L".CCR", &listed) == ERROR_SUCCESS;
+        ctx->retry_listed = list_dir(ctx, ctx->retry, L".CCR", &listed) == ERROR_SUCCESS;
         if (ctx->retry_listed && listed.n)
             qsort(listed.name, listed.n, sizeof *listed.name, name_cmp);
         ctx->in_retry = ctx->retry_listed ? listed.name : NULL;
@@ -566,7 +584,7 @@ static int pass_body(ccm_ctx *ctx)
         ctx->nin_retry = 0;
         ctx->retry_listed = false;
         /* After the new ones: a retry they superseded is gone by now. */
-        err = ccm_box_list(ctx->retry, L".CCR", &retry);
+        err = list_dir(ctx, ctx->retry, L".CCR", &retry);
     }
     if (err == ERROR_SUCCESS)
         run_batch(ctx, &retry, process_retry);

@@ -30,6 +30,7 @@ typedef struct step {
     wchar_t src[SITE_PATH_MAX];
     wchar_t dst[SITE_PATH_MAX];
     wchar_t tmp[SITE_PATH_MAX];
+    HANDLE staged; /* tmp, held open until its rename (sitecopy_stage_open) */
 } step;
 
 typedef struct plan {
@@ -43,7 +44,7 @@ static void drop_staged(plan *p)
 {
     for (unsigned i = 0; i < p->nsteps; i++)
         if (p->steps[i].tmp[0]) {
-            DeleteFileW(p->steps[i].tmp);
+            sitecopy_drop_open(&p->steps[i].staged, p->steps[i].tmp);
             p->steps[i].tmp[0] = 0;
         }
 }
@@ -88,6 +89,7 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
             s->item = i;
             s->remove = it->change == COPYLIST_REMOVE;
             s->tmp[0] = 0;
+            s->staged = INVALID_HANDLE_VALUE;
             p->nsteps++;
         }
     }
@@ -147,8 +149,9 @@ static DWORD stage_all(ccm_ctx *ctx, plan *p, char *why, size_t cap)
         if (s->remove)
             continue;
         const ccm_cached *c = cached(ctx, s->src);
-        err = c ? sitecopy_stage_bytes(c->data, c->len, s->dst, s->tmp, SITE_PATH_MAX)
-                : sitecopy_stage(s->src, s->dst, s->tmp, SITE_PATH_MAX);
+        err = c ? sitecopy_stage_open(NULL, c->data, c->len, s->dst, s->tmp, SITE_PATH_MAX,
+                                      &s->staged)
+                : sitecopy_stage_open(s->src, NULL, 0, s->dst, s->tmp, SITE_PATH_MAX, &s->staged);
         if (err != ERROR_SUCCESS) {
             snprintf(why, cap, "cannot copy %s: %s", site_u8(s->src, p8, sizeof p8),
                      win_strerror(err, e, sizeof e));
@@ -182,7 +185,7 @@ static DWORD commit_all(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
                 if (!DeleteFileW(st->dst) && GetLastError() != ERROR_FILE_NOT_FOUND)
                     err = GetLastError();
             } else {
-                err = sitecopy_commit(st->tmp, st->dst);
+                err = sitecopy_commit_open(&st->staged, st->tmp, st->dst);
                 st->tmp[0] = 0;
             }
             if (err != ERROR_SUCCESS) {

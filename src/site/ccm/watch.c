@@ -10,11 +10,16 @@
 
 static HANDLE stop_event;
 
+void ccm_watch_stop(void)
+{
+    if (stop_event)
+        SetEvent(stop_event);
+}
+
 static BOOL WINAPI on_console_ctrl(DWORD type)
 {
     (void)type;
-    if (stop_event)
-        SetEvent(stop_event);
+    ccm_watch_stop();
     return TRUE;
 }
 
@@ -35,6 +40,13 @@ int ccm_watch(ccm_ctx *ctx, const ccm_opts *o)
         DWORD wait = 60 * 1000, got;
 
         rc = ccm_pass(ctx);
+        ctx->watched.requests += ctx->counts.requests;
+        ctx->watched.done += ctx->counts.done;
+        ctx->watched.changed += ctx->counts.changed;
+        ctx->watched.retry += ctx->counts.retry;
+        ctx->watched.bad += ctx->counts.bad;
+        if (ctx->pass_event)
+            SetEvent(ctx->pass_event);
         if (rc == CCM_EXIT_OK && ctx->counts.requests)
             printf("ccm: %u request(s): %u done, %u changed, %u to retry, %u to BAD\n",
                    ctx->counts.requests, ctx->counts.done, ctx->counts.changed, ctx->counts.retry,

@@ -334,18 +334,32 @@ void site_change_text(const copylist_delta_item *it, const char *display, char *
 DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const char *changed,
                               DWORD *change_id)
 {
-    char list[SITE_CHANGED_MAX + 1] = "";
-    DWORD was = 0, id = 0, err;
+    char list[SITE_CHANGED_MAX + 1] = "", was_list[SITE_CHANGED_MAX + 1] = "";
+    DWORD reboot = 0, logoff = 0, id = 0, err;
+    bool have_reboot, have_logoff = false, have_list = false;
     const char *p = changed;
 
     /* Still pending from an earlier change (a restart or a logoff: both
      * share the one list): the user has not acted yet, so the new prompt
-     * must name both. */
-    if ((clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &was) == ERROR_SUCCESS &&
-         was == 1) ||
-        (clientreg_get_dword(reg->services, REGV_LOGOFF_REQUIRED, &was) == ERROR_SUCCESS &&
-         was == 1))
-        clientreg_get_sz(reg->services, REGV_CHANGED_COMPONENTS, list, sizeof list);
+     * must name both. What is read here is not read again before the
+     * writes below, which skip a value that would not change. */
+    have_reboot = clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &reboot) == ERROR_SUCCESS;
+    if (!have_reboot)
+        reboot = 0;
+    if (reboot != 1) {
+        have_logoff =
+            clientreg_get_dword(reg->services, REGV_LOGOFF_REQUIRED, &logoff) == ERROR_SUCCESS;
+        if (!have_logoff)
+            logoff = 0;
+    }
+    if (reboot == 1 || logoff == 1) {
+        have_list = clientreg_get_sz(reg->services, REGV_CHANGED_COMPONENTS, list, sizeof list) ==
+                    ERROR_SUCCESS;
+        if (have_list)
+            memcpy(was_list, list, sizeof list);
+        else
+            list[0] = 0; /* as an empty list, as before */
+    }
     while (*p) {
         char item[SITE_CHANGED_MAX + 1];
         const char *end = strstr(p, ", ");
@@ -360,15 +374,29 @@ DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const c
         if (end)
             p += 2;
     }
-    err = clientreg_set_sz(reg->services, REGV_CHANGED_COMPONENTS, list);
+    if (have_list && strcmp(list, was_list) == 0)
+        err = ERROR_SUCCESS; /* unchanged: see clientreg_set_dword */
+    else
+        err = clientreg_set_sz(reg->services, REGV_CHANGED_COMPONENTS, list);
     if (err != ERROR_SUCCESS)
         return err;
     clientreg_get_dword(reg->services, REGV_CHANGE_ID, &id);
     id = id + 1 == 0 ? 1 : id + 1;
-    err = clientreg_set_dword(reg->services, REGV_CHANGE_ID, id);
+    /* A new Change Id always differs from the one just read. */
+    err = (DWORD)RegSetValueExW(reg->services, REGV_CHANGE_ID, 0, REG_DWORD, (const BYTE *)&id,
+                                sizeof id);
     /* The flag last: whoever sees it set finds the rest already written. */
-    if (err == ERROR_SUCCESS)
-        err = clientreg_set_dword(reg->services, flag, 1);
+    if (err == ERROR_SUCCESS) {
+        bool known = wcscmp(flag, REGV_REBOOT_REQUIRED) == 0   ? true
+                     : wcscmp(flag, REGV_LOGOFF_REQUIRED) == 0 ? reboot != 1
+                                                               : false;
+        DWORD now = wcscmp(flag, REGV_REBOOT_REQUIRED) == 0 ? reboot : logoff, one = 1;
+        if (!known)
+            err = clientreg_set_dword(reg->services, flag, 1);
+        else if (now != 1)
+            err = (DWORD)RegSetValueExW(reg->services, flag, 0, REG_DWORD, (const BYTE *)&one,
+                                        sizeof one);
+    }
     if (err == ERROR_SUCCESS && change_id)
         *change_id = id;
     return err;

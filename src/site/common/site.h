@@ -43,6 +43,10 @@ typedef struct sitelog {
     bool open;
     char *batch; /* sitelog_batch: information lines not yet in the file */
     size_t batch_len;
+    /* The batch's time zone bias, taken once a minute (under Wine each
+     * GetTimeZoneInformation looks at the zone file twice). */
+    int batch_bias;
+    unsigned batch_bias_at; /* day * 1440 + minute it was taken + 1; 0: never */
 } sitelog;
 
 /* path may be NULL (console only until sitelog_move). Warnings and errors
@@ -112,6 +116,17 @@ DWORD sitecopy_stage_bytes(const void *data, size_t len, const wchar_t *dst, wch
                            size_t cap);
 /* Renames tmp over dst (replace, write-through). tmp is removed on failure. */
 DWORD sitecopy_commit(const wchar_t *tmp, const wchar_t *dst);
+/* The same, from src or (src NULL) from data, with the temporary file
+ * left open in *staged (write and DELETE access, no sharing) so that
+ * sitecopy_commit_open renames it without opening it again by name;
+ * staged NULL closes it, as sitecopy_stage does. */
+DWORD sitecopy_stage_open(const wchar_t *src, const void *data, size_t len, const wchar_t *dst,
+                          wchar_t *tmp, size_t cap, HANDLE *staged);
+/* Renames the staged file over dst by its handle and closes it (*staged
+ * becomes INVALID_HANDLE_VALUE); tmp is removed on failure. */
+DWORD sitecopy_commit_open(HANDLE *staged, const wchar_t *tmp, const wchar_t *dst);
+/* Closes a staged file that will not be committed and removes tmp. */
+void sitecopy_drop_open(HANDLE *staged, const wchar_t *tmp);
 /* TRUE when dst exists and another process holds it open (a running
  * program, an open log): replacing it now would fail half-way. */
 bool sitecopy_in_use(const wchar_t *path);

@@ -12,6 +12,8 @@
 
 #include <wchar.h>
 
+#include "fileio.h"
+
 static DWORD copy_all(HANDLE in, HANDLE out)
 {
     static const DWORD chunk = 64 * 1024;
@@ -51,36 +53,78 @@ out:
     return err;
 }
 
-DWORD sitecopy_stage(const wchar_t *src, const wchar_t *dst, wchar_t *tmp, size_t cap)
+/* The temporary file beside dst, created for writing and, with keep, for
+ * the rename by handle that commits it. A new name first: CREATE_ALWAYS
+ * would truncate (one more call to the file system under Wine) a file
+ * that is only there after a crash. */
+static DWORD open_tmp(const wchar_t *dst, wchar_t *tmp, size_t cap, bool keep, HANDLE *out)
 {
-    HANDLE in = INVALID_HANDLE_VALUE, out = INVALID_HANDLE_VALUE;
-    DWORD err = ERROR_SUCCESS;
+    DWORD access = GENERIC_WRITE | (keep ? DELETE : 0);
     int n;
 
+    *out = INVALID_HANDLE_VALUE;
     n = _snwprintf(tmp, cap, L"%ls.%lu.new", dst, (unsigned long)GetCurrentProcessId());
     if (n < 0 || (size_t)n >= cap) {
         if (cap)
             tmp[0] = 0;
         return ERROR_FILENAME_EXCED_RANGE;
     }
-    in = CreateFileW(src, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
-                     FILE_FLAG_SEQUENTIAL_SCAN, NULL);
-    if (in == INVALID_HANDLE_VALUE) {
-        err = GetLastError();
+    *out = CreateFileW(tmp, access, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (*out == INVALID_HANDLE_VALUE && GetLastError() == ERROR_FILE_EXISTS)
+        *out = CreateFileW(tmp, access, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    if (*out == INVALID_HANDLE_VALUE) {
+        DWORD err = GetLastError();
         tmp[0] = 0;
-        goto out;
+        return err;
     }
-    out = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (out == INVALID_HANDLE_VALUE) {
-        err = GetLastError();
-        tmp[0] = 0;
-        goto out;
+    return ERROR_SUCCESS;
+}
+
+static DWORD write_all(HANDLE out, const void *data, size_t len)
+{
+    DWORD put = 0;
+
+    if (len > SITE_COPY_MAX_BYTES)
+        return ERROR_FILE_TOO_LARGE;
+    if (len && !WriteFile(out, data, (DWORD)len, &put, NULL))
+        return GetLastError();
+    if (put != len)
+        return ERROR_WRITE_FAULT;
+    return FlushFileBuffers(out) ? ERROR_SUCCESS : GetLastError();
+}
+
+DWORD sitecopy_stage_open(const wchar_t *src, const void *data, size_t len, const wchar_t *dst,
+                          wchar_t *tmp, size_t cap, HANDLE *staged)
+{
+    HANDLE in = INVALID_HANDLE_VALUE, out = INVALID_HANDLE_VALUE;
+    DWORD err;
+
+    if (staged)
+        *staged = INVALID_HANDLE_VALUE;
+    if (!src && len > SITE_COPY_MAX_BYTES) {
+        if (cap)
+            tmp[0] = 0;
+        return ERROR_FILE_TOO_LARGE;
     }
-    err = copy_all(in, out);
-out:
+    if (src) {
+        in = CreateFileW(src, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                         OPEN_EXISTING, FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+        if (in == INVALID_HANDLE_VALUE) {
+            if (cap)
+                tmp[0] = 0;
+            return GetLastError();
+        }
+    }
+    err = open_tmp(dst, tmp, cap, staged != NULL, &out);
+    if (err == ERROR_SUCCESS)
+        err = src ? copy_all(in, out) : write_all(out, data, len);
     if (in != INVALID_HANDLE_VALUE)
         CloseHandle(in);
     if (out != INVALID_HANDLE_VALUE) {
+        if (err == ERROR_SUCCESS && staged) {
+            *staged = out;
+            return ERROR_SUCCESS;
+        }
         CloseHandle(out);
         if (err != ERROR_SUCCESS) {
             DeleteFileW(tmp);
@@ -90,36 +134,15 @@ out:
     return err;
 }
 
+DWORD sitecopy_stage(const wchar_t *src, const wchar_t *dst, wchar_t *tmp, size_t cap)
+{
+    return sitecopy_stage_open(src, NULL, 0, dst, tmp, cap, NULL);
+}
+
 DWORD sitecopy_stage_bytes(const void *data, size_t len, const wchar_t *dst, wchar_t *tmp,
                            size_t cap)
 {
-    HANDLE out;
-    DWORD err = ERROR_SUCCESS, put = 0;
-    int n;
-
-    n = _snwprintf(tmp, cap, L"%ls.%lu.new", dst, (unsigned long)GetCurrentProcessId());
-    if (n < 0 || (size_t)n >= cap || len > SITE_COPY_MAX_BYTES) {
-        if (cap)
-            tmp[0] = 0;
-        return n < 0 || (size_t)n >= cap ? ERROR_FILENAME_EXCED_RANGE : ERROR_FILE_TOO_LARGE;
-    }
-    out = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (out == INVALID_HANDLE_VALUE) {
-        tmp[0] = 0;
-        return GetLastError();
-    }
-    if (len && !WriteFile(out, data, (DWORD)len, &put, NULL))
-        err = GetLastError();
-    else if (put != len)
-        err = ERROR_WRITE_FAULT;
-    if (err == ERROR_SUCCESS && !FlushFileBuffers(out))
-        err = GetLastError();
-    CloseHandle(out);
-    if (err != ERROR_SUCCESS) {
-        DeleteFileW(tmp);
-        tmp[0] = 0;
-    }
-    return err;
+    return sitecopy_stage_open(NULL, data, len, dst, tmp, cap, NULL);
 }
 
 DWORD sitecopy_commit(const wchar_t *tmp, const wchar_t *dst)
@@ -131,6 +154,30 @@ DWORD sitecopy_commit(const wchar_t *tmp, const wchar_t *dst)
         DeleteFileW(tmp);
     }
     return err;
+}
+
+DWORD sitecopy_commit_open(HANDLE *staged, const wchar_t *tmp, const wchar_t *dst)
+{
+    /* The data was flushed when it was staged; the rename is the same
+     * same-volume rename MoveFileExW makes (write-through only matters
+     * for a move done as a copy). */
+    DWORD err = fileio_rename_handle(*staged, dst, TRUE);
+
+    CloseHandle(*staged);
+    *staged = INVALID_HANDLE_VALUE;
+    if (err != ERROR_SUCCESS)
+        DeleteFileW(tmp);
+    return err;
+}
+
+void sitecopy_drop_open(HANDLE *staged, const wchar_t *tmp)
+{
+    if (*staged != INVALID_HANDLE_VALUE) {
+        CloseHandle(*staged);
+        *staged = INVALID_HANDLE_VALUE;
+    }
+    if (tmp[0])
+        DeleteFileW(tmp);
 }
 
 bool sitecopy_is_in_use_error(DWORD err)

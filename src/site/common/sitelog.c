@@ -23,6 +23,8 @@ void sitelog_open(sitelog *sl, const wchar_t *path, const char *component, bool 
     sl->open = true;
     sl->batch = NULL;
     sl->batch_len = 0;
+    sl->batch_bias = 0;
+    sl->batch_bias_at = 0;
 }
 
 static void flush_locked(sitelog *sl);
@@ -104,15 +106,23 @@ static void batch_line(sitelog *sl, const char *file, const char *text)
     char line[CMLOG_LINE_MAX];
     const char *base = file;
     SYSTEMTIME st;
-    TIME_ZONE_INFORMATION tz;
-    DWORD which = GetTimeZoneInformation(&tz);
     cmlog_time t;
     size_t len;
+    unsigned at;
 
     for (const char *p = file; p && *p; p++)
         if (*p == '/' || *p == '\\')
             base = p + 1;
     GetLocalTime(&st);
+    at = (unsigned)st.wDay * 1440u + st.wHour * 60u + st.wMinute + 1u;
+    if (sl->batch_bias_at != at) {
+        TIME_ZONE_INFORMATION tz;
+        DWORD which = GetTimeZoneInformation(&tz);
+        sl->batch_bias = (int)(tz.Bias + (which == TIME_ZONE_ID_DAYLIGHT   ? tz.DaylightBias
+                                          : which == TIME_ZONE_ID_STANDARD ? tz.StandardBias
+                                                                           : 0));
+        sl->batch_bias_at = at;
+    }
     t.year = st.wYear;
     t.month = st.wMonth;
     t.day = st.wDay;
@@ -120,9 +130,7 @@ static void batch_line(sitelog *sl, const char *file, const char *text)
     t.minute = st.wMinute;
     t.second = st.wSecond;
     t.millisecond = st.wMilliseconds;
-    t.bias_minutes = (int)(tz.Bias + (which == TIME_ZONE_ID_DAYLIGHT   ? tz.DaylightBias
-                                      : which == TIME_ZONE_ID_STANDARD ? tz.StandardBias
-                                                                       : 0));
+    t.bias_minutes = sl->batch_bias;
     len = cmlog_format(line, sizeof line, &t, CMLOG_INFO, sl->lf.component, GetCurrentThreadId(),
                        base, text);
     if (sl->batch_len + len > SITELOG_BATCH_BYTES)
