@@ -106,7 +106,7 @@ tools_build() {
 
 lab_up() {
     [ -f "$RUN/lab.ready" ] && return 0
-    for f in agent/climon.exe site/clisetup.exe site/ccm.exe; do
+    for f in climon/climon.exe site/clisetup.exe site/ccm.exe; do
         [ -f "$CLIMON_BUILD/src/$f" ] || die "$CLIMON_BUILD/src/$f is missing: build the mingw preset first"
     done
     tools_build
