@@ -39,6 +39,7 @@
  *   res.c       the string table and menu, in the user's language
  *   lang.c      which language, its plural rule, numbers
  *   countdown.c the final countdown window
+ *   comctl.c    the common controls, loaded when a window first needs them
  *   statuswnd.c the status window
  *   checkcmd.c  /check
  *   console.c   console output for every command
@@ -360,6 +361,7 @@ int service_uninstall(void);
 /* Which session's agent does the machine's work, and what it found. */
 typedef struct owner {
     HANDLE mutex, thread, stop, decided;
+    BOOL holds; /* the lock is held by owner_start's thread, not o->thread */
     volatile LONG is_owner;
     volatile LONG posted; /* an OWNER_MACHINE_CHANGED not yet taken */
     BOOL publish_failed;
@@ -659,6 +661,16 @@ unsigned sessions_other_users(DWORD own);
  * unless it is the service's (a service has no user, whatever session
  * number it runs in). FALSE when Windows would not say. */
 BOOL sessions_signed_in(BOOL count_own, unsigned *users);
+
+/* ---- comctl.c ---- */
+
+/* Loads and initialises the common controls (v6, by the manifest) if not
+ * yet loaded: before the first status or countdown window. FALSE when
+ * comctl32 cannot be loaded (the windows then get user32's controls). */
+BOOL comctl_load(void);
+/* TaskDialogIndirect from the loaded comctl32 (loading it first). */
+struct _TASKDIALOGCONFIG;
+HRESULT comctl_task_dialog(const struct _TASKDIALOGCONFIG *tdc, int *button, int *radio);
 
 /* ---- countdown.c ---- */
 

@@ -153,6 +153,7 @@ void countdown_show(climon_app *a)
     BOOL logoff = a->countdown_req.pending == AGENT_PENDING_LOGOFF;
 
     if (!a->countdown) {
+        comctl_load(); /* its controls are v6 ones, as the prompt's */
         if (!register_class(a->hinst))
             return;
         a->countdown = CreateWindowExW(

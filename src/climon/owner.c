@@ -170,6 +170,21 @@ BOOL owner_start(owner *o, const climon_config *cfg, DWORD session, HWND hwnd, U
         o->is_owner = 1;
         return FALSE;
     }
+    /* Free now: the caller's thread holds the lock until owner_stop, on
+     * the same thread. No thread of our own only to hold it: under Wine
+     * every thread is about 1 MB of resident memory a session pays while
+     * it idles (docs/performance.md "Per session"). Only an agent that
+     * must wait for the lock, and watch the machine state, has one. */
+    DWORD first = WaitForSingleObject(o->mutex, 0);
+    if (first == WAIT_OBJECT_0 || first == WAIT_ABANDONED) {
+        o->is_owner = 1;
+        o->holds = TRUE;
+        LOG_INFO(lf,
+                 "session %lu: this agent does this PC's checks (forwarding, versions, "
+                 "Client Setup)",
+                 (unsigned long)o->session);
+        return TRUE;
+    }
     o->stop = CreateEventW(NULL, TRUE, FALSE, NULL);
     o->decided = CreateEventW(NULL, TRUE, FALSE, NULL);
     if (o->stop && o->decided)
@@ -270,6 +285,8 @@ void owner_stop(owner *o)
         WaitForSingleObject(o->thread, 5000);
         CloseHandle(o->thread);
     }
+    if (o->holds)
+        ReleaseMutex(o->mutex);
     if (o->stop)
         CloseHandle(o->stop);
     if (o->decided)

@@ -202,7 +202,7 @@ static BOOL show_dialog(climon_app *a)
     a->prompt_open = TRUE;
     a->prompt_open_seq = seq;
     a->prompt_superseded = FALSE;
-    hr = TaskDialogIndirect(&tdc, &button, &radio, NULL);
+    hr = comctl_task_dialog(&tdc, &button, &radio);
     a->prompt_open = FALSE;
     a->prompt_hwnd = NULL;
     if (a->prompt_superseded && a->prompt_req.seq != seq) {

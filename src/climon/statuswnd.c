@@ -502,6 +502,7 @@ void statuswnd_open(climon_app *a)
         SetForegroundWindow(a->status);
         return;
     }
+    comctl_load(); /* the first window with controls: v6 ones */
     if (!registered) {
         WNDCLASSEXW wc;
         memset(&wc, 0, sizeof wc);

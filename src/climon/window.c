@@ -252,7 +252,6 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     climon_app *a;
     WNDCLASSEXW wc;
     MSG m;
-    INITCOMMONCONTROLSEX icc = {sizeof icc, ICC_STANDARD_CLASSES | ICC_LINK_CLASS};
 
     /* The agent's state for the life of the process: never freed, as a
      * worker still busy at exit (runner_free leaves it) may touch it. */
@@ -262,7 +261,6 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
         return CLIMON_EXIT_NO_AGENT;
     a->hinst = hinst;
     a->cl = *cl;
-    InitCommonControlsEx(&icc);
     config_load(cl, cfg);
     agentlog_open(&a->log, cfg);
     agentlog_config(&a->log, cfg, "tray agent");
