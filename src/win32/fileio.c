@@ -12,33 +12,22 @@ void fileio_free(void *data)
         HeapFree(GetProcessHeap(), 0, data);
 }
 
-DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t *len)
+DWORD fileio_read_handle(HANDLE h, size_t max, unsigned char **data, size_t *len)
 {
     DWORD err = ERROR_SUCCESS;
-    HANDLE h;
     LARGE_INTEGER size;
     unsigned char *buf = NULL;
     size_t got = 0;
 
     *data = NULL;
     *len = 0;
-    h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
-    if (h == INVALID_HANDLE_VALUE)
+    if (!GetFileSizeEx(h, &size))
         return GetLastError();
-    if (!GetFileSizeEx(h, &size)) {
-        err = GetLastError();
-        goto out;
-    }
-    if (size.QuadPart < 0 || (unsigned long long)size.QuadPart > max) {
-        err = ERROR_FILE_TOO_LARGE;
-        goto out;
-    }
+    if (size.QuadPart < 0 || (unsigned long long)size.QuadPart > max)
+        return ERROR_FILE_TOO_LARGE;
     buf = HeapAlloc(GetProcessHeap(), 0, (size_t)size.QuadPart + 1);
-    if (!buf) {
-        err = ERROR_NOT_ENOUGH_MEMORY;
-        goto out;
-    }
+    if (!buf)
+        return ERROR_NOT_ENOUGH_MEMORY;
     /* The file may shrink or grow while we read: read to EOF, up to max. */
     while (got < (size_t)size.QuadPart) {
         DWORD chunk = 0;
@@ -46,7 +35,8 @@ DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t 
                                                                     : (size_t)size.QuadPart - got);
         if (!ReadFile(h, buf + got, want, &chunk, NULL)) {
             err = GetLastError();
-            goto out;
+            fileio_free(buf);
+            return err;
         }
         if (chunk == 0)
             break;
@@ -55,9 +45,21 @@ DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t 
     buf[got] = 0;
     *data = buf;
     *len = got;
-    buf = NULL;
-out:
-    fileio_free(buf);
+    return ERROR_SUCCESS;
+}
+
+DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t *len)
+{
+    DWORD err;
+    HANDLE h;
+
+    *data = NULL;
+    *len = 0;
+    h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    if (h == INVALID_HANDLE_VALUE)
+        return GetLastError();
+    err = fileio_read_handle(h, max, data, len);
     CloseHandle(h);
     return err;
 }

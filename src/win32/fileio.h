@@ -19,6 +19,9 @@
  * larger than max bytes is not read: ERROR_FILE_TOO_LARGE. Opens with
  * full sharing so a reader never blocks the site's writers. */
 DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t *len);
+/* The same from an open handle, from its current position (the caller
+ * keeps and closes h). */
+DWORD fileio_read_handle(HANDLE h, size_t max, unsigned char **data, size_t *len);
 void fileio_free(void *data);
 
 /* Replaces path with data atomically (see above). The temporary file is

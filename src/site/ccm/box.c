@@ -78,9 +78,7 @@ out:
 DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsigned char **data,
                     size_t *len, bool *claimed)
 {
-    LARGE_INTEGER size;
-    unsigned char *buf = NULL;
-    DWORD err = ERROR_SUCCESS, got = 0;
+    DWORD err;
     HANDLE h;
 
     *data = NULL;
@@ -98,29 +96,8 @@ DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsign
     *claimed = true;
     /* Read after the rename: what is read is what was claimed, and a
      * request filed meanwhile is a new file in the box. */
-    if (!GetFileSizeEx(h, &size)) {
-        err = GetLastError();
-        goto out;
-    }
-    if (size.QuadPart < 0 || (unsigned long long)size.QuadPart > max) {
-        err = ERROR_FILE_TOO_LARGE;
-        goto out;
-    }
-    buf = HeapAlloc(GetProcessHeap(), 0, (size_t)size.QuadPart + 1);
-    if (!buf) {
-        err = ERROR_NOT_ENOUGH_MEMORY;
-        goto out;
-    }
-    if (!ReadFile(h, buf, (DWORD)size.QuadPart, &got, NULL)) {
-        err = GetLastError();
-        goto out;
-    }
-    buf[got] = 0;
-    *data = buf;
-    *len = got;
-    buf = NULL;
+    err = fileio_read_handle(h, max, data, len);
 out:
-    fileio_free(buf);
     CloseHandle(h);
     return err;
 }

@@ -314,6 +314,26 @@ static bool stem_of(const wchar_t *file, wchar_t *stem, char *id, size_t idcap)
     return winstr_to_utf8(stem, id, idcap) && ccr_id_ok(id);
 }
 
+/* A request whose name is no SMS Unique ID is set aside under its name
+ * without the extension: FALSE. TRUE when the name gives stem and id. */
+static bool name_ok(ccm_ctx *ctx, const wchar_t *path, const wchar_t *file, wchar_t *stem,
+                    char *id, size_t id_cap)
+{
+    wchar_t plain[MAX_PATH];
+    size_t n;
+    if (stem_of(file, stem, id, id_cap))
+        return true;
+    n = wcslen(file);
+    if (n >= MAX_PATH)
+        n = MAX_PATH - 1;
+    wmemcpy(plain, file, n);
+    plain[n] = 0;
+    if (n > 4)
+        plain[n - 4] = 0;
+    set_aside(ctx, path, plain, NULL, 0, "its name is not an SMS Unique ID");
+    return false;
+}
+
 static void process_new(ccm_ctx *ctx, const wchar_t *file)
 {
     wchar_t stem[MAX_PATH], src[SITE_PATH_MAX], work[SITE_PATH_MAX], retry[SITE_PATH_MAX];
@@ -328,14 +348,8 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     memset(&proc, 0, sizeof proc);
     if (!path_join(src, SITE_PATH_MAX, ctx->box, file))
         return;
-    if (!stem_of(file, stem, id, sizeof id)) {
-        wchar_t plain[MAX_PATH];
-        size_t n = wcslen(file);
-        wcscpy(plain, file);
-        if (n > 4)
-            plain[n - 4] = 0;
+    if (!name_ok(ctx, src, file, stem, id, sizeof id)) {
         ccm_count(ctx, &ctx->counts.requests);
-        set_aside(ctx, src, plain, NULL, 0, "its name is not an SMS Unique ID");
         return;
     }
     if (!path_join(work, SITE_PATH_MAX, ctx->work, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
@@ -399,15 +413,8 @@ static void process_retry(ccm_ctx *ctx, const wchar_t *file)
 
     if (!path_join(path, SITE_PATH_MAX, ctx->retry, file))
         return;
-    if (!stem_of(file, stem, id, sizeof id)) {
-        wchar_t plain[MAX_PATH];
-        size_t n = wcslen(file);
-        wcscpy(plain, file);
-        if (n > 4)
-            plain[n - 4] = 0;
-        set_aside(ctx, path, plain, NULL, 0, "its name is not an SMS Unique ID");
+    if (!name_ok(ctx, path, file, stem, id, sizeof id))
         return;
-    }
     memset(&proc, 0, sizeof proc);
     err = read_request(path, &data, &len, &req, &proc, why, sizeof why);
     if (err == ERROR_INVALID_DATA) {
