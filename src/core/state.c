@@ -490,14 +490,21 @@ static bool parse_begin(reader *r, const void *data, size_t len, const char *sec
     return file_ok(data, len, section, r->err);
 }
 
+/* The caller's error record, or local when it gave none; cleared. */
+static state_error *error_of(state_error *err, state_error *local)
+{
+    if (err == NULL)
+        err = local;
+    memset(err, 0, sizeof *err);
+    return err;
+}
+
 state_status state_parse(const void *data, size_t len, agent_state *st, state_error *err)
 {
     state_error local_err;
     reader r;
     agent_state tmp;
-    if (err == NULL)
-        err = &local_err;
-    memset(err, 0, sizeof *err);
+    err = error_of(err, &local_err);
     if (st == NULL)
         return STATE_ERR_FILE;
     agent_state_init(st);
@@ -537,9 +544,7 @@ state_status state_parse_machine(const void *data, size_t len, agent_machine *m,
     state_error local_err;
     reader r;
     agent_machine tmp;
-    if (err == NULL)
-        err = &local_err;
-    memset(err, 0, sizeof *err);
+    err = error_of(err, &local_err);
     if (m == NULL)
         return STATE_ERR_FILE;
     memset(m, 0, sizeof *m);
