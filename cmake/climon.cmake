@@ -89,17 +89,19 @@ function(climon_add_test name)
   endif()
 endfunction()
 
-# climon_wine_prefix(test fixture prefix [LABELS l]): the tests that make a
+# climon_wine_prefix(test fixture prefix [LABELS l] [ENV var=value...]): the
+# tests that make a
 # Wine prefix once per run (test) and stop its wineserver after the last
 # test that needs it (test.stop), as the ctest fixture `fixture`. The
 # wineserver is made persistent for the run: left to itself it exits 3 s
 # after its last client, and a Wine run that starts at that moment is lost
 # ("wine client error: recvmsg: Connection reset by peer", or an exit 1
 # with nothing printed: both seen in full runs). The folder comes first:
-# wineserver needs it to exist, wineboot fills it.
+# wineserver needs it to exist, wineboot fills it. ENV: the environment of
+# the prefix's first boot (a locale, which Wine writes into its registry).
 function(climon_wine_prefix test fixture prefix)
-  cmake_parse_arguments(P "" "" "LABELS" ${ARGN})
-  add_test(NAME ${test} COMMAND ${CMAKE_COMMAND} -E env WINEPREFIX=${prefix}
+  cmake_parse_arguments(P "" "" "LABELS;ENV" ${ARGN})
+  add_test(NAME ${test} COMMAND ${CMAKE_COMMAND} -E env WINEPREFIX=${prefix} ${P_ENV}
     WINEDEBUG=-all WINEDLLOVERRIDES=mscoree,mshtml= sh -c
     "mkdir -p ${prefix} && { timeout 30 wineserver -w; wineserver -p </dev/null >/dev/null 2>&1 && ${CMAKE_CROSSCOMPILING_EMULATOR} wineboot -i </dev/null >/dev/null 2>&1; }")
   set_tests_properties(${test} PROPERTIES FIXTURES_SETUP ${fixture} TIMEOUT 300)

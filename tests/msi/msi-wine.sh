@@ -43,8 +43,15 @@ msiexec() {
     n_log=$((n_log + 1))
     local log=$logs/msi-$n_log.log rc action=$1 pkg=$2
     shift 2
-    wine msiexec "$action" "$(winpath "$pkg")" "$@" /qn /l*v "$(winpath "$log")" >/dev/null 2>&1
-    rc=$?
+    # 1618 (82 in the low 8 bits): the last test's msiexec is still
+    # ending under load; Windows Installer asks to try again later.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        wine msiexec "$action" "$(winpath "$pkg")" "$@" /qn /l*v "$(winpath "$log")" >/dev/null 2>&1
+        rc=$?
+        [ $rc = 82 ] || break
+        sleep 1
+    done
+    [ $rc = 0 ] || echo "#   msiexec $action exit $rc" >&2
     [ $rc -ne 0 ] && [ -f "$log" ] && iconv -f UTF-16LE -t UTF-8 "$log" 2>/dev/null | tr -d '\r' \
         | grep -iE 'error|return value 3|failed' | tail -n 15 | sed 's/^/#   log: /' >&2
     return $rc

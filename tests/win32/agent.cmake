@@ -56,12 +56,19 @@ if(TARGET climon)
   # see German (CLIMON_TEST_EXPECT_LANG says which).
   climon_agent_test(lang EXTRA $<TARGET_OBJECTS:climon_res> LOCKS climon_session climon_client_services)
   set_property(TEST ${CLIMON_TEST_PREFIX}.agent.lang APPEND PROPERTY ENVIRONMENT CLIMON_TEST_EXPECT_LANG=en)
+  # In a prefix of its own: every Wine process started under another
+  # locale rewrites the prefix's HKCU\Control Panel\International, so a
+  # test of the main prefix running beside it turned its dates English.
   add_test(NAME ${CLIMON_TEST_PREFIX}.agent.lang-de COMMAND test_agent.lang)
   set_tests_properties(${CLIMON_TEST_PREFIX}.agent.lang-de PROPERTIES LABELS agent TIMEOUT 300
     RESOURCE_LOCK "climon_session;climon_client_services"
     ENVIRONMENT "${CLIMON_TEST_ENV};${CLIMON_AGENT_TEST_ENV};LANG=de_DE.UTF-8;LC_ALL=de_DE.UTF-8;CLIMON_TEST_EXPECT_LANG=de")
   if(CLIMON_WINEPREFIX)
-    set_tests_properties(${CLIMON_TEST_PREFIX}.agent.lang-de PROPERTIES FIXTURES_REQUIRED wineprefix)
+    climon_wine_prefix(${CLIMON_TEST_PREFIX}.agent.lang-de.prefix lang_de_prefix
+      ${CMAKE_BINARY_DIR}/wineprefix-de LABELS agent ENV LANG=de_DE.UTF-8 LC_ALL=de_DE.UTF-8)
+    set_property(TEST ${CLIMON_TEST_PREFIX}.agent.lang-de APPEND PROPERTY ENVIRONMENT
+      WINEPREFIX=${CMAKE_BINARY_DIR}/wineprefix-de)
+    set_tests_properties(${CLIMON_TEST_PREFIX}.agent.lang-de PROPERTIES FIXTURES_REQUIRED lang_de_prefix)
   endif()
 
   # Issue 14.5: the keyboard, labels for screen readers, high contrast.
