@@ -426,11 +426,12 @@ static int cmd_passes(int argc, wchar_t **argv, BOOL check_now)
          * t0->forwarded t0->setup-decided t0->file-in-box t0->smsini-read (times from the log
          * are to the ms) */
         fprintf(out, "%u\t%lu\t%.6f\t%.3f\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\n",
-                first + i, v, ft_unix_s(f0), qs ? bench_qpc_ms(q0, qs) : -1.0, fs ? ft_ms(f0, fs) : -1.0,
-                f_fwd ? ft_ms(f0, f_fwd) : -1.0, f_started ? ft_ms(f0, f_started) : -1.0,
-                f_exited ? ft_ms(f0, f_exited) : -1.0, f_end ? ft_ms(f0, f_end) : -1.0,
-                f_fwded ? ft_ms(f0, f_fwded) : -1.0, f_decided ? ft_ms(f0, f_decided) : -1.0,
-                f_file ? ft_ms(f0, f_file) : -1.0, f_smsini ? ft_ms(f0, f_smsini) : -1.0);
+                first + i, v, ft_unix_s(f0), qs ? bench_qpc_ms(q0, qs) : -1.0,
+                fs ? ft_ms(f0, fs) : -1.0, f_fwd ? ft_ms(f0, f_fwd) : -1.0,
+                f_started ? ft_ms(f0, f_started) : -1.0, f_exited ? ft_ms(f0, f_exited) : -1.0,
+                f_end ? ft_ms(f0, f_end) : -1.0, f_fwded ? ft_ms(f0, f_fwded) : -1.0,
+                f_decided ? ft_ms(f0, f_decided) : -1.0, f_file ? ft_ms(f0, f_file) : -1.0,
+                f_smsini ? ft_ms(f0, f_smsini) : -1.0);
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -994,7 +995,8 @@ int wmain(int argc, wchar_t **argv)
 {
     bench_program = "benchtool";
     if (argc < 2)
-        bench_die("usage: benchtool "
+        bench_die(
+            "usage: benchtool "
             "rawpasses|checkpasses|promptpasses|mem|mkclients|rmclients|threads|dirwatch ...");
     if (wcscmp(argv[1], L"rawpasses") == 0)
         return cmd_passes(argc, argv, FALSE);

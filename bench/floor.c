@@ -117,7 +117,8 @@ static int cmd_spawn(int argc, wchar_t **argv)
         WaitForSingleObject(pi.hProcess, 30000);
         CloseHandle(pi.hThread);
         CloseHandle(pi.hProcess);
-        fprintf(out, "%u\t%.3f\t%.3f\n", first + i, qs ? bench_qpc_ms(q0, qs) : -1.0, bench_qpc_ms(q0, q1));
+        fprintf(out, "%u\t%.3f\t%.3f\n", first + i, qs ? bench_qpc_ms(q0, qs) : -1.0,
+                bench_qpc_ms(q0, q1));
         fflush(out);
         if (gap)
             Sleep(gap);
@@ -188,8 +189,9 @@ static int cmd_copy(int argc, wchar_t **argv)
         if (!ok)
             failures++;
         fprintf(out, "%u\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\n", first + i,
-                ok ? bench_qpc_ms(q0, q_deleted) : -1.0, bench_qpc_ms(q0, q_read), bench_qpc_ms(q_read, q_flushed),
-                bench_qpc_ms(q_flushed, q_renamed), bench_qpc_ms(q_renamed, q_deleted));
+                ok ? bench_qpc_ms(q0, q_deleted) : -1.0, bench_qpc_ms(q0, q_read),
+                bench_qpc_ms(q_read, q_flushed), bench_qpc_ms(q_flushed, q_renamed),
+                bench_qpc_ms(q_renamed, q_deleted));
         fflush(out);
         if (gap)
             Sleep(gap);

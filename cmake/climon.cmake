@@ -90,9 +90,9 @@ function(climon_add_test name)
 endfunction()
 
 # climon_wine_prefix(test fixture prefix [LABELS l] [ENV var=value...]): the
-# tests that make a
-# Wine prefix once per run (test) and stop its wineserver after the last
-# test that needs it (test.stop), as the ctest fixture `fixture`. The
+# tests that make a Wine prefix once per run (test) and stop its wineserver
+# after the last test that needs it (test.stop), as the ctest fixture
+# `fixture`. The
 # wineserver is made persistent for the run: left to itself it exits 3 s
 # after its last client, and a Wine run that starts at that moment is lost
 # ("wine client error: recvmsg: Connection reset by peer", or an exit 1

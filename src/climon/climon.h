@@ -158,9 +158,9 @@ typedef struct cmd_line {
     wchar_t setup[CLIMON_CMD_MAX];
     wchar_t restart_hook[CLIMON_PATH_MAX];
     wchar_t account[CLIMON_ACCOUNT_MAX]; /* /account: the service's, with /install:service */
-    DWORD setup_timeout_s; /* 0: not given */
-    DWORD session;         /* /session: (tests) this agent's session id; 0: the real one */
-    char error[256];       /* usage error, "" when none */
+    DWORD setup_timeout_s;               /* 0: not given */
+    DWORD session;   /* /session: (tests) this agent's session id; 0: the real one */
+    char error[256]; /* usage error, "" when none */
 } cmd_line;
 
 /* Parses argv (without argv[0]). Returns FALSE on a usage error, with
@@ -563,11 +563,11 @@ typedef struct climon_app {
     BOOL prompt_due;            /* balloon shown, the dialog follows */
     agent_action prompt_req;    /* the PROMPT the dialog shows (its payload) */
     agent_action countdown_req; /* the COUNTDOWN the window shows */
-    BOOL prompt_superseded;   /* a newer PROMPT came while the dialog was up */
-    uint32_t prompt_open_seq; /* the PROMPT the open dialog answers */
-    HWND prompt_hwnd;         /* the Task Dialog while it is shown */
-    HWND countdown;           /* the final countdown while it is shown */
-    cmd_line cl;              /* the switches, for re-reading the configuration */
+    BOOL prompt_superseded;     /* a newer PROMPT came while the dialog was up */
+    uint32_t prompt_open_seq;   /* the PROMPT the open dialog answers */
+    HWND prompt_hwnd;           /* the Task Dialog while it is shown */
+    HWND countdown;             /* the final countdown while it is shown */
+    cmd_line cl;                /* the switches, for re-reading the configuration */
     unsigned quiet_retries;
     BOOL wts_registered; /* session notifications (unlock, logon) */
 } climon_app;

@@ -29,8 +29,8 @@ static HMODULE comctl_module(void)
         init_fn init;
         tried = TRUE;
         module = LoadLibraryExW(L"comctl32.dll", NULL, LOAD_LIBRARY_SEARCH_SYSTEM32);
-        init = module ? (init_fn)(void (*)(void))GetProcAddress(module, "InitCommonControlsEx")
-                      : NULL;
+        init =
+            module ? (init_fn)(void (*)(void))GetProcAddress(module, "InitCommonControlsEx") : NULL;
         if (init)
             init(&icc);
     }

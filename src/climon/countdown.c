@@ -181,7 +181,8 @@ void countdown_show(climon_app *a)
 void countdown_update(climon_app *a)
 {
     /* Over (restart asked, the user chose, the change done or cleared). */
-    if (a->countdown && (a->host.eng.st.countdown_end == 0 || a->host.eng.st.pending == AGENT_PENDING_NONE)) {
+    if (a->countdown &&
+        (a->host.eng.st.countdown_end == 0 || a->host.eng.st.pending == AGENT_PENDING_NONE)) {
         DestroyWindow(a->countdown);
         a->countdown = NULL;
     }

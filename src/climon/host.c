@@ -17,8 +17,9 @@ host *host_of(engine *e)
 static void watch_inventory(host *h, const char *why)
 {
     if (!dirwatch_start(&h->dir, h->eng.cfg.invdata, h->hwnd, WMAPP_INVENTORY, h->lf))
-        LOG_WARN(h->lf, "no inventory folder to watch%s: passes run at start, on Check now "
-                        "and on retries only",
+        LOG_WARN(h->lf,
+                 "no inventory folder to watch%s: passes run at start, on Check now "
+                 "and on retries only",
                  why);
 }
 

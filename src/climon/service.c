@@ -43,11 +43,11 @@ static void report(service *s, DWORD state, DWORD exit_code, DWORD wait_ms)
     s->status.dwCurrentState = state;
     /* A message-only window hears no broadcasts: resume and a clock change
      * come as controls, and are posted to it as the messages a window gets. */
-    s->status.dwControlsAccepted =
-        state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
-                                       SERVICE_ACCEPT_POWEREVENT | SERVICE_ACCEPT_TIMECHANGE |
-                                       SERVICE_ACCEPT_SESSIONCHANGE
-                                 : 0;
+    s->status.dwControlsAccepted = state == SERVICE_RUNNING
+                                       ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
+                                             SERVICE_ACCEPT_POWEREVENT | SERVICE_ACCEPT_TIMECHANGE |
+                                             SERVICE_ACCEPT_SESSIONCHANGE
+                                       : 0;
     s->status.dwWin32ExitCode = exit_code;
     s->status.dwServiceSpecificExitCode = 0;
     s->status.dwWaitHint = wait_ms;
@@ -152,8 +152,8 @@ static void quote_own_path(logfile *lf)
     if (_snwprintf(cmd, CLIMON_CMD_MAX, L"\"%ls\"%ls", exe, path + len) < 0)
         goto out;
     cmd[CLIMON_CMD_MAX - 1] = 0;
-    if (ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, cmd, NULL,
-                             NULL, NULL, NULL, NULL, NULL))
+    if (ChangeServiceConfigW(svc, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, cmd,
+                             NULL, NULL, NULL, NULL, NULL, NULL))
         LOG_WARN(lf, "the service's command line was not quoted (an unquoted service path): "
                      "quoted it");
     else
@@ -298,8 +298,7 @@ static BOOL names(const wchar_t *given, const wchar_t *a, const wchar_t *b)
  * (NULL: LocalSystem) and as it is shown. Only accounts Windows runs a
  * service as without a password: a password on a command line would be
  * in every process list and shell history. FALSE: another account. */
-static BOOL service_account(const wchar_t *given, const wchar_t **start_name,
-                            const wchar_t **shown)
+static BOOL service_account(const wchar_t *given, const wchar_t **start_name, const wchar_t **shown)
 {
     size_t n = wcslen(given);
     const wchar_t *slash = wcschr(given, L'\\');

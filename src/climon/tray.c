@@ -64,9 +64,9 @@ static void fill_state(const climon_app *a, NOTIFYICONDATAW *nid, HICON *icon)
      * gives, but from user32: comctl32 is not loaded at start (comctl.c).
      * The .ico holds every size from 16 to 64 px, so no frame is scaled
      * at 100 % to 400 %. */
-    *icon = LoadImageW(a->hinst, MAKEINTRESOURCEW(icon_id(i)), IMAGE_ICON,
-                       GetSystemMetrics(SM_CXSMICON), GetSystemMetrics(SM_CYSMICON),
-                       LR_DEFAULTCOLOR);
+    *icon =
+        LoadImageW(a->hinst, MAKEINTRESOURCEW(icon_id(i)), IMAGE_ICON,
+                   GetSystemMetrics(SM_CXSMICON), GetSystemMetrics(SM_CYSMICON), LR_DEFAULTCOLOR);
     nid->uFlags |= NIF_TIP | NIF_SHOWTIP;
     if (*icon) {
         nid->uFlags |= NIF_ICON;

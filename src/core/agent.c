@@ -610,8 +610,9 @@ static bool window_restart(step *s)
     maintwin_format(w, span, sizeof span);
     if (!maintwin_contains(w, local, &open)) {
         when(s, window_utc(s, maintwin_next_open(w, local)), t, sizeof t);
-        say(s, AGENT_LOG_INFO, "restart pending; prompts are off: the maintenance window (%s) "
-                               "opens at %s",
+        say(s, AGENT_LOG_INFO,
+            "restart pending; prompts are off: the maintenance window (%s) "
+            "opens at %s",
             span, t);
         return false;
     }

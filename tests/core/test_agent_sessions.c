@@ -197,21 +197,21 @@ static void test_a_window_that_is_not_one_is_no_window(void **state)
     static const struct {
         const char *text;
         maintwin_status want;
-    } bad[] = {{"", MAINTWIN_EMPTY},
-               {"   ", MAINTWIN_EMPTY},
-               {"Sunday 02:00-04:00", MAINTWIN_BAD_DAYS},
-               {"Sun, 02:00-04:00", MAINTWIN_BAD_DAYS},
-               {"Sun,,Mon 02:00-04:00", MAINTWIN_BAD_DAYS},
-               {"Xyz 02:00-04:00", MAINTWIN_BAD_DAYS},
-               {"Sun 2:00-04:00", MAINTWIN_BAD_TIME},
-               {"Sun 24:00-01:00", MAINTWIN_BAD_TIME},
-               {"Sun 02:60-03:00", MAINTWIN_BAD_TIME},
-               {"Sun 02:00", MAINTWIN_BAD_TIME},
-               {"Sun", MAINTWIN_BAD_TIME},
-               {"Sun 02:00-04:00 extra", MAINTWIN_BAD_TIME},
-               {"Sun \x01\xff:00-04:00", MAINTWIN_BAD_TIME},
-               {"Mon,Tue,Wed,Thu,Fri,Sat,Sun,Mon,Tue,Wed,Thu,Fri,Sat,Sun 02:00-04:00",
-                MAINTWIN_TOO_LONG}};
+    } bad[] = {
+        {"", MAINTWIN_EMPTY},
+        {"   ", MAINTWIN_EMPTY},
+        {"Sunday 02:00-04:00", MAINTWIN_BAD_DAYS},
+        {"Sun, 02:00-04:00", MAINTWIN_BAD_DAYS},
+        {"Sun,,Mon 02:00-04:00", MAINTWIN_BAD_DAYS},
+        {"Xyz 02:00-04:00", MAINTWIN_BAD_DAYS},
+        {"Sun 2:00-04:00", MAINTWIN_BAD_TIME},
+        {"Sun 24:00-01:00", MAINTWIN_BAD_TIME},
+        {"Sun 02:60-03:00", MAINTWIN_BAD_TIME},
+        {"Sun 02:00", MAINTWIN_BAD_TIME},
+        {"Sun", MAINTWIN_BAD_TIME},
+        {"Sun 02:00-04:00 extra", MAINTWIN_BAD_TIME},
+        {"Sun \x01\xff:00-04:00", MAINTWIN_BAD_TIME},
+        {"Mon,Tue,Wed,Thu,Fri,Sat,Sun,Mon,Tue,Wed,Thu,Fri,Sat,Sun 02:00-04:00", MAINTWIN_TOO_LONG}};
     maintwin w;
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

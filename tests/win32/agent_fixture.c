@@ -286,7 +286,8 @@ int fx_run_climon(const wchar_t *args, DWORD timeout_ms, char **output, DWORD *e
         GetExitCodeProcess(proc, exit_code);
         rc = 0;
     } else {
-        printf("climon.exe %ls did not exit within %lu ms: ended\n", args, (unsigned long)timeout_ms);
+        printf("climon.exe %ls did not exit within %lu ms: ended\n", args,
+               (unsigned long)timeout_ms);
         TerminateProcess(proc, 99);
     }
     CloseHandle(proc);

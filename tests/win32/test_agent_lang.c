@@ -236,6 +236,14 @@ static int status_has_text(const wchar_t *want)
     return w && IsWindowVisible(w) && fx_window_has_text(w, want);
 }
 
+static const wchar_t *says_want;
+
+static int status_says(void *arg)
+{
+    (void)arg;
+    return status_has_text(says_want);
+}
+
 static const wchar_t *pass_row_want;
 
 static int status_has_pass_row(void *arg)
@@ -265,8 +273,12 @@ static void test_status_window_and_prompt_speak_the_users_language(void **state)
     s.pid = GetProcessId(agent);
     s.title = de ? L"Climon-Status" : L"Climon status";
     assert_true(fx_or_log(lab.log, fx_wait_until(fx_find_window, &s, 30000)));
-    assert_true(fx_or_log(lab.log, status_has_text(de ? L"Was ist zu tun" : L"What to do")));
-    assert_true(fx_or_log(lab.log, status_has_text(de ? L"Schließen" : L"Close")));
+    /* The window is up before its controls have their text (seen under
+     * load): wait for each. */
+    says_want = de ? L"Was ist zu tun" : L"What to do";
+    assert_true(fx_or_log(lab.log, fx_wait_until(status_says, NULL, 30000)));
+    says_want = de ? L"Schließen" : L"Close";
+    assert_true(fx_or_log(lab.log, fx_wait_until(status_says, NULL, 30000)));
     /* The pass forwarded the one file: singular, in words of the language. */
     pass_row_want = de ? L"1 Inventardatei weitergeleitet" : L"1 inventory file forwarded";
     assert_true(fx_or_log(lab.log, fx_wait_until(status_has_pass_row, NULL, 30000)));

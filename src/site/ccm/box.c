@@ -86,8 +86,9 @@ DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsign
     *claimed = false;
     /* Shared as MoveFileExW opens a file to rename it: a reader of the
      * box is never refused. */
-    h = CreateFileW(src, GENERIC_READ | DELETE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
+    h = CreateFileW(src, GENERIC_READ | DELETE,
+                    FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING,
+                    FILE_ATTRIBUTE_NORMAL | FILE_FLAG_SEQUENTIAL_SCAN, NULL);
     if (h == INVALID_HANDLE_VALUE)
         return GetLastError();
     err = fileio_rename_handle(h, claim, FALSE);

@@ -316,8 +316,8 @@ static bool stem_of(const wchar_t *file, wchar_t *stem, char *id, size_t idcap)
 
 /* A request whose name is no SMS Unique ID is set aside under its name
  * without the extension: FALSE. TRUE when the name gives stem and id. */
-static bool name_ok(ccm_ctx *ctx, const wchar_t *path, const wchar_t *file, wchar_t *stem,
-                    char *id, size_t id_cap)
+static bool name_ok(ccm_ctx *ctx, const wchar_t *path, const wchar_t *file, wchar_t *stem, char *id,
+                    size_t id_cap)
 {
     wchar_t plain[MAX_PATH];
     size_t n;

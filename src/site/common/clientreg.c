@@ -343,7 +343,8 @@ DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const c
      * share the one list): the user has not acted yet, so the new prompt
      * must name both. What is read here is not read again before the
      * writes below, which skip a value that would not change. */
-    have_reboot = clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &reboot) == ERROR_SUCCESS;
+    have_reboot =
+        clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &reboot) == ERROR_SUCCESS;
     if (!have_reboot)
         reboot = 0;
     if (reboot != 1) {
