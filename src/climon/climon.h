@@ -520,21 +520,22 @@ typedef struct host {
 host *host_of(engine *e);
 /* The runner, the owner lock (decided here) and the engine; FALSE when
  * no runner could be made. cfg's machine_work is set from the lock; cl
- * (not owned) is kept for SMS.INI's re-reads. The caller sets eng.ui. */
+ * (not owned) is kept for SMS.INI's re-reads. eng.ui starts with the
+ * host's schedule (TIMER_AGENT), status (the machine state for the other
+ * sessions) and smsini_changed (moves the inventory watch); a caller that
+ * shows more replaces them and calls host_publish, host_smsini_changed. */
 BOOL host_start(host *h, HWND hwnd, climon_config *cfg, const cmd_line *cl, DWORD session,
                 logfile *lf);
 /* The watches (an owner's inventory watch, the registry's) and the first
  * pass (AGENT_EV_START). */
 void host_begin(host *h);
 void host_feed(host *h, agent_event_type type);
-/* For engine_ui: schedule (TIMER_AGENT), status (the machine state for
- * the other sessions), smsini_changed (moves the inventory watch). */
-void host_schedule(host *h, agent_time at);
 void host_publish(host *h);
 void host_smsini_changed(host *h, unsigned changed);
 /* The engine's messages (WMAPP_EVENT, _INVENTORY, _REGCHANGE, _OWNER,
- * TIMER_AGENT, resume, clock change): TRUE when msg was one. */
-BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp);
+ * _SESSIONS, TIMER_AGENT, resume, clock change): TRUE when msg was one,
+ * with *result what the window procedure returns for it. */
+BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp, LRESULT *result);
 /* Watches, jobs (waited for a while), the owner lock; saves the state. */
 void host_stop(host *h);
 

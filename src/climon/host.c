@@ -23,6 +23,23 @@ static void watch_inventory(host *h, const char *why)
                  why);
 }
 
+/* ---- the engine's callbacks, as far as the host answers them ---- */
+
+static void ui_schedule(engine *e, agent_time at)
+{
+    time_set_timer(host_of(e)->hwnd, TIMER_AGENT, at);
+}
+
+static void ui_status(engine *e)
+{
+    host_publish(host_of(e));
+}
+
+static void ui_smsini_changed(engine *e, unsigned changed)
+{
+    host_smsini_changed(host_of(e), changed);
+}
+
 BOOL host_start(host *h, HWND hwnd, climon_config *cfg, const cmd_line *cl, DWORD session,
                 logfile *lf)
 {
@@ -35,6 +52,9 @@ BOOL host_start(host *h, HWND hwnd, climon_config *cfg, const cmd_line *cl, DWOR
     cfg->core.machine_work = owner_is(&h->own);
     engine_init(&h->eng, cfg, lf, h->run);
     h->eng.cl = cl;
+    h->eng.ui.schedule = ui_schedule;
+    h->eng.ui.status = ui_status;
+    h->eng.ui.smsini_changed = ui_smsini_changed;
     return TRUE;
 }
 
@@ -57,11 +77,6 @@ void host_feed(host *h, agent_event_type type)
     agent_event ev;
     engine_event_init(&ev, type);
     engine_feed(&h->eng, &ev);
-}
-
-void host_schedule(host *h, agent_time at)
-{
-    time_set_timer(h->hwnd, TIMER_AGENT, at);
 }
 
 void host_publish(host *h)
@@ -104,8 +119,9 @@ static void on_owner(host *h, WPARAM what)
     HeapFree(GetProcessHeap(), 0, ev);
 }
 
-BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp)
+BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp, LRESULT *result)
 {
+    *result = 0;
     switch (msg) {
     case WMAPP_EVENT:
         engine_answer(&h->eng, (agent_event *)lp);
@@ -137,6 +153,7 @@ BOOL host_dispatch(host *h, UINT msg, WPARAM wp, LPARAM lp)
         /* Timers did not run while the PC slept: what was due is due now. */
         if (wp == PBT_APMRESUMEAUTOMATIC)
             host_feed(h, AGENT_EV_RESUMED);
+        *result = TRUE;
         return TRUE;
     case WM_TIMECHANGE:
         host_feed(h, AGENT_EV_CLOCK_CHANGED);

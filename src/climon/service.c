@@ -85,23 +85,9 @@ static DWORD WINAPI control(DWORD code, DWORD type, LPVOID data, LPVOID ctx)
     return ERROR_CALL_NOT_IMPLEMENTED;
 }
 
-static void svc_schedule(engine *e, agent_time at)
-{
-    host_schedule(host_of(e), at);
-}
-
-static void svc_status(engine *e)
-{
-    host_publish(host_of(e));
-}
-
-static void svc_smsini_changed(engine *e, unsigned changed)
-{
-    host_smsini_changed(host_of(e), changed);
-}
-
 static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
+    LRESULT r;
     service *s = (service *)GetWindowLongPtrW(hwnd, GWLP_USERDATA);
     if (msg == WM_NCCREATE) {
         SetWindowLongPtrW(hwnd, GWLP_USERDATA, (LONG_PTR)((CREATESTRUCTW *)lp)->lpCreateParams);
@@ -109,8 +95,8 @@ static LRESULT CALLBACK ServiceWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp
     }
     if (!s)
         return DefWindowProcW(hwnd, msg, wp, lp);
-    if (host_dispatch(&s->host, msg, wp, lp))
-        return msg == WM_POWERBROADCAST ? TRUE : 0;
+    if (host_dispatch(&s->host, msg, wp, lp, &r))
+        return r;
     switch (msg) {
     case WM_CLOSE:
         DestroyWindow(hwnd);
@@ -199,8 +185,8 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     config_load(&s->cl, cfg);
     if (!s->cl.log[0])
         service_log_path(cfg);
-    /* Nobody to ask: status only (a maintenance window is the admin's
-     * later choice; see docs/agent.md). */
+    /* Nobody to ask: status only, or a restart inside the admin's
+     * maintenance window (ServerRestartWindow, docs/agent.md). */
     cfg->core.prompts_enabled = false;
     cfg->service = TRUE;
     agentlog_open(&s->log, cfg);
@@ -220,10 +206,6 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
         report(s, SERVICE_STOPPED, ERROR_NOT_ENOUGH_MEMORY, 0);
         return;
     }
-    s->host.eng.ui.ctx = s;
-    s->host.eng.ui.schedule = svc_schedule;
-    s->host.eng.ui.status = svc_status;
-    s->host.eng.ui.smsini_changed = svc_smsini_changed;
     HeapFree(GetProcessHeap(), 0, cfg);
     report(s, SERVICE_RUNNING, NO_ERROR, 0);
     LOG_INFO(&s->log, "service running");

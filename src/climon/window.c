@@ -91,11 +91,6 @@ static void ui_warn_credentials(engine *e)
         LOG_INFO(e->lf, "balloon: the logon server refused the current password");
 }
 
-static void ui_schedule(engine *e, agent_time at)
-{
-    host_schedule(host_of(e), at);
-}
-
 static void feed_choice(climon_app *a, agent_choice c)
 {
     agent_event ev;
@@ -188,12 +183,13 @@ static void on_destroy(climon_app *a)
 
 static LRESULT CALLBACK AgentWndProc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
 {
+    LRESULT r;
     climon_app *a = window_app(hwnd, msg, lp);
 
     if (!a)
         return DefWindowProcW(hwnd, msg, wp, lp);
-    if (host_dispatch(&a->host, msg, wp, lp))
-        return msg == WM_POWERBROADCAST ? TRUE : 0;
+    if (host_dispatch(&a->host, msg, wp, lp, &r))
+        return r;
 
     /* Registered messages first: they are not constants. */
     if (msg != 0 && msg == a->msg_taskbar_created) {
@@ -294,7 +290,6 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     a->host.eng.ui.status = ui_status;
     a->host.eng.ui.prompt = ui_prompt;
     a->host.eng.ui.announce = ui_announce;
-    a->host.eng.ui.schedule = ui_schedule;
     a->host.eng.ui.smsini_changed = ui_smsini_changed;
     a->host.eng.ui.countdown = ui_countdown;
     a->host.eng.ui.warn_credentials = ui_warn_credentials;
