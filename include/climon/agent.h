@@ -159,6 +159,10 @@ typedef struct agent_config {
     maintwin restart_window;
 } agent_config;
 
+/* Whether the window's rule may need agent_event.users: the shell asks
+ * Windows who is signed in only then. */
+bool agent_counts_users(const agent_config *cfg);
+
 #define AGENT_NO_LIMIT UINT32_MAX /* agent_action.deferrals_left without MaxDeferrals */
 
 void agent_config_default(agent_config *cfg);

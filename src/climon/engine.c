@@ -199,7 +199,7 @@ void engine_feed(engine *e, agent_event *ev)
     ev->local_offset_s = time_local_offset_at(ev->now);
     /* Only a maintenance window's rule needs them; asked for each event so
      * that a sign-out seen late is not a restart on a stale count. */
-    if (e->cfg.core.restart_window.days && !e->cfg.core.prompts_enabled && !ev->users_known) {
+    if (agent_counts_users(&e->cfg.core) && !ev->users_known) {
         unsigned users = 0;
         ev->users_known = sessions_signed_in(!e->cfg.service, &users) != FALSE;
         ev->users = users;

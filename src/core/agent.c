@@ -578,8 +578,6 @@ static void prompt(step *s, const char *why)
         due ? dl : "none");
 }
 
-/* Shows the prompt unless something says not now; prompt_allowed is the
- * site's Prompt for Restart. */
 /* The window's opening in UTC; the local offset is the event's (a
  * daylight-saving change inside the span moves it by that hour, and the
  * timer then finds the window not yet open and waits again). */
@@ -589,10 +587,34 @@ static agent_time window_utc(const step *s, int64_t local)
     return t <= 0 ? 0 : (agent_time)t;
 }
 
+bool agent_counts_users(const agent_config *cfg)
+{
+    return cfg->restart_window.days != 0 && !cfg->prompts_enabled;
+}
+
 static bool window_applies(const step *s)
 {
-    return s->st->pending == AGENT_PENDING_RESTART && s->cfg->restart_window.days != 0 &&
-           !s->cfg->prompts_enabled;
+    return s->st->pending == AGENT_PENDING_RESTART && agent_counts_users(s->cfg);
+}
+
+static int64_t local_now(const step *s)
+{
+    return (int64_t)s->now + s->ev->local_offset_s;
+}
+
+/* When the window open now opened (UTC); 0 when it is not open. */
+static agent_time window_opened(const step *s)
+{
+    int64_t open = 0;
+    if (!maintwin_contains(&s->cfg->restart_window, local_now(s), &open))
+        return 0;
+    agent_time t = window_utc(s, open);
+    return t == 0 ? 1 : t; /* an opening before 1970 is still open */
+}
+
+static bool asked_in_window(const agent_state *st, agent_time opened)
+{
+    return st->window_restart_at != 0 && st->window_restart_at >= opened;
 }
 
 /* The service's rule for a restart nobody can be asked about: inside the
@@ -603,20 +625,21 @@ static bool window_restart(step *s)
     agent_state *st = s->st;
     const maintwin *w = &s->cfg->restart_window;
     char span[48], t[24];
-    int64_t local = (int64_t)s->now + s->ev->local_offset_s, open = 0;
+    agent_time opened;
 
     if (!window_applies(s))
         return false;
     maintwin_format(w, span, sizeof span);
-    if (!maintwin_contains(w, local, &open)) {
-        when(s, window_utc(s, maintwin_next_open(w, local)), t, sizeof t);
+    opened = window_opened(s);
+    if (opened == 0) {
+        when(s, window_utc(s, maintwin_next_open(w, local_now(s))), t, sizeof t);
         say(s, AGENT_LOG_INFO,
             "restart pending; prompts are off: the maintenance window (%s) "
             "opens at %s",
             span, t);
         return false;
     }
-    if (st->window_restart_at != 0 && st->window_restart_at >= window_utc(s, open)) {
+    if (asked_in_window(st, opened)) {
         when(s, st->window_restart_at, t, sizeof t);
         say(s, AGENT_LOG_WARNING,
             "restart pending; asked for once in this window already (at %s) and still pending: "
@@ -650,13 +673,14 @@ static bool window_restart(step *s)
 /* The window is open and its restart not yet asked for: for the timer. */
 static bool window_due(const step *s)
 {
-    int64_t open = 0;
-    if (!window_applies(s) ||
-        !maintwin_contains(&s->cfg->restart_window, (int64_t)s->now + s->ev->local_offset_s, &open))
+    agent_time opened;
+    if (!window_applies(s) || (opened = window_opened(s)) == 0)
         return false;
-    return s->st->window_restart_at == 0 || s->st->window_restart_at < window_utc(s, open);
+    return !asked_in_window(s->st, opened);
 }
 
+/* Shows the prompt unless something says not now; prompt_allowed is the
+ * site's Prompt for Restart. */
 static void maybe_prompt(step *s, bool prompt_allowed)
 {
     agent_state *st = s->st;
@@ -1972,10 +1996,9 @@ static agent_time next_wake(const step *s)
     if (st->start_pass_at > now)
         t = t == 0 ? st->start_pass_at : min_time(t, st->start_pass_at);
     if (window_applies(s)) {
-        int64_t local = (int64_t)now + s->ev->local_offset_s;
         /* The next opening: inside an open window a restart not taken
          * waits for a sign-out (AGENT_EV_SESSIONS_CHANGED), never a poll. */
-        agent_time open = window_utc(s, maintwin_next_open(&s->cfg->restart_window, local));
+        agent_time open = window_utc(s, maintwin_next_open(&s->cfg->restart_window, local_now(s)));
         if (open > now)
             t = t == 0 ? open : min_time(t, open);
     }
