@@ -57,12 +57,18 @@ DWORD clientreg_get_dword(HKEY key, const wchar_t *value, DWORD *out)
 /* Writes of a value that is already there are skipped: the key's
  * last-write time is how an agent of a real site tells one change from the
  * next, so nothing may touch it for no change. */
+/* The write itself, for a value whose old value is known to differ. */
+static DWORD put_dword(HKEY key, const wchar_t *value, DWORD v)
+{
+    return (DWORD)RegSetValueExW(key, value, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+}
+
 DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v)
 {
     DWORD was;
     if (clientreg_get_dword(key, value, &was) == ERROR_SUCCESS && was == v)
         return ERROR_SUCCESS;
-    return (DWORD)RegSetValueExW(key, value, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+    return put_dword(key, value, v);
 }
 
 DWORD clientreg_get_sz(HKEY key, const wchar_t *value, char *out, size_t cap)
@@ -336,23 +342,18 @@ DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const c
 {
     char list[SITE_CHANGED_MAX + 1] = "", was_list[SITE_CHANGED_MAX + 1] = "";
     DWORD reboot = 0, logoff = 0, id = 0, err;
-    bool have_reboot, have_logoff = false, have_list = false;
+    bool have_list = false;
     const char *p = changed;
 
     /* Still pending from an earlier change (a restart or a logoff: both
      * share the one list): the user has not acted yet, so the new prompt
      * must name both. What is read here is not read again before the
      * writes below, which skip a value that would not change. */
-    have_reboot =
-        clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &reboot) == ERROR_SUCCESS;
-    if (!have_reboot)
+    if (clientreg_get_dword(reg->services, REGV_REBOOT_REQUIRED, &reboot) != ERROR_SUCCESS)
         reboot = 0;
-    if (reboot != 1) {
-        have_logoff =
-            clientreg_get_dword(reg->services, REGV_LOGOFF_REQUIRED, &logoff) == ERROR_SUCCESS;
-        if (!have_logoff)
-            logoff = 0;
-    }
+    if (reboot != 1 &&
+        clientreg_get_dword(reg->services, REGV_LOGOFF_REQUIRED, &logoff) != ERROR_SUCCESS)
+        logoff = 0;
     if (reboot == 1 || logoff == 1) {
         have_list = clientreg_get_sz(reg->services, REGV_CHANGED_COMPONENTS, list, sizeof list) ==
                     ERROR_SUCCESS;
@@ -384,19 +385,17 @@ DWORD clientreg_report_change(const clientreg *reg, const wchar_t *flag, const c
     clientreg_get_dword(reg->services, REGV_CHANGE_ID, &id);
     id = id + 1 == 0 ? 1 : id + 1;
     /* A new Change Id always differs from the one just read. */
-    err = (DWORD)RegSetValueExW(reg->services, REGV_CHANGE_ID, 0, REG_DWORD, (const BYTE *)&id,
-                                sizeof id);
-    /* The flag last: whoever sees it set finds the rest already written. */
+    err = put_dword(reg->services, REGV_CHANGE_ID, id);
+    /* The flag last: whoever sees it set finds the rest already written.
+     * Reboot Required was read above, and Logoff Required when no restart
+     * was pending: those are not read again. */
     if (err == ERROR_SUCCESS) {
-        bool known = wcscmp(flag, REGV_REBOOT_REQUIRED) == 0   ? true
-                     : wcscmp(flag, REGV_LOGOFF_REQUIRED) == 0 ? reboot != 1
-                                                               : false;
-        DWORD now = wcscmp(flag, REGV_REBOOT_REQUIRED) == 0 ? reboot : logoff, one = 1;
-        if (!known)
+        if (wcscmp(flag, REGV_REBOOT_REQUIRED) == 0)
+            err = reboot == 1 ? ERROR_SUCCESS : put_dword(reg->services, flag, 1);
+        else if (wcscmp(flag, REGV_LOGOFF_REQUIRED) == 0 && reboot != 1)
+            err = logoff == 1 ? ERROR_SUCCESS : put_dword(reg->services, flag, 1);
+        else
             err = clientreg_set_dword(reg->services, flag, 1);
-        else if (now != 1)
-            err = (DWORD)RegSetValueExW(reg->services, flag, 0, REG_DWORD, (const BYTE *)&one,
-                                        sizeof one);
     }
     if (err == ERROR_SUCCESS && change_id)
         *change_id = id;
