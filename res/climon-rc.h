@@ -6,12 +6,6 @@
 #define CLIMON_RC_H
 
 #define IDI_CLIMON 1 /* the program's own icon: first, so Explorer shows it */
-/* The up-to-date state shows the program's own icon: one copy in the .exe. */
-#define IDI_UP_TO_DATE IDI_CLIMON
-#define IDI_CHECKING 102
-#define IDI_REQUEST_PENDING 103
-#define IDI_ACTION_NEEDED 104
-#define IDI_ERROR_STATE 105
 
 #define IDM_TRAY 200
 #define IDM_STATUS 201

@@ -587,6 +587,9 @@ BOOL window_session_refreshes_credentials(WPARAM code);
 /* Seconds before NIM_ADD try failures + 1: 1, 2, 4 ... 60; 0 after
  * the last try (then only TaskbarCreated adds it). */
 unsigned tray_retry_delay_s(unsigned failures);
+/* The icon of a state at size x size px (8..256), drawn for that size;
+ * the caller destroys it. NULL for a size out of range or no GDI memory. */
+HICON tray_make_icon(agent_icon icon, int size);
 void tray_add(climon_app *a);
 void tray_on_retry_timer(climon_app *a);
 void tray_update(climon_app *a);

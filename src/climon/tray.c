@@ -13,30 +13,61 @@
 
 #include <commctrl.h>
 #include <shellapi.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "climon-rc.h"
+#include "climon/icondraw.h"
 
 #define TRAY_UID 1
 #define TRAY_RETRY_MAX_S 60u
 #define TRAY_MAX_ATTEMPTS 20u
 
-static UINT icon_id(agent_icon i)
+/* The state's icon at size x size px, drawn (icondraw.c) into a 32-bit
+ * DIB: an icon of exactly the small-icon size of any DPI. The mask is set
+ * where the icon is fully transparent, for whoever draws it without its
+ * alpha. NULL when GDI has no memory for it. */
+HICON tray_make_icon(agent_icon icon, int size)
 {
-    switch (i) {
-    case AGENT_ICON_UP_TO_DATE:
-        return IDI_UP_TO_DATE;
-    case AGENT_ICON_CHECKING:
-        return IDI_CHECKING;
-    case AGENT_ICON_REQUEST_PENDING:
-        return IDI_REQUEST_PENDING;
-    case AGENT_ICON_ACTION_NEEDED:
-        return IDI_ACTION_NEEDED;
-    case AGENT_ICON_ERROR:
-        return IDI_ERROR_STATE;
+    BITMAPINFO bi;
+    ICONINFO ii;
+    void *bits = NULL;
+    BYTE *mask;
+    HICON h = NULL;
+    int stride = (size + 15) / 16 * 2; /* a monochrome bitmap's rows are WORD-aligned */
+
+    if (size < ICONDRAW_MIN || size > ICONDRAW_MAX)
+        return NULL;
+    memset(&bi, 0, sizeof bi);
+    bi.bmiHeader.biSize = sizeof bi.bmiHeader;
+    bi.bmiHeader.biWidth = size;
+    bi.bmiHeader.biHeight = -size; /* top-down, as icondraw_render writes */
+    bi.bmiHeader.biPlanes = 1;
+    bi.bmiHeader.biBitCount = 32;
+    bi.bmiHeader.biCompression = BI_RGB;
+    mask = calloc((size_t)stride, (size_t)size);
+    memset(&ii, 0, sizeof ii);
+    ii.fIcon = TRUE;
+    ii.hbmColor = CreateDIBSection(NULL, &bi, DIB_RGB_COLORS, &bits, NULL, 0);
+    if (mask && ii.hbmColor && icondraw_render(icon, size, bits) == 0) {
+        const uint32_t *px = bits;
+
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+                if (!(px[y * size + x] >> 24))
+                    mask[y * stride + x / 8] |= (BYTE)(0x80u >> (x % 8));
+        ii.hbmMask = CreateBitmap(size, size, 1, 1, mask);
+        if (ii.hbmMask)
+            h = CreateIconIndirect(&ii);
     }
-    return IDI_CLIMON;
+    if (ii.hbmMask)
+        DeleteObject(ii.hbmMask);
+    if (ii.hbmColor)
+        DeleteObject(ii.hbmColor);
+    free(mask);
+    return h;
 }
 
 static UINT tip_id(const climon_app *a, agent_icon i)
@@ -59,14 +90,9 @@ static void fill_state(const climon_app *a, NOTIFYICONDATAW *nid, HICON *icon)
 {
     agent_icon i = agent_icon_of(&a->host.eng.st);
 
-    *icon = NULL;
     /* The small icon's size at this DPI, as LoadIconMetric(LIM_SMALL)
-     * gives, but from user32: comctl32 is not loaded at start (comctl.c).
-     * The .ico holds every size from 16 to 64 px, so no frame is scaled
-     * at 100 % to 400 %. */
-    *icon =
-        LoadImageW(a->hinst, MAKEINTRESOURCEW(icon_id(i)), IMAGE_ICON,
-                   GetSystemMetrics(SM_CXSMICON), GetSystemMetrics(SM_CYSMICON), LR_DEFAULTCOLOR);
+     * gives, but from user32: comctl32 is not loaded at start (comctl.c). */
+    *icon = tray_make_icon(i, GetSystemMetrics(SM_CXSMICON));
     nid->uFlags |= NIF_TIP | NIF_SHOWTIP;
     if (*icon) {
         nid->uFlags |= NIF_ICON;

@@ -4,7 +4,8 @@
  * comes back after Explorer's TaskbarCreated; one agent per session, a
  * second start opens the first one's status window, Esc closes it, /quit
  * ends it; a .RAW written to the watched folder reaches the server's box;
- * it never vetoes the end of the session and saves its state then.
+ * it never vetoes the end of the session and saves its state then. Each
+ * state's icon is drawn at the small-icon size of any DPI.
  *
  * Whether the icon exists is asked of the shell itself: NIM_MODIFY on the
  * agent's window and icon id succeeds only while the icon is there.
@@ -25,6 +26,7 @@
 
 #include "agent_fixture.h"
 #include "climon.h"
+#include "climon/icondraw.h"
 
 static fx_lab lab;
 static HANDLE agent;
@@ -209,9 +211,61 @@ static void test_quit_ends_the_agent_and_removes_the_icon(void **state)
     assert_true(log_has("Climon exits"));
 }
 
+/* The icon as Windows holds it: its size, and the pixel the core drew
+ * inside the disc (opaque, the state's colour) and in the corner (clear). */
+static void assert_icon_drawn(HICON h, agent_icon state_icon, int size)
+{
+    ICONINFO ii;
+    BITMAP bm;
+    BITMAPINFO bi;
+    uint32_t *px = malloc(sizeof *px * (size_t)size * (size_t)size);
+    HDC dc = GetDC(NULL);
+
+    assert_non_null(px);
+    assert_true(GetIconInfo(h, &ii));
+    assert_true(ii.fIcon);
+    assert_non_null(ii.hbmColor);
+    assert_int_equal(GetObjectW(ii.hbmColor, sizeof bm, &bm), sizeof bm);
+    assert_int_equal(bm.bmWidth, size);
+    assert_int_equal(bm.bmHeight, size);
+    memset(&bi, 0, sizeof bi);
+    bi.bmiHeader.biSize = sizeof bi.bmiHeader;
+    bi.bmiHeader.biWidth = size;
+    bi.bmiHeader.biHeight = -size;
+    bi.bmiHeader.biPlanes = 1;
+    bi.bmiHeader.biBitCount = 32;
+    bi.bmiHeader.biCompression = BI_RGB;
+    assert_int_equal(GetDIBits(dc, ii.hbmColor, 0, (UINT)size, px, &bi, DIB_RGB_COLORS), size);
+    assert_int_equal(px[(size / 2) * size + size * 40 / 256],
+                     0xff000000u | icondraw_colour(state_icon));
+    assert_int_equal(px[0] >> 24, 0);
+    ReleaseDC(NULL, dc);
+    DeleteObject(ii.hbmColor);
+    DeleteObject(ii.hbmMask);
+    free(px);
+}
+
+static void test_every_state_icon_is_drawn_at_the_small_icon_size_of_any_dpi(void **state)
+{
+    /* 100, 125, 150, 175, 200, 250, 300 and 400 %. */
+    static const int sizes[] = {16, 20, 24, 28, 32, 40, 48, 64};
+    (void)state;
+    for (int i = AGENT_ICON_UP_TO_DATE; i <= AGENT_ICON_ERROR; i++) {
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            HICON h = tray_make_icon((agent_icon)i, sizes[k]);
+            assert_non_null(h);
+            assert_icon_drawn(h, (agent_icon)i, sizes[k]);
+            assert_true(DestroyIcon(h));
+        }
+    }
+    assert_null(tray_make_icon(AGENT_ICON_ERROR, 4));
+    assert_null(tray_make_icon(AGENT_ICON_ERROR, 1000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_state_icon_is_drawn_at_the_small_icon_size_of_any_dpi),
         cmocka_unit_test(test_icon_is_added_at_start),
         cmocka_unit_test(test_icon_comes_back_after_taskbar_created),
         cmocka_unit_test(test_second_start_opens_the_status_of_the_first),
