@@ -43,13 +43,19 @@ printf '[SMS]\r\nCopyListVersion=835643765\r\n' >"$tmp/SHR/CL_NT.TXT"
 echo inventory >"$tmp/MS/SMS/INVDATA/A.RAW"
 
 wine reg delete 'HKLM\SOFTWARE\Microsoft\SMS\Client Services' /f >/dev/null 2>&1 || true
-wine explorer /desktop=lab,1024x768 "$exe" /status "/smsini:$(win "$tmp/SMS.INI")" \
+wine explorer /desktop=lab,1024x768 "$exe" "/smsini:$(win "$tmp/SMS.INI")" \
     "/statedir:$(win "$tmp/state")" "/restart-hook:$(win "$tmp/hook.txt")" >/dev/null 2>&1 &
 sleep 10
+# The notification area, enlarged: the icon in its "up to date" state,
+# taken before the status window opens over that corner of the desktop.
+if [ -z "$suffix" ]; then
+    import -window root "$tmp/icon.png"
+    convert "$tmp/icon.png" -crop 64x24+960+744 +repage -scale 400% "$out/agent-icon.png"
+fi
+# A second start opens the running agent's status window.
+wine explorer /desktop=lab,1024x768 "$exe" /status >/dev/null 2>&1 &
+sleep 4
 import -window root "$out/agent-status$suffix.png"
-# The notification area, enlarged: the icon in its "up to date" state.
-[ -n "$suffix" ] ||
-    convert "$out/agent-status.png" -crop 64x24+960+744 +repage -scale 400% "$out/agent-icon.png"
 
 key='HKLM\SOFTWARE\Microsoft\SMS\Client Services'
 wine reg add "$key" /v "Changed Components" /t REG_SZ /d "Inventory Agent 1.2.1, Remote Control 2.0" /f >/dev/null
