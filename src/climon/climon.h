@@ -333,6 +333,20 @@ BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap);
 /* Runs cmd (no shell, no window), waits up to timeout_s (0 = 600), kills
  * it on expiry. cancel (may be NULL) stops the wait early (the child is
  * left to finish: killing Client Setup mid-write would be worse). */
+/* The guard beside SMS.INI that one agent holds while its Client Setup
+ * runs (CLIMON.LCK; docs/reliability.md). */
+typedef enum setup_guard {
+    SETUP_GUARD_TAKEN,    /* ours at once */
+    SETUP_GUARD_WAITED,   /* ours after another agent's run ended */
+    SETUP_GUARD_NONE,     /* none could be made (logged): run without */
+    SETUP_GUARD_CANCELLED /* the agent stops */
+} setup_guard;
+/* Takes the guard of the SMS.INI at sms_ini, waiting while another
+ * agent's (fresh: younger than timeout_s + 60 s) is there; a stale one is
+ * taken back. *held: release with setupexec_guard_release. */
+setup_guard setupexec_guard_take(const wchar_t *sms_ini, DWORD timeout_s, HANDLE cancel,
+                                 logfile *lf, HANDLE *held);
+void setupexec_guard_release(HANDLE held);
 setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
                             DWORD *exit_code, char *err, size_t cap);
 /* The same; *start_error (may be NULL) gets the Win32 error of a start
