@@ -565,7 +565,10 @@ static fwd_result forward_one(fwd_ctx *c, const wchar_t *raw, const wchar_t *fil
         return forward_file(c, claim, raw, file_name, TRUE);
     e = GetLastError();
     winstr_to_utf8(raw, l8, sizeof l8);
-    if (failclass_vanished(e)) {
+    /* Under Wine a rename that another wineserver's rename beat midway
+     * fails with ERROR_INVALID_HANDLE: the file being gone says who won. */
+    if (failclass_vanished(e) || (GetFileAttributesW(raw) == INVALID_FILE_ATTRIBUTES &&
+                                  failclass_vanished(GetLastError()))) {
         LOG_INFO(c->lf, "%s was claimed by another agent (another session): not ours", l8);
         return FWD_GONE;
     }
@@ -606,8 +609,15 @@ static fwd_result take_claim(fwd_ctx *c, const wchar_t *found, const wchar_t *fi
         !path_join(mine, CLIMON_PATH_MAX, c->invdata, mine_name))
         return FWD_KEPT;
     if (!MoveFileExW(found, mine, 0)) {
-        LOG_INFO(c->lf, "%s: another agent took it back first", f8);
-        return FWD_GONE;
+        DWORD e = GetLastError();
+        char why[200];
+        if (GetFileAttributesW(found) == INVALID_FILE_ATTRIBUTES) {
+            LOG_INFO(c->lf, "%s: another agent took it back first", f8);
+            return FWD_GONE;
+        }
+        /* Still there and not ours: the next pass looks again. */
+        LOG_WARN(c->lf, "cannot take back %s: %s", f8, win_strerror(e, why, sizeof why));
+        return FWD_BUSY;
     }
     LOG_INFO(c->lf, "took back %s: %s", f8,
              st == FORWARD_CLAIM_GONE ? "its agent is gone" : "claimed too long ago");
