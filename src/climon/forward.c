@@ -26,9 +26,9 @@
  * not (two wineservers do not see each other's handles). The loser finds
  * the file gone: another agent's, not an error. The .TMP in the box is
  * named for the agent as well, so no two agents ever write one file.
- * A claim whose agent is gone (the same boot and its process no longer
- * there) or that is older than CLAIM_STALE_S is taken back by renaming it
- * to a claim of our own, again atomic. Taking back a claim whose agent
+ * A claim whose agent is gone (made before this boot, or of this boot and
+ * its process no longer there) or that is older than CLAIM_STALE_S is
+ * taken back by renaming it to a claim of our own, again atomic. Taking back a claim whose agent
  * was in fact alive costs nothing but work: the box's names come from the
  * bytes, so both copies land on one name.
  */
@@ -323,8 +323,12 @@ forward_claim_state forward_claim_judge(const forward_claim *c, const forward_cl
         return FORWARD_CLAIM_OURS;
     if (age > (int32_t)CLAIM_STALE_S || age < -(int32_t)CLAIM_STALE_S)
         return FORWARD_CLAIM_STALE;
+    /* Made before this kernel started: no process of it lives on here.
+     * (Under Wine a wineserver that ended and started again is a boot.) */
+    if ((int32_t)(c->at - self->boot) < 0)
+        return FORWARD_CLAIM_GONE;
     /* A process id means something only on the kernel that gave it: a
-     * claim of another boot, or of another wineserver, waits for its age. */
+     * claim of another kernel (another wineserver) waits for its age. */
     if (c->boot != self->boot)
         return FORWARD_CLAIM_LIVE;
     h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, c->pid);

@@ -431,6 +431,21 @@ static void test_a_claim_of_a_gone_agent_is_taken_back_at_once(void **state)
     assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 2);
 }
 
+/* A claim made before this kernel started (a restart since; under Wine a
+ * wineserver that ended) is its dead agent's: taken back at once; one of
+ * another kernel made since it started waits for its age. */
+static void test_a_claim_from_before_this_boot_is_gone_one_of_another_kernel_waits(void **state)
+{
+    forward_claim self = {100, 0x1111u, 1000000u, 1000100u};
+    forward_claim before = {100, 0x2222u, 990000u, 999990u};
+    forward_claim other = {100, 0x2222u, 990000u, 1000050u};
+    (void)state;
+    assert_int_equal(forward_claim_judge(&before, &self, 1000100u), FORWARD_CLAIM_GONE);
+    assert_int_equal(forward_claim_judge(&other, &self, 1000100u), FORWARD_CLAIM_LIVE);
+    assert_int_equal(forward_claim_judge(&other, &self, 1000050u + 301u), FORWARD_CLAIM_STALE);
+    assert_int_equal(forward_claim_judge(&self, &self, 1000100u), FORWARD_CLAIM_OURS);
+}
+
 /* Our own claim (a put-back that failed) is simply delivered. */
 static void test_our_own_claim_is_delivered(void **state)
 {
@@ -643,6 +658,7 @@ int main(void)
                                         teardown_one),
         cmocka_unit_test_setup_teardown(test_a_claim_of_a_gone_agent_is_taken_back_at_once,
                                         setup_one, teardown_one),
+        cmocka_unit_test(test_a_claim_from_before_this_boot_is_gone_one_of_another_kernel_waits),
         cmocka_unit_test_setup_teardown(test_our_own_claim_is_delivered, setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(
             test_inventory_folder_that_is_the_box_is_refused_however_spelt, setup_one,
