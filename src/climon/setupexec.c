@@ -227,8 +227,11 @@ setup_guard setupexec_guard_take(const wchar_t *sms_ini, DWORD timeout_s, HANDLE
             return said ? SETUP_GUARD_WAITED : SETUP_GUARD_TAKEN;
         }
         e = GetLastError();
-        /* Access denied: a guard being deleted (Windows). */
-        if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) {
+        /* Access denied with a guard there: one being deleted (Windows);
+         * without one, a folder we may not write, where Client Setup
+         * could not replace SMS.INI either. */
+        if ((e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) ||
+            (e == ERROR_ACCESS_DENIED && GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES)) {
             LOG_WARN(lf, "cannot make the Client Setup guard %s: %s; running without it", p8,
                      win_strerror(e, why, sizeof why));
             return SETUP_GUARD_NONE;

@@ -152,7 +152,10 @@ static guard_result take_guard(clisetup_run_ctx *ctx, const wchar_t *smsini, HAN
             return said ? GUARD_WAITED : GUARD_TAKEN;
         }
         e = GetLastError();
-        if (e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) {
+        /* Access denied and no guard: a folder this run may not write
+         * (the rewrite of SMS.INI then says so). */
+        if ((e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) ||
+            (e == ERROR_ACCESS_DENIED && GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES)) {
             /* No folder, say: the read of SMS.INI says what is wrong. */
             SLOG_WARN(&ctx->log, "cannot make the guard %s: %s; going on without it", p8,
                       win_strerror(e, e8, sizeof e8));
