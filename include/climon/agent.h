@@ -339,16 +339,20 @@ typedef struct agent_event {
     int32_t next_day_offset_s; /* the same 24 h from now (a daylight-saving change) */
     uint64_t uptime_s; /* every event: seconds since boot on a clock no step moves; 0 unknown */
 
-    agent_time boot_time;           /* START: the boot instant Windows records */
-    agent_time logon_time;          /* START */
-    uint32_t boot_id;               /* START: Windows' count of boots; 0 unknown */
-    bool ok;                        /* FORWARDED */
-    uint32_t count;                 /* FORWARDED: files moved */
-    uint32_t busy;                  /* FORWARDED: files left, still open for writing */
-    clv local, server;              /* VERSIONS */
-    bool has_local;                 /* SETUP_EXITED: local = SMS.INI read again after setup */
-    bool request_filed;             /* SETUP_EXITED: our .CCR is in CCR.BOX after the run */
-    int32_t exit_code;              /* SETUP_EXITED: logged, never judged */
+    agent_time boot_time;  /* START: the boot instant Windows records */
+    agent_time logon_time; /* START */
+    uint32_t boot_id;      /* START: Windows' count of boots; 0 unknown */
+    bool ok;               /* FORWARDED */
+    uint32_t count;        /* FORWARDED: files moved */
+    uint32_t busy;         /* FORWARDED: files left, still open for writing */
+    clv local, server;     /* VERSIONS */
+    bool has_local;        /* SETUP_EXITED: local = SMS.INI read again after setup */
+    bool request_filed;    /* SETUP_EXITED: our .CCR is in CCR.BOX after the run */
+    int32_t exit_code;     /* SETUP_EXITED: logged, never judged */
+    /* SETUP_EXITED: none was started; another agent's Client Setup (the
+     * guard beside SMS.INI was its) had brought SMS.INI to the server's
+     * version, read again in local. */
+    bool setup_by_other;
     agent_report report;            /* REPORT */
     agent_choice choice;            /* USER_CHOICE */
     uint32_t prompt_seq;            /* USER_CHOICE: the seq of the PROMPT answered */

@@ -243,25 +243,55 @@ uint32_t forward_fnv1a(uint32_t h, const void *data, size_t len);
 void forward_unique_stem(const char *unique_id, uint32_t hash, unsigned n, wchar_t *out,
                          size_t cap);
 
-/* TRUE when invdata holds a *.RAW file (a local look, no share). */
+/* A claim on an inventory file: the agent that renamed it to its claim
+ * name, and when. */
+typedef struct forward_claim {
+    DWORD pid;        /* the claiming process */
+    uint32_t started; /* low 32 bits of its creation FILETIME: a reused pid is not it */
+    uint32_t boot;    /* time_boot() of its kernel: only there can its process be looked up */
+    uint32_t at;      /* when it claimed (time_now(), low 32 bits) */
+} forward_claim;
+
+typedef enum forward_claim_state {
+    FORWARD_CLAIM_OURS,  /* this process's */
+    FORWARD_CLAIM_LIVE,  /* another agent's, at it (or nobody can tell): left alone */
+    FORWARD_CLAIM_GONE,  /* its process is no more: taken back */
+    FORWARD_CLAIM_STALE, /* older than CLAIM_STALE_S (or that far ahead): taken back */
+} forward_claim_state;
+
+/* This process's claim at now. */
+void forward_claim_self(forward_claim *c, agent_time now);
+/* "<raw>.<pid>-<started>-<boot>-<at>.CLM" (hex but the pid); FALSE when
+ * it does not fit in cap. */
+BOOL forward_claim_name(const wchar_t *raw, const forward_claim *c, wchar_t *out, size_t cap);
+/* The .RAW name a claim's file name was (raw, cap) and its claim; FALSE
+ * for a name that is not one. */
+BOOL forward_claim_parse(const wchar_t *name, wchar_t *raw, size_t cap, forward_claim *c);
+/* What to do with claim c found by self at now (looks up c's process). */
+forward_claim_state forward_claim_judge(const forward_claim *c, const forward_claim *self,
+                                        agent_time now);
+
+/* TRUE when invdata holds a *.RAW file or a claim to take back (a local
+ * look, no share). */
 BOOL forward_any(const wchar_t *invdata);
 
 typedef struct forward_result {
     uint32_t count;     /* files now in the box (moved, or found there from before) */
     uint32_t busy;      /* left for later: still being written, or another agent
                            is delivering the same file right now */
-    uint32_t others;    /* gone before we opened them: another agent delivered them */
+    uint32_t others;    /* claimed or gone before we could claim them: another agent's */
     agent_kept kept;    /* in the box, and still in invdata: could not be deleted */
     agent_failure fail; /* when forward_all is FALSE: the class of err */
     char err[AGENT_TEXT_MAX + 1];
 } forward_result;
 
-/* Moves every *.RAW in invdata into inv_box (copy as .TMP, rename to the
- * unique .RAW, delete the local one). known: files delivered before that
- * could not be deleted (may be NULL); one still there with the same bytes
- * is not delivered again, only its delete tried again. Returns FALSE
- * with r->err and r->fail set when any file could not be moved; the
- * files that could not be moved stay where they are. Refuses (FALSE,
+/* Moves every *.RAW in invdata into inv_box (claim it by a rename in
+ * invdata, copy as this agent's .TMP, rename to the unique .RAW, delete
+ * the claim), then the claims left by agents that are gone. Another
+ * agent's claim, or a file it took first, is r->others, never an error. known: files delivered
+ * before that could not be deleted (may be NULL); one still there with the same bytes is not
+ * delivered again, only its delete tried again. Returns FALSE with r->err and r->fail set when any
+ * file could not be moved; the files that could not be moved stay where they are. Refuses (FALSE,
  * local) an inventory folder that is the inventory box or inside it:
  * nothing is moved or deleted then. */
 BOOL forward_all(const wchar_t *invdata, const wchar_t *inv_box, const char *unique_id,
@@ -303,6 +333,20 @@ BOOL setupexec_app_of(const wchar_t *cmd, wchar_t *app, size_t cap);
 /* Runs cmd (no shell, no window), waits up to timeout_s (0 = 600), kills
  * it on expiry. cancel (may be NULL) stops the wait early (the child is
  * left to finish: killing Client Setup mid-write would be worse). */
+/* The guard beside SMS.INI that one agent holds while its Client Setup
+ * runs (CLIMON.LCK; docs/reliability.md). */
+typedef enum setup_guard {
+    SETUP_GUARD_TAKEN,    /* ours at once */
+    SETUP_GUARD_WAITED,   /* ours after another agent's run ended */
+    SETUP_GUARD_NONE,     /* none could be made (logged): run without */
+    SETUP_GUARD_CANCELLED /* the agent stops */
+} setup_guard;
+/* Takes the guard of the SMS.INI at sms_ini, waiting while another
+ * agent's (fresh: younger than timeout_s + 60 s) is there; a stale one is
+ * taken back. *held: release with setupexec_guard_release. */
+setup_guard setupexec_guard_take(const wchar_t *sms_ini, DWORD timeout_s, HANDLE cancel,
+                                 logfile *lf, HANDLE *held);
+void setupexec_guard_release(HANDLE held);
 setup_outcome setupexec_run(const wchar_t *cmd, DWORD timeout_s, HANDLE cancel, logfile *lf,
                             DWORD *exit_code, char *err, size_t cap);
 /* The same; *start_error (may be NULL) gets the Win32 error of a start

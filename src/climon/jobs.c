@@ -133,14 +133,46 @@ static void job_versions(const climon_config *cfg, logfile *lf, agent_event *ev)
 
 static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agent_event *ev)
 {
-    wchar_t cmd[CLIMON_CMD_MAX];
+    wchar_t cmd[CLIMON_CMD_MAX], cl[CLIMON_PATH_MAX];
     DWORD code = 0, start_err = ERROR_SUCCESS;
+    HANDLE guard = INVALID_HANDLE_VALUE;
+    clv local, server;
 
     if (!config_setup_command(cfg, cmd, CLIMON_CMD_MAX)) {
         ev->type = AGENT_EV_SETUP_NOT_STARTED;
         snprintf(ev->error, sizeof ev->error,
                  "no setup command: the logon server share is unknown");
         LOG_ERROR(lf, "%s", ev->error);
+        return;
+    }
+    /* One Client Setup at a time for this SMS.INI, whichever agent (of
+     * whichever session or kernel) runs it; the owner lock cannot say
+     * so where agents share no kernel objects. */
+    if (setupexec_guard_take(cfg->sms_ini, cfg->setup_timeout_s, cancel, lf, &guard) ==
+        SETUP_GUARD_CANCELLED) {
+        ev->type = AGENT_EV_SETUP_TIMED_OUT;
+        snprintf(ev->error, sizeof ev->error,
+                 "agent stopped while another agent's Client Setup ran");
+        return;
+    }
+    /* Read again under the guard: an agent whose run ended between our
+     * check and now has done the work. */
+    cl[0] = 0;
+    if (cfg->share[0])
+        path_join(cl, CLIMON_PATH_MAX, cfg->share, L"" SHARE_COPYLIST_FILE);
+    local = read_version(cfg->sms_ini, FALSE, "SMS.INI", lf, NULL, NULL, 0);
+    server = cl[0] ? read_version(cl, TRUE, "CL_NT.TXT", lf, NULL, NULL, 0) : local;
+    if (cl[0] && clv_compare(&local, &server) == CLV_SAME) {
+        setupexec_guard_release(guard);
+        LOG_INFO(lf,
+                 "SMS.INI is at the server's CopyListVersion %lu already (another agent's "
+                 "Client Setup): not started",
+                 (unsigned long)local.value);
+        ev->type = AGENT_EV_SETUP_EXITED;
+        ev->setup_by_other = true;
+        ev->local = local;
+        ev->has_local = true;
+        ev->request_filed = report_request_queued(cfg->ccr_box, cfg->unique_id);
         return;
     }
     switch (setupexec_run_ex(cmd, cfg->setup_timeout_s, cancel, lf, &code, &start_err, ev->error,
@@ -163,6 +195,8 @@ static void job_setup(const climon_config *cfg, logfile *lf, HANDLE cancel, agen
         ev->fail = failclass_share(start_err, NULL, 0);
         break;
     }
+    /* After SMS.INI was read: the next agent finds it current. */
+    setupexec_guard_release(guard);
 }
 
 static void job_report(const climon_config *cfg, const job_input *in, logfile *lf, agent_event *ev)

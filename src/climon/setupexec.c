@@ -15,6 +15,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "fileio.h"
 #include "winstr.h"
 
 #define DEFAULT_TIMEOUT_S 600u
@@ -161,4 +162,109 @@ setup_outcome setupexec_run_ex(const wchar_t *cmd, DWORD timeout_s, HANDLE cance
     }
     CloseHandle(pi.hProcess);
     return res;
+}
+
+/* ---- the guard beside SMS.INI (issue 13; docs/reliability.md) ---- */
+
+#define GUARD_NAME L"CLIMON.LCK"
+#define GUARD_POLL_MS 250u
+/* Beyond the run's own timeout (its agent kills Client Setup then). */
+#define GUARD_SLACK_S 60u
+
+static BOOL guard_path(const wchar_t *sms_ini, wchar_t *out, size_t cap)
+{
+    wchar_t dir[CLIMON_PATH_MAX];
+    const wchar_t *slash = wcsrchr(sms_ini, L'\\');
+    size_t n = slash ? (size_t)(slash - sms_ini) : 0;
+
+    if (!slash || n >= CLIMON_PATH_MAX)
+        return FALSE;
+    wmemcpy(dir, sms_ini, n);
+    dir[n] = 0;
+    return path_join(out, cap, dir, GUARD_NAME);
+}
+
+/* Seconds since the guard at path was made; FALSE when it is not there. */
+static BOOL guard_age(const wchar_t *path, LONGLONG *age)
+{
+    WIN32_FILE_ATTRIBUTE_DATA a;
+    if (!GetFileAttributesExW(path, GetFileExInfoStandard, &a))
+        return FALSE;
+    *age = (LONGLONG)time_now() - (LONGLONG)time_from_filetime(&a.ftLastWriteTime);
+    return TRUE;
+}
+
+setup_guard setupexec_guard_take(const wchar_t *sms_ini, DWORD timeout_s, HANDLE cancel,
+                                 logfile *lf, HANDLE *held)
+{
+    wchar_t path[CLIMON_PATH_MAX], aside[CLIMON_PATH_MAX + 32];
+    char p8[512], why[200], text[160];
+    LONGLONG age = 0, stale;
+    BOOL said = FALSE;
+    DWORD e, put;
+    HANDLE h;
+
+    *held = INVALID_HANDLE_VALUE;
+    if (timeout_s == 0)
+        timeout_s = DEFAULT_TIMEOUT_S;
+    stale = (LONGLONG)timeout_s + GUARD_SLACK_S;
+    if (!guard_path(sms_ini, path, CLIMON_PATH_MAX))
+        return SETUP_GUARD_NONE;
+    winstr_to_utf8(path, p8, sizeof p8);
+    for (;;) {
+        /* CREATE_NEW is one atomic create on Windows, on a share and under
+         * Wine (O_EXCL), whoever's kernel the other agent is on. Deleted on
+         * close: a killed agent's guard goes with its handles. */
+        h = CreateFileW(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                        CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        if (h != INVALID_HANDLE_VALUE) {
+            int n = snprintf(text, sizeof text, "pid=%lu\r\nsince=%llu\r\n",
+                             (unsigned long)GetCurrentProcessId(), (unsigned long long)time_now());
+            WriteFile(h, text, n > 0 ? (DWORD)n : 0, &put, NULL);
+            *held = h;
+            if (said)
+                LOG_INFO(lf, "the other agent's Client Setup has ended (%s is ours now)", p8);
+            return said ? SETUP_GUARD_WAITED : SETUP_GUARD_TAKEN;
+        }
+        e = GetLastError();
+        /* Access denied with a guard there: one being deleted (Windows);
+         * without one, a folder we may not write, where Client Setup
+         * could not replace SMS.INI either. */
+        if ((e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) ||
+            (e == ERROR_ACCESS_DENIED && GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES)) {
+            LOG_WARN(lf, "cannot make the Client Setup guard %s: %s; running without it", p8,
+                     win_strerror(e, why, sizeof why));
+            return SETUP_GUARD_NONE;
+        }
+        if (guard_age(path, &age) && (age > stale || age < -stale)) {
+            /* Older than any run it could guard: its agent is gone with
+             * the power or the machine. Moved aside first, so that of two
+             * agents taking it back only one deletes it. */
+            _snwprintf(aside, CLIMON_PATH_MAX + 32, L"%ls.%lu.old", path,
+                       (unsigned long)GetCurrentProcessId());
+            aside[CLIMON_PATH_MAX + 31] = 0;
+            if (MoveFileExW(path, aside, MOVEFILE_REPLACE_EXISTING)) {
+                DeleteFileW(aside);
+                LOG_INFO(lf, "took back the Client Setup guard %s: made %lld s ago", p8,
+                         (long long)age);
+            }
+            continue;
+        }
+        if (!said) {
+            LOG_INFO(lf,
+                     "another agent (another session's Climon) is running Client Setup (%s): "
+                     "waiting for it to end",
+                     p8);
+            said = TRUE;
+        }
+        if (cancel ? WaitForSingleObject(cancel, GUARD_POLL_MS) == WAIT_OBJECT_0
+                   : (Sleep(GUARD_POLL_MS), FALSE))
+            return SETUP_GUARD_CANCELLED;
+    }
+}
+
+void setupexec_guard_release(HANDLE held)
+{
+    if (held != INVALID_HANDLE_VALUE && held != NULL)
+        CloseHandle(held);
 }

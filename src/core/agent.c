@@ -1616,10 +1616,17 @@ static void on_setup_result(step *s)
         }
         if (ev->request_filed && st->request_since == 0)
             st->request_since = s->now;
-        say(s, AGENT_LOG_INFO,
-            "Client Setup for version %lu exited with code %ld%s; SMS.INI now %s; %s", v,
-            (long)code, setup_code_words(code), lv,
-            ev->request_filed ? "our request is in CCR.BOX" : "no request of ours in CCR.BOX");
+        if (ev->setup_by_other)
+            say(s, AGENT_LOG_INFO,
+                "Client Setup for version %lu was run by another agent (another session's "
+                "Climon): SMS.INI now %s, not run again; %s",
+                v, lv,
+                ev->request_filed ? "our request is in CCR.BOX" : "no request of ours in CCR.BOX");
+        else
+            say(s, AGENT_LOG_INFO,
+                "Client Setup for version %lu exited with code %ld%s; SMS.INI now %s; %s", v,
+                (long)code, setup_code_words(code), lv,
+                ev->request_filed ? "our request is in CCR.BOX" : "no request of ours in CCR.BOX");
     }
     if (done) {
         st->setup_ok = true;
@@ -1629,6 +1636,13 @@ static void on_setup_result(step *s)
         say(s, AGENT_LOG_INFO, "Client Setup for version %lu did its work: %s", v,
             ev->request_filed ? "a request waits for the manager"
                               : "SMS.INI is current, nothing queued for the manager");
+    } else if (ev->setup_by_other && ev->type == AGENT_EV_SETUP_EXITED) {
+        /* Nothing of ours ran, so nothing of ours failed: the next pass
+         * runs it. */
+        st->setup_ran = false;
+        say(s, AGENT_LOG_INFO,
+            "another agent's Client Setup left SMS.INI at %s: this agent runs it at its next pass",
+            lv);
     } else {
         if (ev->type == AGENT_EV_SETUP_EXITED) {
             snprintf(what, sizeof what, "exit %ld, SMS.INI left at %s", (long)code, lv);

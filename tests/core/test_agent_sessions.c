@@ -69,6 +69,72 @@ static void test_every_session_prompts_its_own_user_for_the_restart(void **state
     assert_int_equal(st.deferrals_used, 1);
 }
 
+/* Issue 13: an agent that found another agent's Client Setup at work
+ * (the guard beside SMS.INI) and SMS.INI current after it started none:
+ * done for this version, no error, not run again; and had the other run
+ * left SMS.INI old, that is no failure of this agent's. */
+static void test_client_setup_another_agent_ran_is_done_and_no_failure(void **state)
+{
+    agent_event e;
+    (void)state;
+    start(T0, BOOT1, LOGON1);
+    run(AGENT_EV_INVENTORY, T0 + 1);
+    e = ev_of(AGENT_EV_FORWARDED, T0 + 2);
+    e.ok = true;
+    e.count = 1;
+    step_ev(&e);
+    e = ev_of(AGENT_EV_VERSIONS, T0 + 3);
+    e.local = known(1);
+    e.server = known(2);
+    step_ev(&e);
+    assert_non_null(find(AGENT_ACT_RUN_SETUP));
+    e = ev_of(AGENT_EV_SETUP_EXITED, T0 + 30);
+    e.has_local = true;
+    e.local = known(2);
+    e.setup_by_other = true;
+    step_ev(&e);
+    assert_true(logged("was run by another agent"));
+    assert_false(logged("exited with code"));
+    assert_true(st.setup_ok);
+    assert_int_equal(st.setup_failures, 0);
+    assert_string_equal(st.last_error, "");
+    assert_int_not_equal(agent_icon_of(&st), AGENT_ICON_ERROR);
+    assert_non_null(find(AGENT_ACT_READ_REPORT));
+
+    /* The same version at the next pass: not run again. */
+    run(AGENT_EV_INVENTORY, T0 + 100);
+    e = ev_of(AGENT_EV_FORWARDED, T0 + 101);
+    e.ok = true;
+    e.count = 1;
+    step_ev(&e);
+    e = ev_of(AGENT_EV_VERSIONS, T0 + 102);
+    e.local = known(1);
+    e.server = known(2);
+    step_ev(&e);
+    assert_null(find(AGENT_ACT_RUN_SETUP));
+
+    /* A new version, and the other agent's run left SMS.INI behind. */
+    run(AGENT_EV_INVENTORY, T0 + 200);
+    e = ev_of(AGENT_EV_FORWARDED, T0 + 201);
+    e.ok = true;
+    e.count = 1;
+    step_ev(&e);
+    e = ev_of(AGENT_EV_VERSIONS, T0 + 202);
+    e.local = known(2);
+    e.server = known(3);
+    step_ev(&e);
+    assert_non_null(find(AGENT_ACT_RUN_SETUP));
+    e = ev_of(AGENT_EV_SETUP_EXITED, T0 + 230);
+    e.has_local = true;
+    e.local = known(2);
+    e.setup_by_other = true;
+    step_ev(&e);
+    assert_int_equal(st.setup_failures, 0);
+    assert_int_equal(st.setup_retry_at, 0);
+    assert_string_equal(st.last_error, "");
+    assert_int_not_equal(agent_icon_of(&st), AGENT_ICON_ERROR);
+}
+
 static void test_taking_over_the_machine_starts_a_pass(void **state)
 {
     (void)state;
@@ -358,6 +424,7 @@ int main(void)
         W(test_an_agent_that_owns_nothing_never_forwards_checks_or_runs_setup),
         W(test_every_session_prompts_its_own_user_for_the_restart),
         W(test_taking_over_the_machine_starts_a_pass),
+        cmocka_unit_test_setup(test_client_setup_another_agent_ran_is_done_and_no_failure, setup),
         W(test_a_watcher_shows_what_the_owner_found),
         cmocka_unit_test(test_the_owner_ignores_another_agents_machine_state),
         cmocka_unit_test(test_machine_state_survives_its_file_and_a_damaged_one_is_refused),

@@ -408,6 +408,53 @@ static void test_clisetup_request_box_missing_fails_and_keeps_the_old_version(vo
     smsini_version_is(fx, "100");
 }
 
+/* Issue 13: another Client Setup of this client (the logon script's, an
+ * admin's, another session's agent's) holds the guard beside SMS.INI;
+ * this run waits, and since that run brought SMS.INI to the version, it
+ * files nothing and changes nothing. */
+static site_fx *other_fx;
+static HANDLE other_guard;
+static DWORD WINAPI other_run_ends(LPVOID unused)
+{
+    (void)unused;
+    Sleep(600);
+    fx_smsini(&other_fx->c, "300");
+    CloseHandle(other_guard);
+    return 0;
+}
+
+static void test_clisetup_waits_for_another_run_and_does_not_do_its_work_again(void **state)
+{
+    site_fx *fx = *state;
+    wchar_t guard[MAX_PATH];
+    ULONGLONG t0;
+    HANDLE t;
+
+    client_has_current_services(fx);
+    fx_publish(fx, 300, "1.3.0", "1.2.0", NULL); /* alone, this run would file a request */
+    wcscpy(guard, fx->c.smsini);
+    wcscpy(wcsrchr(guard, L'\\') + 1, L"CLISETUP.LCK");
+    other_guard = CreateFileW(guard, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE,
+                              NULL, CREATE_NEW, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    assert_true(other_guard != INVALID_HANDLE_VALUE);
+    other_fx = fx;
+    t = CreateThread(NULL, 0, other_run_ends, NULL, 0, NULL);
+    t0 = GetTickCount64();
+    assert_int_equal(run(fx), SETUP_EXIT_OK);
+    assert_true(GetTickCount64() - t0 >= 500);
+    WaitForSingleObject(t, 5000);
+    CloseHandle(t);
+    assert_int_equal(fx_count(fx->box, "*"), 0);
+    smsini_version_is(fx, "300");
+    assert_true(fx_log_has(fx->c.logs, "CLISETUP.LOG", "nothing to do"));
+    assert_true(GetFileAttributesW(guard) == INVALID_FILE_ATTRIBUTES);
+
+    /* Alone, the same run files its request. */
+    fx_smsini(&fx->c, "100");
+    assert_int_equal(run(fx), SETUP_EXIT_REQUEST_FILED);
+    assert_int_equal(fx_count(fx->box, "*.CCR"), 1);
+}
+
 static void test_clisetup_program_file_missing_from_share_fails_cleanly(void **state)
 {
     site_fx *fx = *state;
@@ -443,6 +490,7 @@ int main(void)
         T(test_clisetup_missing_smsini_is_an_io_error),
         T(test_clisetup_removed_program_is_deleted),
         T(test_clisetup_request_box_missing_fails_and_keeps_the_old_version),
+        T(test_clisetup_waits_for_another_run_and_does_not_do_its_work_again),
         T(test_clisetup_program_file_missing_from_share_fails_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,6 +84,22 @@ if(TARGET climon)
     set_tests_properties(${CLIMON_TEST_PREFIX}.agent.check-wine PROPERTIES FIXTURES_REQUIRED wineprefix)
   endif()
 
+  # Issue 13, items 1 and 5: two sessions that share no kernel objects,
+  # played as two Wine prefixes (two wineservers) of their own, made once
+  # per run; 1,000 .RAW delivered once, no error, one Client Setup.
+  if(CLIMON_WINEPREFIX AND TARGET clisetup)
+    foreach(x a b)
+      climon_wine_prefix(${CLIMON_TEST_PREFIX}.agent.two-prefixes.prefix-${x} two_prefixes_${x}
+        ${CMAKE_BINARY_DIR}/wineprefix-2${x} LABELS agent)
+    endforeach()
+    add_test(NAME ${CLIMON_TEST_PREFIX}.agent.two-prefixes
+      COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent-two-prefixes.sh $<TARGET_FILE:climon>
+        $<TARGET_FILE:clisetup>)
+    set_tests_properties(${CLIMON_TEST_PREFIX}.agent.two-prefixes PROPERTIES LABELS agent
+      TIMEOUT 240 FIXTURES_REQUIRED "two_prefixes_a;two_prefixes_b"
+      ENVIRONMENT "WINE=${CMAKE_CROSSCOMPILING_EMULATOR};WINEPREFIX_A=${CMAKE_BINARY_DIR}/wineprefix-2a;WINEPREFIX_B=${CMAKE_BINARY_DIR}/wineprefix-2b")
+  endif()
+
   # Issue 17.1: a clock step (Debian's faketime) is not a restart.
   add_test(NAME ${CLIMON_TEST_PREFIX}.agent.clock-step
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/agent-clock-step.sh $<TARGET_FILE:climon>

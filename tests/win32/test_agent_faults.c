@@ -304,7 +304,9 @@ static void test_refused_password_starting_client_setup_blocks_without_a_setup_f
     assert_int_equal(eng.st.setup_retry_at, 0);
     /* The report read after the refused start leaves CCR.BOX be. */
     assert_true(log_has("the request box is not looked at"));
-    checks_and_passes_touch_nothing(1 + 1); /* the copy-list read before it */
+    /* The copy list read by the pass and again under the Client Setup
+     * guard, then the refused start. */
+    checks_and_passes_touch_nothing(2 + 1);
     fake_fsio_reset();
     feed(AGENT_EV_CREDENTIALS_REFRESHED);
     assert_int_equal(fake_fsio_calls(FAKE_CREATE_PROCESS, NULL), 1);
@@ -357,21 +359,25 @@ static void other_agent_delivers(const wchar_t *local)
     free(text);
 }
 
-static void other_agent_renames_our_tmp(const wchar_t *tmp)
+/* The other agent delivered the same bytes first and removed our .TMP
+ * as a leftover of them. */
+static void other_agent_delivered_and_removed_our_tmp(const wchar_t *tmp)
 {
     wchar_t target[FX_PATH];
     wcscpy(target, tmp);
-    wcscpy(target + wcslen(target) - 4, L".RAW");
-    assert_true(MoveFileW(tmp, target));
+    *wcschr(wcsrchr(target, L'\\'), L'.') = 0;
+    wcscat(target, L".RAW");
+    assert_true(CopyFileW(tmp, target, TRUE));
+    assert_true(DeleteFileW(tmp));
 }
 
 static void test_file_another_agent_took_is_no_error(void **state)
 {
     forward_result r;
     (void)state;
-    /* Gone between our listing and our open. */
+    /* Claimed by the other agent between our listing and our claim. */
     put_raw(L"INV00003.RAW", "inventory three");
-    fake_fsio_before(FAKE_OPEN, L"INV00003.RAW", other_agent_delivers);
+    fake_fsio_before(FAKE_MOVE, L"INV00003.RAW", other_agent_delivers);
     agent_start(LOGON1);
     assert_string_equal(eng.st.last_error, "");
     assert_string_equal(eng.st.forward_error, "");
@@ -380,16 +386,40 @@ static void test_file_another_agent_took_is_no_error(void **state)
     assert_int_not_equal(agent_icon_of(&eng.st), AGENT_ICON_ERROR);
     assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
     assert_true(log_has("delivered by another agent"));
+    assert_false(log_has("type=\"3\""));
 
-    /* Our .TMP renamed by the other agent before our rename. */
+    /* Our .TMP gone before our rename: the other agent's copy is in. */
     put_raw(L"INV00004.RAW", "inventory four");
-    fake_fsio_before(FAKE_MOVE, L".TMP", other_agent_renames_our_tmp);
+    fake_fsio_before(FAKE_MOVE, L".TMP", other_agent_delivered_and_removed_our_tmp);
     assert_true(forward_all(lab.invdata, lab.inv_box, "SKZ01000", NULL, &lf, &r));
     assert_string_equal(r.err, "");
     assert_int_equal(r.count, 1);
-    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+    assert_int_equal(fx_count(lab.invdata, L"*"), 0);
     assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 2);
     assert_int_equal(fx_count(lab.inv_box, L"*.TMP"), 0);
+}
+
+/* Issue 13.1: at the moment its copy in the box is made, the file is no
+ * longer a .RAW anyone lists: it is this agent's claim. */
+static int raws_at_copy = -1, claims_at_copy = -1;
+static void count_invdata(const wchar_t *tmp)
+{
+    (void)tmp;
+    raws_at_copy = fx_count(lab.invdata, L"*.RAW");
+    claims_at_copy = fx_count(lab.invdata, L"*.CLM");
+}
+
+static void test_inventory_file_is_claimed_before_it_is_copied(void **state)
+{
+    forward_result r;
+    (void)state;
+    put_raw(L"INV00005.RAW", "inventory five");
+    fake_fsio_before(FAKE_OPEN, L".TMP", count_invdata);
+    assert_true(forward_all(lab.invdata, lab.inv_box, "SKZ01000", NULL, &lf, &r));
+    assert_int_equal(raws_at_copy, 0);
+    assert_int_equal(claims_at_copy, 1);
+    assert_int_equal(r.count, 1);
+    assert_int_equal(fx_count(lab.invdata, L"*"), 0);
 }
 
 /* Issue 17.4 end to end, the real climon.exe: with the inventory folder
@@ -522,6 +552,8 @@ int main(void)
             setup_differs, teardown),
         cmocka_unit_test_setup_teardown(test_full_box_is_said_full_not_unreachable, setup_same,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_inventory_file_is_claimed_before_it_is_copied,
+                                        setup_same, teardown),
         cmocka_unit_test_setup_teardown(test_file_another_agent_took_is_no_error, setup_same,
                                         teardown),
         cmocka_unit_test_setup_teardown(

@@ -292,28 +292,173 @@ static void test_undeletable_raw_is_remembered_not_delivered_again(void **state)
     assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
 }
 
-/* Issue 11.6: another session's agent writing the same .TMP (the same
- * file, so the same name) is no error: the file is left for later. */
-static void test_tmp_another_agent_is_writing_is_left_for_later(void **state)
+/* Issue 13: the .TMP is the agent's own, so another agent's .TMP of the
+ * same file (being written, or left by a crash) holds nothing up: the
+ * file is delivered once, and a leftover no one holds is removed. */
+static void test_another_agents_tmp_of_the_same_file_holds_nothing_up(void **state)
 {
-    wchar_t tmp[FX_PATH];
+    wchar_t other_tmp[FX_PATH], left_tmp[FX_PATH];
     uint32_t count = 0;
     char err[256];
     HANDLE other;
     (void)state;
     put_raw(L"INV00012.RAW", "inventory twelve");
-    target_of("inventory twelve", 0, L".TMP", tmp);
-    other = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    target_of("inventory twelve", 0, L".4000-0000ABCD.TMP", other_tmp);
+    other = CreateFileW(other_tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
     assert_true(other != INVALID_HANDLE_VALUE);
     assert_true(run(&count, err));
     assert_string_equal(err, "");
-    assert_int_equal(count, 0);
-    assert_int_equal(last_busy, 1);
-    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 1);
+    assert_int_equal(count, 1);
+    assert_int_equal(last_busy, 0);
+    assert_int_equal(fx_count(lab.invdata, L"*"), 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 1);
     CloseHandle(other);
+
+    put_raw(L"INV00014.RAW", "inventory fourteen");
+    target_of("inventory fourteen", 0, L".4004-0000ABCD.TMP", left_tmp);
+    assert_int_equal(fx_write_text(left_tmp, "inventory fourt"), 0);
     assert_true(run(&count, err));
     assert_int_equal(count, 1);
-    assert_int_equal(fx_count(lab.invdata, L"*.RAW"), 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 2);
+    assert_true(GetFileAttributesW(left_tmp) == INVALID_FILE_ATTRIBUTES);
+}
+
+/* ---- claims (issue 13.1) ---- */
+
+static void put_claim(const wchar_t *raw, const forward_claim *c, const char *text, wchar_t *path)
+{
+    wchar_t name[MAX_PATH];
+    assert_true(forward_claim_name(raw, c, name, MAX_PATH));
+    fx_join(path, lab.invdata, name);
+    assert_int_equal(fx_write_text(path, text), 0);
+}
+
+static void test_claim_names_read_back_and_nothing_else_reads_as_one(void **state)
+{
+    forward_claim c = {4012, 0x01D9ABCDu, 0x656F0000u, 0x656F1234u}, got;
+    wchar_t name[MAX_PATH], raw[MAX_PATH];
+    (void)state;
+    assert_true(forward_claim_name(L"INV00001.RAW", &c, name, MAX_PATH));
+    assert_true(wcscmp(name, L"INV00001.RAW.4012-01D9ABCD-656F0000-656F1234.CLM") == 0);
+    memset(&got, 0, sizeof got);
+    assert_true(forward_claim_parse(name, raw, MAX_PATH, &got));
+    assert_true(wcscmp(raw, L"INV00001.RAW") == 0);
+    assert_memory_equal(&got, &c, sizeof c);
+    assert_true(
+        forward_claim_parse(L"a b.raw.7-00000000-00000001-FFFFFFFF.clm", raw, MAX_PATH, &got));
+    assert_true(wcscmp(raw, L"a b.raw") == 0);
+    assert_int_equal(got.pid, 7);
+    /* Not a claim: another extension before it, a short field, no pid. */
+    assert_false(
+        forward_claim_parse(L"NOTES.TXT.7-00000000-00000001-00000002.CLM", raw, MAX_PATH, &got));
+    assert_false(
+        forward_claim_parse(L"X.RAW.7-0000000-00000001-00000002.CLM", raw, MAX_PATH, &got));
+    assert_false(
+        forward_claim_parse(L"X.RAW.-00000000-00000001-00000002.CLM", raw, MAX_PATH, &got));
+    assert_false(forward_claim_parse(L"X.RAW.CLM", raw, MAX_PATH, &got));
+    /* A raw name that does not fit is refused, not cut. */
+    assert_false(forward_claim_parse(name, raw, 5, &got));
+}
+
+/* Another agent's claim (of another kernel: its process cannot be looked
+ * up) that is fresh is its own: left, counted as another agent's, and no
+ * error. */
+static void test_a_live_claim_of_another_agent_is_left_to_it_and_no_error(void **state)
+{
+    forward_claim c;
+    wchar_t claim[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    (void)state;
+    forward_claim_self(&c, time_now());
+    c.boot ^= 1u;
+    put_claim(L"INV00020.RAW", &c, "inventory twenty", claim);
+    assert_false(forward_any(lab.invdata));
+    assert_true(run(&count, err));
+    assert_string_equal(err, "");
+    assert_int_equal(count, 0);
+    assert_int_equal(last.others, 1);
+    assert_int_equal(last.busy, 0);
+    assert_true(GetFileAttributesW(claim) != INVALID_FILE_ATTRIBUTES);
+    assert_int_equal(fx_count(lab.inv_box, L"*"), 0);
+}
+
+/* A claim older than the limit (its agent died on another kernel, or
+ * hangs) is taken back and delivered, once; so is one dated far ahead
+ * (the clock went back). */
+static void test_an_old_claim_is_taken_back_and_delivered(void **state)
+{
+    forward_claim c;
+    wchar_t claim[FX_PATH], ahead[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    (void)state;
+    forward_claim_self(&c, time_now() - 301);
+    c.boot ^= 1u;
+    put_claim(L"INV00021.RAW", &c, "inventory twenty-one", claim);
+    c.at = (uint32_t)(time_now() + 3600);
+    put_claim(L"INV00022.RAW", &c, "inventory twenty-two", ahead);
+    assert_true(forward_any(lab.invdata));
+    assert_true(run(&count, err));
+    assert_string_equal(err, "");
+    assert_int_equal(count, 2);
+    assert_int_equal(fx_count(lab.invdata, L"*"), 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 2);
+    assert_int_equal(fx_count(lab.inv_box, L"*.TMP"), 0);
+}
+
+/* A fresh claim of this boot whose process is gone (a crashed agent): at
+ * once; as is one of a pid now another process's. */
+static void test_a_claim_of_a_gone_agent_is_taken_back_at_once(void **state)
+{
+    forward_claim c;
+    wchar_t gone[FX_PATH], reused[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    (void)state;
+    forward_claim_self(&c, time_now());
+    c.pid = 4000000; /* no such process */
+    put_claim(L"INV00023.RAW", &c, "inventory twenty-three", gone);
+    forward_claim_self(&c, time_now());
+    c.started ^= 0x5A5Au; /* our pid, another start: not us */
+    put_claim(L"INV00024.RAW", &c, "inventory twenty-four", reused);
+    assert_int_equal(forward_claim_judge(&c, &(forward_claim){0}, time_now()), FORWARD_CLAIM_LIVE);
+    assert_true(forward_any(lab.invdata));
+    assert_true(run(&count, err));
+    assert_string_equal(err, "");
+    assert_int_equal(count, 2);
+    assert_int_equal(fx_count(lab.invdata, L"*"), 0);
+    assert_int_equal(fx_count(lab.inv_box, L"*.RAW"), 2);
+}
+
+/* A claim made before this kernel started (a restart since; under Wine a
+ * wineserver that ended) is its dead agent's: taken back at once; one of
+ * another kernel made since it started waits for its age. */
+static void test_a_claim_from_before_this_boot_is_gone_one_of_another_kernel_waits(void **state)
+{
+    forward_claim self = {100, 0x1111u, 1000000u, 1000100u};
+    forward_claim before = {100, 0x2222u, 990000u, 999990u};
+    forward_claim other = {100, 0x2222u, 990000u, 1000050u};
+    (void)state;
+    assert_int_equal(forward_claim_judge(&before, &self, 1000100u), FORWARD_CLAIM_GONE);
+    assert_int_equal(forward_claim_judge(&other, &self, 1000100u), FORWARD_CLAIM_LIVE);
+    assert_int_equal(forward_claim_judge(&other, &self, 1000050u + 301u), FORWARD_CLAIM_STALE);
+    assert_int_equal(forward_claim_judge(&self, &self, 1000100u), FORWARD_CLAIM_OURS);
+}
+
+/* Our own claim (a put-back that failed) is simply delivered. */
+static void test_our_own_claim_is_delivered(void **state)
+{
+    forward_claim c;
+    wchar_t claim[FX_PATH];
+    uint32_t count = 0;
+    char err[256];
+    (void)state;
+    forward_claim_self(&c, time_now() - 60);
+    put_claim(L"INV00025.RAW", &c, "inventory twenty-five", claim);
+    assert_true(run(&count, err));
+    assert_int_equal(count, 1);
+    assert_int_equal(fx_count(lab.invdata, L"*"), 0);
 }
 
 /* The box's files, as a list of "name=bytes" the test can compare. */
@@ -504,8 +649,17 @@ int main(void)
                                         teardown_one),
         cmocka_unit_test_setup_teardown(test_undeletable_raw_is_remembered_not_delivered_again,
                                         setup_one, teardown_one),
-        cmocka_unit_test_setup_teardown(test_tmp_another_agent_is_writing_is_left_for_later,
+        cmocka_unit_test_setup_teardown(test_another_agents_tmp_of_the_same_file_holds_nothing_up,
                                         setup_one, teardown_one),
+        cmocka_unit_test(test_claim_names_read_back_and_nothing_else_reads_as_one),
+        cmocka_unit_test_setup_teardown(
+            test_a_live_claim_of_another_agent_is_left_to_it_and_no_error, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_an_old_claim_is_taken_back_and_delivered, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_a_claim_of_a_gone_agent_is_taken_back_at_once,
+                                        setup_one, teardown_one),
+        cmocka_unit_test(test_a_claim_from_before_this_boot_is_gone_one_of_another_kernel_waits),
+        cmocka_unit_test_setup_teardown(test_our_own_claim_is_delivered, setup_one, teardown_one),
         cmocka_unit_test_setup_teardown(
             test_inventory_folder_that_is_the_box_is_refused_however_spelt, setup_one,
             teardown_one),

@@ -131,6 +131,112 @@ static void test_relative_setup_command_is_refused(void **state)
     assert_false(setupexec_app_of(L"C:\\Site\\setup /p:x", app, 64));
 }
 
+/* ---- the guard beside SMS.INI (issue 13) ---- */
+
+static void guard_of(wchar_t *out)
+{
+    wcscpy(out, lab.sms_ini);
+    wcscpy(wcsrchr(out, L'\\') + 1, L"CLIMON.LCK");
+}
+
+static BOOL log_says(const char *needle)
+{
+    char *text;
+    BOOL has;
+    logfile_close(&lf);
+    text = fx_read_text(lab.log);
+    has = text && strstr(text, needle) != NULL;
+    free(text);
+    logfile_open(&lf, lab.log, "test", 0);
+    return has;
+}
+
+static DWORD WINAPI release_later(LPVOID h)
+{
+    Sleep(700);
+    CloseHandle((HANDLE)h);
+    return 0;
+}
+
+/* Another agent's guard (held open, as its agent holds it while its
+ * Client Setup runs) is waited for; once it is closed it is gone and the
+ * guard is ours. */
+static void test_the_guard_waits_for_another_agents_run(void **state)
+{
+    wchar_t path[FX_PATH];
+    HANDLE other, mine, t;
+    ULONGLONG t0;
+    (void)state;
+    guard_of(path);
+    other = CreateFileW(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                        CREATE_NEW, FILE_FLAG_DELETE_ON_CLOSE, NULL);
+    assert_true(other != INVALID_HANDLE_VALUE);
+    t = CreateThread(NULL, 0, release_later, other, 0, NULL);
+    t0 = GetTickCount64();
+    assert_int_equal(setupexec_guard_take(lab.sms_ini, 30, NULL, &lf, &mine), SETUP_GUARD_WAITED);
+    assert_true(GetTickCount64() - t0 >= 500);
+    assert_true(mine != INVALID_HANDLE_VALUE);
+    assert_true(GetFileAttributesW(path) != INVALID_FILE_ATTRIBUTES);
+    setupexec_guard_release(mine);
+    assert_true(GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES);
+    WaitForSingleObject(t, 5000);
+    CloseHandle(t);
+    assert_true(log_says("another agent (another session's Climon) is running Client Setup"));
+    assert_false(log_says("type=\"3\""));
+}
+
+/* A guard older than any run it could guard (its agent went with the
+ * power) is taken back at once. */
+static void test_a_stale_guard_is_taken_back(void **state)
+{
+    wchar_t path[FX_PATH];
+    FILETIME ft;
+    ULARGE_INTEGER u;
+    HANDLE h, mine;
+    (void)state;
+    guard_of(path);
+    h = CreateFileW(path, GENERIC_WRITE, 0, NULL, CREATE_NEW, 0, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    GetSystemTimeAsFileTime(&ft);
+    u.LowPart = ft.dwLowDateTime;
+    u.HighPart = ft.dwHighDateTime;
+    u.QuadPart -= 100ull * 10000000ull; /* 100 s: over 30 s + 60 s */
+    ft.dwLowDateTime = u.LowPart;
+    ft.dwHighDateTime = u.HighPart;
+    assert_true(SetFileTime(h, NULL, NULL, &ft));
+    CloseHandle(h);
+    assert_int_equal(setupexec_guard_take(lab.sms_ini, 30, NULL, &lf, &mine), SETUP_GUARD_TAKEN);
+    setupexec_guard_release(mine);
+    assert_true(log_says("took back the Client Setup guard"));
+}
+
+/* An agent that gets the guard and finds SMS.INI at the server's version
+ * (another agent's run ended just before) starts nothing and says so. */
+static void test_setup_job_starts_nothing_when_sms_ini_is_current_under_the_guard(void **state)
+{
+    climon_config cfg;
+    agent_event ev;
+    (void)state;
+    fx_lab_remove(&lab);
+    logfile_close(&lf);
+    assert_int_equal(fx_lab_make(&lab, "setupexec", "2", "2"), 0);
+    logfile_open(&lf, lab.log, "test", 0);
+    memset(&cfg, 0, sizeof cfg);
+    memset(&ev, 0, sizeof ev);
+    wcscpy(cfg.sms_ini, lab.sms_ini);
+    wcscpy(cfg.share, lab.share);
+    wcscpy(cfg.ccr_box, lab.ccr_box);
+    snprintf(cfg.unique_id, sizeof cfg.unique_id, "SKZ01000");
+    cfg.setup_timeout_s = 30;
+    job_run(JOB_SETUP, &cfg, NULL, &lf, NULL, &ev);
+    assert_int_equal(ev.type, AGENT_EV_SETUP_EXITED);
+    assert_true(ev.setup_by_other);
+    assert_true(ev.has_local);
+    assert_int_equal(ev.local.value, 2);
+    assert_true(GetFileAttributesW(lab.record) == INVALID_FILE_ATTRIBUTES);
+    assert_false(log_says("started Client Setup"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +245,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hung_setup_is_killed_at_the_timeout, setup_one,
                                         teardown_one),
         cmocka_unit_test_setup_teardown(test_missing_setup_is_not_started, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(test_the_guard_waits_for_another_agents_run, setup_one,
+                                        teardown_one),
+        cmocka_unit_test_setup_teardown(test_a_stale_guard_is_taken_back, setup_one, teardown_one),
+        cmocka_unit_test_setup_teardown(
+            test_setup_job_starts_nothing_when_sms_ini_is_current_under_the_guard, setup_one,
+            teardown_one),
         cmocka_unit_test_setup_teardown(test_relative_setup_command_is_refused, setup_one,
                                         teardown_one),
     };

@@ -8,6 +8,13 @@
  * the programs, the request for the manager, and CopyListVersion in
  * SMS.INI last, so that any failure before it leaves the old version there
  * and the agent runs Client Setup again.
+ *
+ * One run at a time per SMS.INI: the logon script, an admin and the
+ * agents of several sessions may each start Client Setup. A run holds
+ * CLISETUP.LCK beside SMS.INI (created new, deleted on close, so a killed
+ * run leaves none); another run waits for it, then reads SMS.INI afresh
+ * and, when the waited-for run brought it to the copy list's version,
+ * does nothing (docs/reliability.md, "Several agents, no shared lock").
  */
 #include "clisetup.h"
 
@@ -87,6 +94,98 @@ static void log_delta(clisetup_run_ctx *ctx)
     }
 }
 
+#define GUARD_NAME L"CLISETUP.LCK"
+#define GUARD_POLL_MS 250u
+/* How long a run waits for another; and a guard this old guards no run:
+ * its holder went with the power (a killed run's guard goes with it). */
+#define GUARD_WAIT_S 600u
+#define GUARD_STALE_S 900u
+
+typedef enum guard_result { GUARD_TAKEN, GUARD_WAITED, GUARD_NONE, GUARD_BUSY } guard_result;
+
+static LONGLONG guard_age_s(const wchar_t *path, BOOL *exists)
+{
+    WIN32_FILE_ATTRIBUTE_DATA a;
+    FILETIME now;
+    ULARGE_INTEGER n, w;
+
+    *exists = GetFileAttributesExW(path, GetFileExInfoStandard, &a);
+    if (!*exists)
+        return 0;
+    GetSystemTimeAsFileTime(&now);
+    n.LowPart = now.dwLowDateTime;
+    n.HighPart = now.dwHighDateTime;
+    w.LowPart = a.ftLastWriteTime.dwLowDateTime;
+    w.HighPart = a.ftLastWriteTime.dwHighDateTime;
+    return ((LONGLONG)n.QuadPart - (LONGLONG)w.QuadPart) / 10000000LL;
+}
+
+/* Takes the guard beside smsini (*held: close it to release). */
+static guard_result take_guard(clisetup_run_ctx *ctx, const wchar_t *smsini, HANDLE *held)
+{
+    wchar_t path[SITE_PATH_MAX], dir[SITE_PATH_MAX], aside[SITE_PATH_MAX + 32];
+    const wchar_t *slash = wcsrchr(smsini, L'\\');
+    char p8[SITE_PATH_MAX * 3], e8[160];
+    DWORD e, waited_ms = 0;
+    BOOL said = FALSE, exists;
+    LONGLONG age;
+    HANDLE h;
+
+    *held = INVALID_HANDLE_VALUE;
+    if (!slash || (size_t)(slash - smsini) >= SITE_PATH_MAX)
+        return GUARD_NONE;
+    wmemcpy(dir, smsini, (size_t)(slash - smsini));
+    dir[slash - smsini] = 0;
+    if (!path_join(path, SITE_PATH_MAX, dir, GUARD_NAME))
+        return GUARD_NONE;
+    site_u8(path, p8, sizeof p8);
+    for (;;) {
+        h = CreateFileW(path, GENERIC_WRITE | DELETE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
+                        CREATE_NEW, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+        if (h != INVALID_HANDLE_VALUE) {
+            char text[48];
+            DWORD put;
+            int n =
+                snprintf(text, sizeof text, "pid=%lu\r\n", (unsigned long)GetCurrentProcessId());
+            WriteFile(h, text, n > 0 ? (DWORD)n : 0, &put, NULL);
+            *held = h;
+            return said ? GUARD_WAITED : GUARD_TAKEN;
+        }
+        e = GetLastError();
+        /* Access denied and no guard: a folder this run may not write
+         * (the rewrite of SMS.INI then says so). */
+        if ((e != ERROR_FILE_EXISTS && e != ERROR_ALREADY_EXISTS && e != ERROR_ACCESS_DENIED) ||
+            (e == ERROR_ACCESS_DENIED && GetFileAttributesW(path) == INVALID_FILE_ATTRIBUTES)) {
+            /* No folder, say: the read of SMS.INI says what is wrong. */
+            SLOG_WARN(&ctx->log, "cannot make the guard %s: %s; going on without it", p8,
+                      win_strerror(e, e8, sizeof e8));
+            return GUARD_NONE;
+        }
+        age = guard_age_s(path, &exists);
+        if (exists && (age > (LONGLONG)GUARD_STALE_S || age < -(LONGLONG)GUARD_STALE_S)) {
+            _snwprintf(aside, SITE_PATH_MAX + 32, L"%ls.%lu.old", path,
+                       (unsigned long)GetCurrentProcessId());
+            aside[SITE_PATH_MAX + 31] = 0;
+            if (MoveFileExW(path, aside, MOVEFILE_REPLACE_EXISTING)) {
+                DeleteFileW(aside);
+                SLOG_INFO(&ctx->log, "took back the guard %s, made %lld s ago", p8, (long long)age);
+            }
+            continue;
+        }
+        if (!said) {
+            SLOG_INFO(&ctx->log, "another Client Setup runs for this client (%s): waiting", p8);
+            said = TRUE;
+        }
+        if (waited_ms >= GUARD_WAIT_S * 1000u) {
+            SLOG_ERROR(&ctx->log, "another Client Setup still runs after %u s (%s): nothing done",
+                       GUARD_WAIT_S, p8);
+            return GUARD_BUSY;
+        }
+        Sleep(GUARD_POLL_MS);
+        waited_ms += GUARD_POLL_MS;
+    }
+}
+
 int clisetup_run(const clisetup_opts *o)
 {
     clisetup_run_ctx *ctx;
@@ -97,6 +196,8 @@ int clisetup_run(const clisetup_opts *o)
     char p8[SITE_PATH_MAX * 3], s8[SITE_PATH_MAX * 3], e[160], why[300];
     DWORD err;
     int rc = SETUP_EXIT_OK;
+    HANDLE held = INVALID_HANDLE_VALUE;
+    guard_result guard;
 
     ctx = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ctx);
     if (!ctx) {
@@ -111,6 +212,13 @@ int clisetup_run(const clisetup_opts *o)
                           2 * COPYLIST_MAX_COMPONENTS * sizeof *installed);
     if (!ctx->list || !installed) {
         SLOG_ERROR(&ctx->log, "out of memory");
+        rc = SETUP_EXIT_IO;
+        goto out;
+    }
+
+    /* 0. Alone: SMS.INI is read once no other run can still write it. */
+    guard = take_guard(ctx, o->smsini, &held);
+    if (guard == GUARD_BUSY) {
         rc = SETUP_EXIT_IO;
         goto out;
     }
@@ -143,6 +251,16 @@ int clisetup_run(const clisetup_opts *o)
         clv_format(&ctx->list->version, sv, sizeof sv);
         SLOG_INFO(&ctx->log, "CopyListVersion: SMS.INI %s, server %s, %u component(s) listed", lv,
                   sv, ctx->list->ncomponents);
+    }
+
+    if (guard == GUARD_WAITED && ctx->client.version.status == CLV_OK &&
+        clv_compare(&ctx->client.version, &ctx->list->version) == CLV_SAME) {
+        SLOG_INFO(&ctx->log,
+                  "the Client Setup waited for brought SMS.INI to CopyListVersion %lu: nothing "
+                  "to do",
+                  (unsigned long)ctx->client.version.value);
+        rc = SETUP_EXIT_OK;
+        goto out;
     }
 
     /* 3. What the client has. */
@@ -227,6 +345,8 @@ out:
         rc = SETUP_EXIT_OK;
     }
     SLOG_INFO(&ctx->log, "Client Setup exits with %d", rc);
+    if (held != INVALID_HANDLE_VALUE)
+        CloseHandle(held); /* after every write: the next run reads them */
     clientreg_close(&ctx->reg);
     fileio_free(ini);
     if (installed)
