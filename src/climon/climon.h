@@ -26,6 +26,7 @@
  *   failclass.c Win32 errors -> agent_failure, in one place
  *   setupexec.c Client Setup as a child process with a timeout
  *   watcher.c   the watch threads' shared start, stop and post
+ *   stacktrim.c gives back the stack pages a waiting or ending thread left
  *   dirwatch.c  directory change notifications on the inventory folder
  *   regwatch.c  registry change notifications on Client Services
  *   report.c    reads the manager's report from the registry
@@ -388,6 +389,13 @@ void watcher_stop(watcher *w);
  * thread with w set up for path; FALSE when it cannot start. */
 BOOL watcher_start(watcher *w, const wchar_t *path, LPTHREAD_START_ROUTINE body, HWND hwnd,
                    UINT msg, logfile *lf);
+
+/* ---- stacktrim.c ---- */
+
+/* Lets the system drop this thread's stack pages below the caller's frame
+ * (Wine's thread start leaves about 960 KB of them resident): for a
+ * thread about to wait for long, or to end. */
+void stacktrim_now(void);
 
 /* ---- service.c ---- */
 

@@ -47,6 +47,8 @@ static DWORD WINAPI dirwatch_thread(LPVOID param)
         }
         retry_ms = MISSING_RETRY_FIRST_MS;
         LOG_INFO(w->lf, "watching the inventory folder %s", p8);
+        /* From here the thread only waits: its start's stack pages go back. */
+        stacktrim_now();
         for (;;) {
             HANDLE waits[2] = {w->stop, h};
             DWORD r = WaitForMultipleObjects(2, waits, FALSE, INFINITE);

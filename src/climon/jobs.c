@@ -257,4 +257,7 @@ void job_run(job_kind kind, const climon_config *cfg, const job_input *in, logfi
         job_report(cfg, in, lf, ev);
         break;
     }
+    /* The worker ends or waits after this: its stack pages go back, or
+     * they stay resident until the next thread exits (under Wine). */
+    stacktrim_now();
 }

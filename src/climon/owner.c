@@ -92,6 +92,7 @@ static DWORD WINAPI owner_thread(LPVOID param)
     if (r == WAIT_OBJECT_0 || r == WAIT_ABANDONED) {
         InterlockedExchange(&o->is_owner, 1);
         SetEvent(o->decided);
+        stacktrim_now();
         WaitForSingleObject(o->stop, INFINITE);
         ReleaseMutex(o->mutex);
         return 0;
@@ -103,6 +104,9 @@ static DWORD WINAPI owner_thread(LPVOID param)
     if (change == INVALID_HANDLE_VALUE)
         LOG_WARN(o->lf, "no watch on the machine state: it is read at start and on Check now");
     post(o, OWNER_MACHINE_CHANGED);
+    /* From here the thread only waits: its start's stack pages go back
+     * (a session's agent that is not the owner keeps this thread). */
+    stacktrim_now();
     for (;;) {
         h[0] = o->stop;
         h[1] = o->mutex;
@@ -130,6 +134,7 @@ static DWORD WINAPI owner_thread(LPVOID param)
     }
     if (change != INVALID_HANDLE_VALUE)
         FindCloseChangeNotification(change);
+    stacktrim_now();
     WaitForSingleObject(o->stop, INFINITE);
     ReleaseMutex(o->mutex);
     return 0;

@@ -65,6 +65,8 @@ static BOOL watch_key(watcher *w, HKEY k, BOOL exact, BOOL appeared, HANDLE chan
     }
     if (appeared)
         watcher_post(w);
+    /* From here the thread only waits: its start's stack pages go back. */
+    stacktrim_now();
     for (;;) {
         if (WaitForMultipleObjects(2, waits, FALSE, INFINITE) != WAIT_OBJECT_0 + 1)
             return FALSE;

@@ -210,6 +210,8 @@ static void WINAPI service_main(DWORD argc, LPWSTR *argv)
     report(s, SERVICE_RUNNING, NO_ERROR, 0);
     LOG_INFO(&s->log, "service running");
     host_begin(&s->host);
+    /* The service's thread mostly waits from here on. */
+    stacktrim_now();
     while (GetMessageW(&m, NULL, 0, 0) > 0) {
         TranslateMessage(&m);
         DispatchMessageW(&m);

@@ -171,6 +171,9 @@ static void write_waiting(statusout *so)
 static DWORD WINAPI writer_main(void *arg)
 {
     write_waiting(arg);
+    /* It ends now: its stack pages go back (Wine frees an ended thread's
+     * stack only at the next thread's end). */
+    stacktrim_now();
     return 0;
 }
 

@@ -307,6 +307,9 @@ int window_run(HINSTANCE hinst, const cmd_line *cl)
     if (cl->show_status)
         statuswnd_open(a);
 
+    /* The UI thread mostly waits from here on: what its start and the
+     * set-up above touched goes back. */
+    stacktrim_now();
     while (GetMessageW(&m, NULL, 0, 0) > 0) {
         if (a->status && IsDialogMessageW(a->status, &m))
             continue;
