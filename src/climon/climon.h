@@ -468,6 +468,7 @@ struct engine {
     BOOL setup_started;
     agent_time setup_started_at; /* for the status: a long run is not a hung one */
     statusout *status_out;       /* the site's status report's writer (statusout.c) */
+    BOOL log_held;               /* logfile_hold for the pass's burst of lines */
 };
 
 /* Loads the state file (damaged or missing: the default state, logged).

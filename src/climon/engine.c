@@ -191,6 +191,27 @@ static void carry_out(engine *e, const agent_action *a)
     }
 }
 
+/* A pass's lines come in a burst from this thread and the worker's: one
+ * open handle for them instead of an open and a close each. Only until
+ * Client Setup starts or the pass ends, so that between passes (and
+ * during a long Client Setup) an admin may delete the log. */
+static void hold_log_in_pass(engine *e, BOOL step_done)
+{
+    BOOL want = e->st.phase == AGENT_PHASE_FORWARDING || e->st.phase == AGENT_PHASE_CHECKING;
+
+    if (!e->lf || want == e->log_held)
+        return;
+    /* Taken before the step's actions, given back after them: the lines
+     * of the step that starts Client Setup still share the handle. */
+    if (want && !step_done) {
+        logfile_hold(e->lf);
+        e->log_held = TRUE;
+    } else if (!want && step_done) {
+        logfile_release(e->lf);
+        e->log_held = FALSE;
+    }
+}
+
 void engine_feed(engine *e, agent_event *ev)
 {
     agent_actions acts;
@@ -211,8 +232,10 @@ void engine_feed(engine *e, agent_event *ev)
         e->ui.observe(e, ev);
     agent_phase was = e->st.phase;
     agent_step(&e->st, &e->cfg.core, ev, &acts);
+    hold_log_in_pass(e, FALSE);
     for (unsigned i = 0; i < acts.n; i++)
         carry_out(e, &acts.a[i]);
+    hold_log_in_pass(e, TRUE);
     /* A pass ended, a prompt was answered, the manager reported: the site
      * hears it, from the machine's owner only (the others' passes are its). */
     if (e->cfg.core.machine_work &&
