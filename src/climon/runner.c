@@ -3,10 +3,10 @@
  *
  * The engine hands every job to a runner and gets each answer back as one
  * agent_event to feed. Two kinds exist: threaded (the tray agent and the
- * service: a worker thread per job, the answer posted to a window, so a
- * slow share never freezes the message loop) and inline (/check: the job
- * runs at once and its answer waits in a queue until the engine takes it,
- * so the core still sees one step at a time, in order).
+ * service: long-lived worker threads fed a queue, the answer posted to a
+ * window, so a slow share never freezes the message loop) and inline
+ * (/check: the job runs at once and its answer waits in a queue until the
+ * engine takes it, so the core still sees one step at a time, in order).
  */
 #include "climon.h"
 
@@ -24,36 +24,39 @@ struct runner {
 
 /* ---- threaded ---- */
 
+/* A pass runs one job at a time and a report read one more beside it
+ * (engine.c): two workers do; the rest is room for a job whose worker is
+ * still handing its answer over. A job finding every worker busy waits in
+ * the queue for the first one free. */
+#define WORKERS_MAX 4
+/* Each worker's stack reservation (0: the program's default). */
+#define WORKER_STACK_RESERVE 0
+
+typedef struct job {
+    struct job *next;
+    job_kind kind;
+    climon_config cfg; /* a copy: the worker owns it */
+    job_input in;      /* likewise */
+    agent_event *ev;   /* the answer, made with the job: a worker never lacks one */
+} job;
+
+/* A worker is started the first time a job finds none idle, and then
+ * waits for the next job for as long as the runner lives: a pass's jobs
+ * no longer each pay for a thread's start, and an idle agent's workers
+ * only wait (no timer). */
 typedef struct threaded {
     runner base;
     HWND to;
     CRITICAL_SECTION lock;
-    LONG running;
-    HANDLE idle; /* set while no worker runs */
+    job *head, *tail; /* submitted, not taken by a worker yet */
+    LONG pending;     /* submitted, answer not posted yet */
+    unsigned idle;    /* workers waiting and not promised a job */
+    unsigned nworkers;
+    HANDLE workers[WORKERS_MAX];
+    HANDLE ready; /* semaphore: a count for each job promised to an idle worker */
+    HANDLE quit;  /* runner_free: waiting workers end */
+    HANDLE done;  /* set while nothing is pending */
 } threaded;
-
-typedef struct job {
-    job_kind kind;
-    threaded *t;
-    climon_config cfg; /* a copy: the worker owns it */
-    job_input in;      /* likewise */
-} job;
-
-static void threaded_enter(threaded *t)
-{
-    EnterCriticalSection(&t->lock);
-    if (t->running++ == 0)
-        ResetEvent(t->idle);
-    LeaveCriticalSection(&t->lock);
-}
-
-static void threaded_leave(threaded *t)
-{
-    EnterCriticalSection(&t->lock);
-    if (--t->running == 0)
-        SetEvent(t->idle);
-    LeaveCriticalSection(&t->lock);
-}
 
 static void post_answer(threaded *t, agent_event *ev)
 {
@@ -62,54 +65,145 @@ static void post_answer(threaded *t, agent_event *ev)
         HeapFree(GetProcessHeap(), 0, ev);
 }
 
-static DWORD WINAPI job_thread(LPVOID param)
+static job *take_job(threaded *t)
 {
-    job *j = param;
-    threaded *t = j->t;
-    agent_event *ev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ev);
+    job *j;
 
-    if (ev) {
-        job_run(j->kind, &j->cfg, &j->in, t->base.lf, t->base.cancel, ev);
-        post_answer(t, ev);
+    EnterCriticalSection(&t->lock);
+    j = t->head;
+    if (j) {
+        t->head = j->next;
+        if (!t->head)
+            t->tail = NULL;
+    } else {
+        t->idle++;
     }
-    HeapFree(GetProcessHeap(), 0, j);
-    threaded_leave(t);
-    return 0;
+    LeaveCriticalSection(&t->lock);
+    return j;
+}
+
+static DWORD WINAPI worker(LPVOID param)
+{
+    threaded *t = param;
+    HANDLE waits[2];
+
+    waits[0] = t->ready;
+    waits[1] = t->quit;
+    for (;;) {
+        job *j = take_job(t);
+        if (!j) {
+            if (WaitForMultipleObjects(2, waits, FALSE, INFINITE) != WAIT_OBJECT_0)
+                return 0;
+            continue;
+        }
+        /* Submitted before the agent began to stop, taken after: answered,
+         * not run (a Client Setup started now would outlive the agent). */
+        if (WaitForSingleObject(t->base.cancel, 0) == WAIT_OBJECT_0) {
+            if (!job_failed(j->kind, "the agent is stopping", j->ev))
+                j->ev->type = AGENT_EV_REPORT;
+        } else {
+            job_run(j->kind, &j->cfg, &j->in, t->base.lf, t->base.cancel, j->ev);
+        }
+        post_answer(t, j->ev);
+        HeapFree(GetProcessHeap(), 0, j);
+        EnterCriticalSection(&t->lock);
+        if (--t->pending == 0)
+            SetEvent(t->done);
+        LeaveCriticalSection(&t->lock);
+    }
+}
+
+/* The one place a worker thread is made. */
+static HANDLE start_worker(threaded *t)
+{
+    return CreateThread(NULL, WORKER_STACK_RESERVE, worker, t, STACK_SIZE_PARAM_IS_A_RESERVATION,
+                        NULL);
+}
+
+/* Takes j out of the queue if no worker took it yet. */
+static BOOL unqueue(threaded *t, job *j)
+{
+    job **p;
+
+    for (p = &t->head; *p; p = &(*p)->next) {
+        if (*p == j) {
+            *p = j->next;
+            t->tail = NULL;
+            for (job *q = t->head; q; q = q->next)
+                t->tail = q;
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
 static BOOL threaded_submit(runner *r, job_kind kind, const climon_config *cfg, const job_input *in)
 {
     threaded *t = (threaded *)r;
     job *j = HeapAlloc(GetProcessHeap(), 0, sizeof *j);
-    HANDLE h = NULL;
+    agent_event *ev = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *ev);
+    BOOL wake = FALSE, grow = FALSE, taken_back;
     DWORD err = ERROR_NOT_ENOUGH_MEMORY;
-    agent_event *f;
+    HANDLE h;
     char why[200];
 
-    if (j) {
-        j->kind = kind;
-        j->t = t;
-        j->cfg = *cfg;
-        j->in = *in;
-        threaded_enter(t);
-        h = CreateThread(NULL, 0, job_thread, j, 0, NULL);
-        if (h) {
-            CloseHandle(h);
-            return TRUE;
-        }
-        err = GetLastError();
-        threaded_leave(t);
-        HeapFree(GetProcessHeap(), 0, j);
+    if (!j || !ev) {
+        if (j)
+            HeapFree(GetProcessHeap(), 0, j);
+        if (ev)
+            HeapFree(GetProcessHeap(), 0, ev);
+        LOG_ERROR(r->lf, "cannot start a job: %s", win_strerror(err, why, sizeof why));
+        return FALSE;
     }
-    LOG_ERROR(r->lf, "cannot start a worker: %s", win_strerror(err, why, sizeof why));
-    /* Answer anyway so the core does not wait forever in a phase. */
-    f = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *f);
-    if (f && job_failed(kind, "cannot start a worker thread", f)) {
-        post_answer(t, f);
+    j->next = NULL;
+    j->kind = kind;
+    j->cfg = *cfg;
+    j->in = *in;
+    j->ev = ev;
+    EnterCriticalSection(&t->lock);
+    if (t->tail)
+        t->tail->next = j;
+    else
+        t->head = j;
+    t->tail = j;
+    if (t->pending++ == 0)
+        ResetEvent(t->done);
+    if (t->idle > 0) {
+        t->idle--;
+        wake = TRUE;
+    } else if (t->nworkers < WORKERS_MAX) {
+        grow = TRUE;
+    }
+    LeaveCriticalSection(&t->lock);
+    if (wake) {
+        ReleaseSemaphore(t->ready, 1, NULL);
         return TRUE;
     }
-    if (f)
-        HeapFree(GetProcessHeap(), 0, f);
+    if (!grow)
+        return TRUE; /* every worker busy: the first one free takes it */
+    h = start_worker(t);
+    EnterCriticalSection(&t->lock);
+    if (h) {
+        t->workers[t->nworkers++] = h;
+        LeaveCriticalSection(&t->lock);
+        return TRUE;
+    }
+    err = GetLastError();
+    /* No new worker: a busy one may still take it; with none at all the
+     * job is answered here, so the core does not wait forever in a phase. */
+    taken_back = t->nworkers == 0 && unqueue(t, j);
+    if (taken_back && --t->pending == 0)
+        SetEvent(t->done);
+    LeaveCriticalSection(&t->lock);
+    LOG_ERROR(r->lf, "cannot start a worker: %s", win_strerror(err, why, sizeof why));
+    if (!taken_back)
+        return TRUE;
+    HeapFree(GetProcessHeap(), 0, j);
+    if (job_failed(kind, "cannot start a worker thread", ev)) {
+        post_answer(t, ev);
+        return TRUE;
+    }
+    HeapFree(GetProcessHeap(), 0, ev);
     return FALSE;
 }
 
@@ -131,13 +225,39 @@ runner *runner_threaded(HWND to, logfile *lf)
     t->base.lf = lf;
     t->base.cancel = CreateEventW(NULL, TRUE, FALSE, NULL);
     t->to = to;
-    t->idle = CreateEventW(NULL, TRUE, TRUE, NULL);
     InitializeCriticalSection(&t->lock);
-    if (!t->base.cancel || !t->idle) {
+    t->ready = CreateSemaphoreW(NULL, 0, WORKERS_MAX, NULL);
+    t->quit = CreateEventW(NULL, TRUE, FALSE, NULL);
+    t->done = CreateEventW(NULL, TRUE, TRUE, NULL);
+    if (!t->base.cancel || !t->ready || !t->quit || !t->done) {
         runner_free(&t->base, 0);
         return NULL;
     }
     return &t->base;
+}
+
+/* After every answer is posted: the workers end; FALSE when one is still
+ * busy after wait_ms, and t must then stay. */
+static BOOL threaded_stop(threaded *t, DWORD wait_ms)
+{
+    if (t->done && WaitForSingleObject(t->done, wait_ms) != WAIT_OBJECT_0)
+        return FALSE;
+    if (t->quit)
+        SetEvent(t->quit);
+    /* They only wait: each ends as soon as it sees quit. */
+    if (t->nworkers && WaitForMultipleObjects(t->nworkers, t->workers, TRUE,
+                                              wait_ms > 1000 ? wait_ms : 1000) == WAIT_TIMEOUT)
+        return FALSE;
+    for (unsigned i = 0; i < t->nworkers; i++)
+        CloseHandle(t->workers[i]);
+    DeleteCriticalSection(&t->lock);
+    if (t->ready)
+        CloseHandle(t->ready);
+    if (t->quit)
+        CloseHandle(t->quit);
+    if (t->done)
+        CloseHandle(t->done);
+    return TRUE;
 }
 
 /* ---- inline ---- */
@@ -219,16 +339,10 @@ void runner_free(runner *r, DWORD wait_ms)
         return;
     if (r->cancel)
         SetEvent(r->cancel);
-    if (r->submit == threaded_submit) {
-        threaded *t = (threaded *)r;
-        if (WaitForSingleObject(t->idle, wait_ms) != WAIT_OBJECT_0) {
-            /* A worker still holds t: leave it rather than free under it. */
-            LOG_WARN(r->lf, "workers still busy at exit; leaving them");
-            return;
-        }
-        DeleteCriticalSection(&t->lock);
-        if (t->idle)
-            CloseHandle(t->idle);
+    if (r->submit == threaded_submit && !threaded_stop((threaded *)r, wait_ms)) {
+        /* A worker still holds t: leave it rather than free under it. */
+        LOG_WARN(r->lf, "workers still busy at exit; leaving them");
+        return;
     }
     if (r->cancel)
         CloseHandle(r->cancel);
