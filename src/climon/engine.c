@@ -125,7 +125,7 @@ static void carry_out(engine *e, const agent_action *a)
     case AGENT_ACT_FORWARD:
         /* Each pass takes SMS.INI as it is now, before the job copies cfg. */
         if (e->cl) {
-            unsigned changed = config_refresh(e->cl, &e->cfg, e->lf);
+            unsigned changed = config_refresh(e->cl, &e->cfg, e->lf, &e->cw);
             if (changed && e->ui.smsini_changed)
                 e->ui.smsini_changed(e, changed);
         }
