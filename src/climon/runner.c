@@ -96,14 +96,7 @@ static DWORD WINAPI worker(LPVOID param)
                 return 0;
             continue;
         }
-        /* Submitted before the agent began to stop, taken after: answered,
-         * not run (a Client Setup started now would outlive the agent). */
-        if (WaitForSingleObject(t->base.cancel, 0) == WAIT_OBJECT_0) {
-            if (!job_failed(j->kind, "the agent is stopping", j->ev))
-                j->ev->type = AGENT_EV_REPORT;
-        } else {
-            job_run(j->kind, &j->cfg, &j->in, t->base.lf, t->base.cancel, j->ev);
-        }
+        job_run(j->kind, &j->cfg, &j->in, t->base.lf, t->base.cancel, j->ev);
         post_answer(t, j->ev);
         HeapFree(GetProcessHeap(), 0, j);
         EnterCriticalSection(&t->lock);
