@@ -88,9 +88,14 @@ void engine_save(engine *e)
         LOG_ERROR(e->lf, "state too large to save");
         return;
     }
-    err = fileio_mkdirs(e->cfg.state_dir);
-    if (err == ERROR_SUCCESS)
-        err = fileio_write_atomic(path, buf, len);
+    /* The folder is made only when the write finds it missing: a save
+     * is on the path between a pass's jobs, and it is there after the first. */
+    err = fileio_write_atomic(path, buf, len);
+    if (err == ERROR_PATH_NOT_FOUND) {
+        err = fileio_mkdirs(e->cfg.state_dir);
+        if (err == ERROR_SUCCESS)
+            err = fileio_write_atomic(path, buf, len);
+    }
     if (err != ERROR_SUCCESS)
         LOG_ERROR(e->lf, "cannot save the state: %s", win_strerror(err, why, sizeof why));
 }
