@@ -442,6 +442,9 @@ runner *runner_threaded(HWND to, logfile *lf);
 runner *runner_inline(logfile *lf);
 /* FALSE: no answer will come for this job. */
 BOOL runner_submit(runner *r, job_kind kind, const climon_config *cfg, const job_input *in);
+/* Nothing is left to do for now: the workers that wait end (the next
+ * job starts one again). */
+void runner_trim(runner *r);
 /* TRUE for runner_inline's kind: everything runs on the caller's thread. */
 BOOL runner_is_inline(const runner *r);
 /* The next waiting answer (inline only); FALSE when none waits. */

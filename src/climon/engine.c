@@ -261,6 +261,10 @@ void engine_answer(engine *e, agent_event *ev)
             start_job(e, JOB_REPORT);
         }
     }
+    /* The pass and the report read are over: the workers need not wait
+     * through the idle hours (the next pass starts one again). */
+    if (e->run && e->st.phase == AGENT_PHASE_IDLE && !e->report_running)
+        runner_trim(e->run);
 }
 
 void engine_read_report(engine *e)

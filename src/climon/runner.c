@@ -29,6 +29,9 @@ struct runner {
  * still handing its answer over. A job finding every worker busy waits in
  * the queue for the first one free. */
 #define WORKERS_MAX 4
+/* Workers started and not yet reaped: the live ones and those ended by a
+ * trim since the last start. */
+#define WORKER_SLOTS 16
 /* Each worker's stack reservation (0: the program's default). */
 #define WORKER_STACK_RESERVE 0
 
@@ -40,20 +43,23 @@ typedef struct job {
     agent_event *ev;   /* the answer, made with the job: a worker never lacks one */
 } job;
 
-/* A worker is started the first time a job finds none idle, and then
- * waits for the next job for as long as the runner lives: a pass's jobs
- * no longer each pay for a thread's start, and an idle agent's workers
- * only wait (no timer). */
+/* A worker is started when a job finds none idle and then takes the next
+ * jobs as they come, so the jobs of a pass after the first no longer each
+ * pay for a thread's start. When the engine has nothing left to do
+ * (runner_trim) the idle ones end: under Wine each live thread keeps
+ * about 1 MB resident, and an idle agent needs none of them. */
 typedef struct threaded {
     runner base;
     HWND to;
     CRITICAL_SECTION lock;
     job *head, *tail; /* submitted, not taken by a worker yet */
     LONG pending;     /* submitted, answer not posted yet */
-    unsigned idle;    /* workers waiting and not promised a job */
-    unsigned nworkers;
-    HANDLE workers[WORKERS_MAX];
-    HANDLE ready; /* semaphore: a count for each job promised to an idle worker */
+    unsigned idle;    /* workers waiting (or about to) and not promised a job */
+    unsigned alive;   /* workers started and not ended */
+    unsigned trim;    /* idle workers asked to end */
+    unsigned nslots;
+    HANDLE slots[WORKER_SLOTS];
+    HANDLE ready; /* semaphore: a count for each job promised or end asked */
     HANDLE quit;  /* runner_free: waiting workers end */
     HANDLE done;  /* set while nothing is pending */
 } threaded;
@@ -65,12 +71,11 @@ static void post_answer(threaded *t, agent_event *ev)
         HeapFree(GetProcessHeap(), 0, ev);
 }
 
-static job *take_job(threaded *t)
+/* The next job, or NULL and the caller counted idle. Under the lock. */
+static job *next_locked(threaded *t)
 {
-    job *j;
+    job *j = t->head;
 
-    EnterCriticalSection(&t->lock);
-    j = t->head;
     if (j) {
         t->head = j->next;
         if (!t->head)
@@ -78,7 +83,6 @@ static job *take_job(threaded *t)
     } else {
         t->idle++;
     }
-    LeaveCriticalSection(&t->lock);
     return j;
 }
 
@@ -86,19 +90,41 @@ static DWORD WINAPI worker(LPVOID param)
 {
     threaded *t = param;
     HANDLE waits[2];
+    job *j;
 
     waits[0] = t->ready;
     waits[1] = t->quit;
+    EnterCriticalSection(&t->lock);
+    j = next_locked(t);
+    LeaveCriticalSection(&t->lock);
     for (;;) {
-        job *j = take_job(t);
-        if (!j) {
+        job *finished;
+        while (!j) {
             if (WaitForMultipleObjects(2, waits, FALSE, INFINITE) != WAIT_OBJECT_0)
                 return 0;
-            continue;
+            EnterCriticalSection(&t->lock);
+            if (t->trim > 0) {
+                t->trim--;
+                /* A job that came meanwhile, with every other worker busy
+                 * or ending, is still taken. */
+                if (!t->head) {
+                    t->alive--;
+                    LeaveCriticalSection(&t->lock);
+                    return 0;
+                }
+            }
+            j = next_locked(t);
+            LeaveCriticalSection(&t->lock);
         }
         job_run(j->kind, &j->cfg, &j->in, t->base.lf, t->base.cancel, j->ev);
-        post_answer(t, j->ev);
-        HeapFree(GetProcessHeap(), 0, j);
+        finished = j;
+        /* Counted idle before the answer goes: the trim that answer may
+         * bring finds this worker. */
+        EnterCriticalSection(&t->lock);
+        j = next_locked(t);
+        LeaveCriticalSection(&t->lock);
+        post_answer(t, finished->ev);
+        HeapFree(GetProcessHeap(), 0, finished);
         EnterCriticalSection(&t->lock);
         if (--t->pending == 0)
             SetEvent(t->done);
@@ -111,6 +137,35 @@ static HANDLE start_worker(threaded *t)
 {
     return CreateThread(NULL, WORKER_STACK_RESERVE, worker, t, STACK_SIZE_PARAM_IS_A_RESERVATION,
                         NULL);
+}
+
+/* Closes the handles of workers that ended. Under the lock. */
+static void reap_locked(threaded *t)
+{
+    unsigned k = 0;
+
+    for (unsigned i = 0; i < t->nslots; i++) {
+        if (WaitForSingleObject(t->slots[i], 0) == WAIT_OBJECT_0)
+            CloseHandle(t->slots[i]);
+        else
+            t->slots[k++] = t->slots[i];
+    }
+    t->nslots = k;
+}
+
+/* Keeps h so that runner_free can wait for it. Under the lock. */
+static void keep_locked(threaded *t, HANDLE h)
+{
+    reap_locked(t);
+    if (t->nslots == WORKER_SLOTS) {
+        /* Only workers on their way out fill the rest: one ends soon. */
+        WaitForMultipleObjects(t->nslots, t->slots, FALSE, 1000);
+        reap_locked(t);
+    }
+    if (t->nslots < WORKER_SLOTS)
+        t->slots[t->nslots++] = h;
+    else
+        CloseHandle(h); /* not seen: bounded by WORKERS_MAX live ones */
 }
 
 /* Takes j out of the queue if no worker took it yet. */
@@ -164,7 +219,8 @@ static BOOL threaded_submit(runner *r, job_kind kind, const climon_config *cfg, 
     if (t->idle > 0) {
         t->idle--;
         wake = TRUE;
-    } else if (t->nworkers < WORKERS_MAX) {
+    } else if (t->alive < WORKERS_MAX) {
+        t->alive++;
         grow = TRUE;
     }
     LeaveCriticalSection(&t->lock);
@@ -177,14 +233,15 @@ static BOOL threaded_submit(runner *r, job_kind kind, const climon_config *cfg, 
     h = start_worker(t);
     EnterCriticalSection(&t->lock);
     if (h) {
-        t->workers[t->nworkers++] = h;
+        keep_locked(t, h);
         LeaveCriticalSection(&t->lock);
         return TRUE;
     }
     err = GetLastError();
+    t->alive--;
     /* No new worker: a busy one may still take it; with none at all the
      * job is answered here, so the core does not wait forever in a phase. */
-    taken_back = t->nworkers == 0 && unqueue(t, j);
+    taken_back = t->alive == 0 && unqueue(t, j);
     if (taken_back && --t->pending == 0)
         SetEvent(t->done);
     LeaveCriticalSection(&t->lock);
@@ -198,6 +255,19 @@ static BOOL threaded_submit(runner *r, job_kind kind, const climon_config *cfg, 
     }
     HeapFree(GetProcessHeap(), 0, ev);
     return FALSE;
+}
+
+static void threaded_trim(threaded *t)
+{
+    unsigned n;
+
+    EnterCriticalSection(&t->lock);
+    n = t->idle;
+    t->idle = 0;
+    t->trim += n;
+    LeaveCriticalSection(&t->lock);
+    if (n)
+        ReleaseSemaphore(t->ready, (LONG)n, NULL);
 }
 
 static BOOL threaded_take(runner *r, agent_event *out)
@@ -219,7 +289,7 @@ runner *runner_threaded(HWND to, logfile *lf)
     t->base.cancel = CreateEventW(NULL, TRUE, FALSE, NULL);
     t->to = to;
     InitializeCriticalSection(&t->lock);
-    t->ready = CreateSemaphoreW(NULL, 0, WORKERS_MAX, NULL);
+    t->ready = CreateSemaphoreW(NULL, 0, 0x7fffffff, NULL);
     t->quit = CreateEventW(NULL, TRUE, FALSE, NULL);
     t->done = CreateEventW(NULL, TRUE, TRUE, NULL);
     if (!t->base.cancel || !t->ready || !t->quit || !t->done) {
@@ -238,11 +308,11 @@ static BOOL threaded_stop(threaded *t, DWORD wait_ms)
     if (t->quit)
         SetEvent(t->quit);
     /* They only wait: each ends as soon as it sees quit. */
-    if (t->nworkers && WaitForMultipleObjects(t->nworkers, t->workers, TRUE,
-                                              wait_ms > 1000 ? wait_ms : 1000) == WAIT_TIMEOUT)
+    if (t->nslots && WaitForMultipleObjects(t->nslots, t->slots, TRUE,
+                                            wait_ms > 1000 ? wait_ms : 1000) == WAIT_TIMEOUT)
         return FALSE;
-    for (unsigned i = 0; i < t->nworkers; i++)
-        CloseHandle(t->workers[i]);
+    for (unsigned i = 0; i < t->nslots; i++)
+        CloseHandle(t->slots[i]);
     DeleteCriticalSection(&t->lock);
     if (t->ready)
         CloseHandle(t->ready);
@@ -314,6 +384,12 @@ runner *runner_inline(logfile *lf)
 BOOL runner_submit(runner *r, job_kind kind, const climon_config *cfg, const job_input *in)
 {
     return r->submit(r, kind, cfg, in);
+}
+
+void runner_trim(runner *r)
+{
+    if (r && r->submit == threaded_submit)
+        threaded_trim((threaded *)r);
 }
 
 BOOL runner_is_inline(const runner *r)
