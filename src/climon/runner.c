@@ -3,7 +3,7 @@
  *
  * The engine hands every job to a runner and gets each answer back as one
  * agent_event to feed. Two kinds exist: threaded (the tray agent and the
- * service: long-lived worker threads fed a queue, the answer posted to a
+ * service: worker threads fed a queue for a pass, the answer posted to a
  * window, so a slow share never freezes the message loop) and inline
  * (/check: the job runs at once and its answer waits in a queue until the
  * engine takes it, so the core still sees one step at a time, in order).
