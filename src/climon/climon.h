@@ -187,9 +187,27 @@ enum { CONFIG_CHANGED_INVDATA = 1u, CONFIG_CHANGED_SHARE = 2u, CONFIG_CHANGED_OT
  * read SMS.INI, cfg keeps what it had (an unreadable file is no reason to
  * forget the share) and the error is logged. Changes are logged. */
 unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, logfile *lf);
+/* What tells a pass whether SMS.INI or the policy may have changed since
+ * the last re-read: a change notification on SMS.INI's folder and one on
+ * HKLM\SOFTWARE\Policies, each only looked at (never waited on) when a
+ * pass starts. Zeroed: nothing watched yet. Owned by one thread (the
+ * registry's notification belongs to the thread that asked for it). */
+typedef struct config_watch {
+    HANDLE dir;                      /* FindFirstChangeNotificationW, or NULL */
+    HKEY key;                        /* HKLM\SOFTWARE\Policies, or NULL */
+    HANDLE reg;                      /* the event RegNotifyChangeKeyValue sets, or NULL */
+    BOOL armed;                      /* both watches stand since the last re-read */
+    BOOL dirty;                      /* the last re-read did not read SMS.INI cleanly */
+    wchar_t path[CLIMON_PATH_MAX];   /* the SMS.INI the last re-read read */
+    wchar_t folder[CLIMON_PATH_MAX]; /* the folder dir watches */
+} config_watch;
+
 /* Both in one: re-reads SMS.INI as the switches in cl say and adopts it
- * into cfg; what changed (0 as well when out of memory). */
-unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf);
+ * into cfg; what changed (0 as well when out of memory). With a watch
+ * (may be NULL: always read), only when SMS.INI's folder or the policy
+ * changed since the last clean read, or nothing could be watched. */
+unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf, config_watch *w);
+void config_watch_stop(config_watch *w);
 
 /* <known folder>\Climon ("" when Windows names no such folder and the
  * environment variable env_name, when given, is not set either). */
@@ -476,6 +494,9 @@ runner *runner_threaded(HWND to, logfile *lf);
 runner *runner_inline(logfile *lf);
 /* FALSE: no answer will come for this job. */
 BOOL runner_submit(runner *r, job_kind kind, const climon_config *cfg, const job_input *in);
+/* Nothing is left to do for now: the workers that wait end (the next
+ * job starts one again). */
+void runner_trim(runner *r);
 /* TRUE for runner_inline's kind: everything runs on the caller's thread. */
 BOOL runner_is_inline(const runner *r);
 /* The next waiting answer (inline only); FALSE when none waits. */
@@ -520,6 +541,8 @@ struct engine {
     BOOL setup_started;
     agent_time setup_started_at; /* for the status: a long run is not a hung one */
     statusout *status_out;       /* the site's status report's writer (statusout.c) */
+    BOOL log_held;               /* logfile_hold for the pass's burst of lines */
+    config_watch cw;             /* when a pass must re-read SMS.INI (config.c) */
 };
 
 /* Loads the state file (damaged or missing: the default state, logged).

@@ -396,15 +396,107 @@ unsigned config_adopt_smsini(climon_config *cfg, const climon_config *fresh, log
     return changed;
 }
 
-unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf)
+void config_watch_stop(config_watch *w)
 {
-    climon_config *fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
+    if (w->dir)
+        FindCloseChangeNotification(w->dir);
+    if (w->key)
+        RegCloseKey(w->key);
+    if (w->reg)
+        CloseHandle(w->reg);
+    w->dir = NULL;
+    w->key = NULL;
+    w->reg = NULL;
+    w->armed = FALSE;
+}
+
+static BOOL watch_policy(config_watch *w)
+{
+    /* The parent: the Climon key itself may come later, with its first
+     * value. Group Policy rewrites the tree at each refresh: a re-read. */
+    return RegNotifyChangeKeyValue(w->key, TRUE,
+                                   REG_NOTIFY_CHANGE_NAME | REG_NOTIFY_CHANGE_LAST_SET, w->reg,
+                                   TRUE) == ERROR_SUCCESS;
+}
+
+/* Both watches set up anew, before the read that follows, so a change
+ * while it reads is seen by the next pass. */
+static void watch_arm(config_watch *w, const wchar_t *sms_ini)
+{
+    wchar_t *slash;
+
+    config_watch_stop(w);
+    if (sms_ini != w->path && !winstr_copy(w->path, CLIMON_PATH_MAX, sms_ini))
+        w->path[0] = 0;
+    if (!winstr_copy(w->folder, CLIMON_PATH_MAX, sms_ini))
+        return;
+    slash = wcsrchr(w->folder, L'\\');
+    if (!slash)
+        return;
+    slash[slash > w->folder && slash[-1] == L':' ? 1 : 0] = 0; /* "C:\SMS.INI": "C:\" */
+    w->dir = FindFirstChangeNotificationW(
+        w->folder, FALSE,
+        FILE_NOTIFY_CHANGE_FILE_NAME | FILE_NOTIFY_CHANGE_LAST_WRITE | FILE_NOTIFY_CHANGE_SIZE);
+    if (w->dir == INVALID_HANDLE_VALUE)
+        w->dir = NULL;
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Policies", 0, KEY_NOTIFY, &w->key) !=
+        ERROR_SUCCESS)
+        w->key = NULL;
+    w->reg = CreateEventW(NULL, FALSE, FALSE, NULL);
+    w->armed = w->dir && w->key && w->reg && watch_policy(w);
+}
+
+/* Whether a re-read is due: nothing watched (then every pass reads, as
+ * without a watch), the last read not clean, or a change seen. Taking a
+ * change re-arms its watch first. */
+static BOOL watch_due(config_watch *w, const wchar_t *sms_ini)
+{
+    BOOL due = w->dirty;
+
+    if (!w->armed) {
+        watch_arm(w, sms_ini);
+        return TRUE;
+    }
+    if (WaitForSingleObject(w->dir, 0) == WAIT_OBJECT_0) {
+        due = TRUE;
+        if (!FindNextChangeNotification(w->dir))
+            w->armed = FALSE;
+    }
+    if (WaitForSingleObject(w->reg, 0) == WAIT_OBJECT_0) {
+        due = TRUE;
+        if (!watch_policy(w))
+            w->armed = FALSE;
+    }
+    return due;
+}
+
+unsigned config_refresh(const cmd_line *cl, climon_config *cfg, logfile *lf, config_watch *w)
+{
+    climon_config *fresh;
     unsigned changed;
 
-    if (!fresh)
+    if (w && !watch_due(w, w->path[0] ? w->path : cfg->sms_ini))
         return 0;
+    fresh = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *fresh);
+    if (!fresh) {
+        if (w)
+            w->dirty = TRUE;
+        return 0;
+    }
     config_reread_smsini(cl, fresh);
     changed = config_adopt_smsini(cfg, fresh, lf);
+    if (w) {
+        /* A file that could not be read (locked, damaged) may read again
+         * without a change the folder's watch would see: the next pass
+         * tries again. The path may have moved with the policy, too. */
+        w->dirty = fresh->smsini_error[0] != 0;
+        if (wcscmp(fresh->sms_ini, w->path) != 0) {
+            /* The policy names another SMS.INI: its folder is watched
+             * from the next pass, which reads it once more. */
+            winstr_copy(w->path, CLIMON_PATH_MAX, fresh->sms_ini);
+            w->armed = FALSE;
+        }
+    }
     HeapFree(GetProcessHeap(), 0, fresh);
     return changed;
 }

@@ -88,9 +88,14 @@ void engine_save(engine *e)
         LOG_ERROR(e->lf, "state too large to save");
         return;
     }
-    err = fileio_mkdirs(e->cfg.state_dir);
-    if (err == ERROR_SUCCESS)
-        err = fileio_write_atomic(path, buf, len);
+    /* The folder is made only when the write finds it missing: a save
+     * is on the path between a pass's jobs, and it is there after the first. */
+    err = fileio_write_atomic(path, buf, len);
+    if (err == ERROR_PATH_NOT_FOUND) {
+        err = fileio_mkdirs(e->cfg.state_dir);
+        if (err == ERROR_SUCCESS)
+            err = fileio_write_atomic(path, buf, len);
+    }
     if (err != ERROR_SUCCESS)
         LOG_ERROR(e->lf, "cannot save the state: %s", win_strerror(err, why, sizeof why));
 }
@@ -125,7 +130,7 @@ static void carry_out(engine *e, const agent_action *a)
     case AGENT_ACT_FORWARD:
         /* Each pass takes SMS.INI as it is now, before the job copies cfg. */
         if (e->cl) {
-            unsigned changed = config_refresh(e->cl, &e->cfg, e->lf);
+            unsigned changed = config_refresh(e->cl, &e->cfg, e->lf, &e->cw);
             if (changed && e->ui.smsini_changed)
                 e->ui.smsini_changed(e, changed);
         }
@@ -191,6 +196,27 @@ static void carry_out(engine *e, const agent_action *a)
     }
 }
 
+/* A pass's lines come in a burst from this thread and the worker's: one
+ * open handle for them instead of an open and a close each. Only until
+ * Client Setup starts or the pass ends, so that between passes (and
+ * during a long Client Setup) an admin may delete the log. */
+static void hold_log_in_pass(engine *e, BOOL step_done)
+{
+    BOOL want = e->st.phase == AGENT_PHASE_FORWARDING || e->st.phase == AGENT_PHASE_CHECKING;
+
+    if (!e->lf || want == e->log_held)
+        return;
+    /* Taken before the step's actions, given back after them: the lines
+     * of the step that starts Client Setup still share the handle. */
+    if (want && !step_done) {
+        logfile_hold(e->lf);
+        e->log_held = TRUE;
+    } else if (!want && step_done) {
+        logfile_release(e->lf);
+        e->log_held = FALSE;
+    }
+}
+
 void engine_feed(engine *e, agent_event *ev)
 {
     agent_actions acts;
@@ -211,8 +237,10 @@ void engine_feed(engine *e, agent_event *ev)
         e->ui.observe(e, ev);
     agent_phase was = e->st.phase;
     agent_step(&e->st, &e->cfg.core, ev, &acts);
+    hold_log_in_pass(e, FALSE);
     for (unsigned i = 0; i < acts.n; i++)
         carry_out(e, &acts.a[i]);
+    hold_log_in_pass(e, TRUE);
     /* A pass ended, a prompt was answered, the manager reported: the site
      * hears it, from the machine's owner only (the others' passes are its). */
     if (e->cfg.core.machine_work &&
@@ -233,6 +261,10 @@ void engine_answer(engine *e, agent_event *ev)
             start_job(e, JOB_REPORT);
         }
     }
+    /* The pass and the report read are over: the workers need not wait
+     * through the idle hours (the next pass starts one again). */
+    if (e->run && e->st.phase == AGENT_PHASE_IDLE && !e->report_running)
+        runner_trim(e->run);
 }
 
 void engine_read_report(engine *e)

@@ -13,6 +13,18 @@
  * for, or a crash of the shell, never loses what was decided. Whether to
  * save is found by comparing the persisted fields before and after the
  * step, so no handler can forget it.
+ *
+ * A step whose commands are all jobs (FORWARD, READ_VERSIONS, RUN_SETUP,
+ * READ_REPORT: I/O the shell starts on a worker and does not wait for)
+ * puts SAVE_STATE and STATUS after them instead, so that the next job of
+ * a pass does not wait for a flushed file and an icon (docs/agent.md,
+ * "State saves"). A crash cannot tell the two orders apart: the save is
+ * still made in the same step, before the shell takes another event, and
+ * what a job does before it is either a read (versions, report) or
+ * something a crash at that moment already makes the next pass repeat in
+ * the old order too (a forward's crash-safe moves; a Client Setup started
+ * and not seen to end runs again whether or not SetupRan was on disk,
+ * and no failure is counted for it either way).
  */
 #include "climon/agent.h"
 
@@ -2034,19 +2046,36 @@ static void push_type(agent_actions *out, agent_action_type type, agent_time at)
     push(out, &a);
 }
 
+/* The commands whose I/O the shell runs as a job and does not wait for. */
+static bool is_job(agent_action_type t)
+{
+    return t == AGENT_ACT_FORWARD || t == AGENT_ACT_READ_VERSIONS || t == AGENT_ACT_RUN_SETUP ||
+           t == AGENT_ACT_READ_REPORT;
+}
+
 static void finish(const step *s, const agent_state *before, agent_icon icon_before,
                    agent_actions *out)
 {
     const agent_state *st = s->st;
+    bool save = !persisted_equal(before, st);
+    bool status =
+        s->force_status || save || before->phase != st->phase || icon_before != agent_icon_of(st);
+    bool jobs_first = s->ncmds > 0;
+
+    for (unsigned i = 0; i < s->ncmds; i++)
+        jobs_first = jobs_first && is_job(s->cmds[i].type);
     for (unsigned i = 0; i < s->nlogs; i++)
         push(out, &s->logs[i]);
-    if (!persisted_equal(before, st))
+    if (jobs_first)
+        for (unsigned i = 0; i < s->ncmds; i++)
+            push(out, &s->cmds[i]);
+    if (save)
         push_type(out, AGENT_ACT_SAVE_STATE, 0);
-    if (s->force_status || !persisted_equal(before, st) || before->phase != st->phase ||
-        icon_before != agent_icon_of(st))
+    if (status)
         push_type(out, AGENT_ACT_STATUS, 0);
-    for (unsigned i = 0; i < s->ncmds; i++)
-        push(out, &s->cmds[i]);
+    if (!jobs_first)
+        for (unsigned i = 0; i < s->ncmds; i++)
+            push(out, &s->cmds[i]);
     push_type(out, AGENT_ACT_SCHEDULE, next_wake(s));
 }
 

@@ -12,6 +12,7 @@
 BOOL logfile_open(logfile *lf, const wchar_t *path, const char *component, uint64_t max_bytes)
 {
     memset(lf, 0, sizeof *lf);
+    lf->h = INVALID_HANDLE_VALUE;
     snprintf(lf->component, sizeof lf->component, "%s", component ? component : "climon");
     lf->max_bytes = max_bytes ? max_bytes : 1024u * 1024u;
     InitializeCriticalSection(&lf->lock);
@@ -40,9 +41,33 @@ BOOL logfile_open(logfile *lf, const wchar_t *path, const char *component, uint6
     return TRUE;
 }
 
+static void close_file(logfile *lf)
+{
+    if (lf->h != INVALID_HANDLE_VALUE) {
+        CloseHandle(lf->h);
+        lf->h = INVALID_HANDLE_VALUE;
+    }
+}
+
 void logfile_close(logfile *lf)
 {
+    close_file(lf);
     DeleteCriticalSection(&lf->lock);
+}
+
+void logfile_hold(logfile *lf)
+{
+    EnterCriticalSection(&lf->lock);
+    lf->holds++;
+    LeaveCriticalSection(&lf->lock);
+}
+
+void logfile_release(logfile *lf)
+{
+    EnterCriticalSection(&lf->lock);
+    if (lf->holds > 0 && --lf->holds == 0)
+        close_file(lf);
+    LeaveCriticalSection(&lf->lock);
 }
 
 static void now_for_log(cmlog_time *t)
@@ -61,17 +86,32 @@ static void now_for_log(cmlog_time *t)
     t->bias_minutes = (int)bias;
 }
 
-static void roll_if_needed(logfile *lf, size_t adding)
+/* Before a line of `adding` bytes: rolls the file over when it is full,
+ * and lets go of a held handle whose file is no longer the one the name
+ * shows (another process rolled it over, or it was deleted). The name's
+ * size and the handle's differ then; a writer of another process between
+ * the two reads makes them differ too, and costs one reopen. */
+static void prepare(logfile *lf, size_t adding)
 {
     WIN32_FILE_ATTRIBUTE_DATA fa;
     wchar_t old[FILEIO_LONG_PATH_MAX];
+    LARGE_INTEGER held;
+    uint64_t size;
     size_t n;
 
-    if (!GetFileAttributesExW(lf->open_path, GetFileExInfoStandard, &fa))
+    if (!GetFileAttributesExW(lf->open_path, GetFileExInfoStandard, &fa)) {
+        close_file(lf);
         return;
-    if (!cmlog_should_roll(((uint64_t)fa.nFileSizeHigh << 32) | fa.nFileSizeLow, adding,
-                           lf->max_bytes))
+    }
+    size = ((uint64_t)fa.nFileSizeHigh << 32) | fa.nFileSizeLow;
+    if (lf->h != INVALID_HANDLE_VALUE &&
+        (!GetFileSizeEx(lf->h, &held) || (uint64_t)held.QuadPart != size))
+        close_file(lf);
+    if (!cmlog_should_roll(size, adding, lf->max_bytes))
         return;
+    /* Closed first: the next line must go to the new file, not follow
+     * the old one to its new name. */
+    close_file(lf);
     /* CLIMON.LOG -> CLIMON.LO_, the SMS convention for the one old log. */
     n = wcslen(lf->open_path);
     wmemcpy(old, lf->open_path, n + 1);
@@ -105,15 +145,16 @@ void logfile_write(logfile *lf, cmlog_type type, const char *file, const char *f
     if (lf->echo_stderr && type != CMLOG_INFO)
         fprintf(stderr, "%s: %s\n", type == CMLOG_ERROR ? "error" : "warning", text);
     if (lf->open_path[0]) {
-        HANDLE h;
-        roll_if_needed(lf, len);
-        h = CreateFileW(lf->open_path, FILE_APPEND_DATA,
-                        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_ALWAYS,
-                        FILE_ATTRIBUTE_NORMAL, NULL);
-        if (h != INVALID_HANDLE_VALUE) {
+        prepare(lf, len);
+        if (lf->h == INVALID_HANDLE_VALUE)
+            lf->h = CreateFileW(lf->open_path, FILE_APPEND_DATA | FILE_READ_ATTRIBUTES,
+                                FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                                OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+        if (lf->h != INVALID_HANDLE_VALUE) {
             DWORD put;
-            WriteFile(h, line, (DWORD)len, &put, NULL);
-            CloseHandle(h);
+            WriteFile(lf->h, line, (DWORD)len, &put, NULL);
+            if (lf->holds == 0)
+                close_file(lf);
         }
     }
     LeaveCriticalSection(&lf->lock);

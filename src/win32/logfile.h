@@ -2,12 +2,19 @@
  * logfile.h: the CMTrace log file of a Climon program (CLIMON.LOG,
  * CLISETUP.LOG, CLICFG.LOG).
  *
- * Lines come from cmlog_format (UTF-8). The file is opened for each line
- * with append access and full sharing, so an admin can open, copy or
- * delete it while the program runs; past max_bytes it is renamed to
- * "<name>.LO_" (one rollover, as SMS does) and started anew. Logging never
+ * Lines come from cmlog_format (UTF-8). The file is opened with append
+ * access and full sharing, so an admin can open, copy or delete it while
+ * the program runs; past max_bytes it is renamed to "<name>.LO_" (one
+ * rollover, as SMS does) and started anew. Each line is written at once
+ * (no buffer in the process: a crash loses no line written). Logging never
  * fails the caller: a line that cannot be written is dropped. Safe to call
  * from several threads (a critical section orders the lines).
+ *
+ * Outside a hold the file is opened and closed for each line. Between
+ * logfile_hold and logfile_release (the agent's pass, a burst of lines
+ * that must not wait for an open each) one handle stays open; the file
+ * behind the name is checked at each line, so a rollover by another
+ * process or a delete seen through the name reopens it.
  */
 #ifndef CLIMON_WIN32_LOGFILE_H
 #define CLIMON_WIN32_LOGFILE_H
@@ -30,6 +37,8 @@ typedef struct logfile {
     uint64_t max_bytes;
     BOOL echo_stderr; /* console programs also print warnings and errors */
     CRITICAL_SECTION lock;
+    HANDLE h;   /* open while held; INVALID_HANDLE_VALUE otherwise */
+    LONG holds; /* logfile_hold minus logfile_release */
 } logfile;
 
 /* path may be NULL or "" for no file (echo only). max_bytes 0 = 1 MiB.
@@ -38,6 +47,13 @@ typedef struct logfile {
  * nowhere (or to stderr), never to a file of a cut name. */
 BOOL logfile_open(logfile *lf, const wchar_t *path, const char *component, uint64_t max_bytes);
 void logfile_close(logfile *lf);
+
+/* Keeps the file open from now until the matching release (holds nest; any
+ * thread). Under Wine a file deleted while open goes only when its last
+ * handle closes, so the lines of a hold that outlives a delete are lost
+ * with it: hold for bursts, never for the program's life. */
+void logfile_hold(logfile *lf);
+void logfile_release(logfile *lf);
 
 /* printf-style, UTF-8. file is the source file name for CMTrace's column. */
 void logfile_write(logfile *lf, cmlog_type type, const char *file, const char *fmt, ...)

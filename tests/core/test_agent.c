@@ -425,6 +425,26 @@ static void test_agent_differing_versions_run_setup_for_server_version(void **st
     assert_non_null(find(AGENT_ACT_RUN_SETUP));
 }
 
+/* A step whose commands are all jobs starts them before it saves and
+ * updates the icon: the pass's next job waits for neither (agent.c's
+ * head says why a crash cannot tell the orders apart). */
+static void test_agent_jobs_start_before_the_save_and_status(void **state)
+{
+    (void)state;
+    run(AGENT_EV_INVENTORY, T0);
+    assert_true(index_of(AGENT_ACT_FORWARD) < index_of(AGENT_ACT_STATUS));
+    forwarded(T0, true, 1, "");
+    assert_non_null(find(AGENT_ACT_SAVE_STATE));
+    assert_true(index_of(AGENT_ACT_READ_VERSIONS) < index_of(AGENT_ACT_SAVE_STATE));
+    assert_true(index_of(AGENT_ACT_READ_VERSIONS) < index_of(AGENT_ACT_STATUS));
+    versions(T0, known(1764000000), known(1764000100));
+    assert_non_null(find(AGENT_ACT_SAVE_STATE));
+    assert_true(index_of(AGENT_ACT_RUN_SETUP) < index_of(AGENT_ACT_SAVE_STATE));
+    assert_true(index_of(AGENT_ACT_SAVE_STATE) < index_of(AGENT_ACT_STATUS));
+    /* The log lines still come first: they say what the job is for. */
+    assert_true(out.a[0].type == AGENT_ACT_LOG);
+}
+
 static void test_agent_never_runs_setup_twice_for_same_server_version(void **state)
 {
     (void)state;
@@ -1890,6 +1910,7 @@ int main(void)
         T(test_agent_unknown_version_never_runs_setup),
         T(test_agent_same_version_is_up_to_date_and_clears_error),
         T(test_agent_differing_versions_run_setup_for_server_version),
+        T(test_agent_jobs_start_before_the_save_and_status),
         T(test_agent_never_runs_setup_twice_for_same_server_version),
         T(test_agent_setup_success_exit_codes),
         T(test_agent_setup_failure_counts_and_reads_report),

@@ -124,6 +124,11 @@ HANDLE fsio_open(const wchar_t *path, DWORD access, DWORD share, DWORD dispositi
     if (h != INVALID_HANDLE_VALUE) {
         static unsigned next;
         unsigned i = next++ % MAX_HANDLES;
+        /* A value Windows hands out again names this file now: an older
+         * slot with it would give path_of another file's path. */
+        for (unsigned k = 0; k < MAX_HANDLES; k++)
+            if (handles[k].h == h)
+                handles[k].h = NULL;
         handles[i].h = h;
         wcsncpy(handles[i].path, path, PATH_CAP - 1);
     }

@@ -535,6 +535,71 @@ static void test_session_changes_that_refresh_the_credentials(void **state)
     assert_false(window_session_refreshes_credentials(WTS_CONSOLE_DISCONNECT));
 }
 
+/* ---- the threaded runner: one answer per job, workers that end ---- */
+
+static unsigned answers;
+
+static LRESULT CALLBACK answer_proc(HWND hwnd, UINT msg, WPARAM wp, LPARAM lp)
+{
+    if (msg == WMAPP_EVENT) {
+        answers++;
+        HeapFree(GetProcessHeap(), 0, (agent_event *)lp);
+        return 0;
+    }
+    return DefWindowProcW(hwnd, msg, wp, lp);
+}
+
+static BOOL pump_until(unsigned want, DWORD ms)
+{
+    DWORD start = GetTickCount();
+    MSG m;
+    while (answers < want && GetTickCount() - start < ms) {
+        MsgWaitForMultipleObjects(0, NULL, FALSE, 100, QS_ALLINPUT);
+        while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE))
+            DispatchMessageW(&m);
+    }
+    return answers >= want;
+}
+
+/* Jobs submitted faster than workers free themselves each get exactly one
+ * answer; after a trim (the engine's "nothing left to do") the idle
+ * workers end and the next job starts one again; the runner then stops. */
+static void test_threaded_runner_answers_every_job_once(void **state)
+{
+    WNDCLASSW wc;
+    HWND to;
+    job_input in;
+    runner *r;
+    (void)state;
+
+    memset(&wc, 0, sizeof wc);
+    wc.lpfnWndProc = answer_proc;
+    wc.hInstance = GetModuleHandleW(NULL);
+    wc.lpszClassName = L"ClimonTestAnswers";
+    RegisterClassW(&wc);
+    to = CreateWindowW(L"ClimonTestAnswers", L"", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, wc.hInstance,
+                       NULL);
+    assert_non_null(to);
+    memset(&in, 0, sizeof in);
+    r = runner_threaded(to, &lf);
+    assert_non_null(r);
+    answers = 0;
+    for (int i = 0; i < 12; i++)
+        assert_true(runner_submit(r, JOB_REPORT, &cfg, &in));
+    assert_true(pump_until(12, 20000));
+    runner_trim(r);
+    Sleep(200);
+    assert_true(runner_submit(r, JOB_VERSIONS, &cfg, &in));
+    assert_true(pump_until(13, 20000));
+    Sleep(200);
+    MSG m;
+    while (PeekMessageW(&m, NULL, 0, 0, PM_REMOVE))
+        DispatchMessageW(&m);
+    assert_int_equal(answers, 13);
+    runner_free(r, 5000);
+    DestroyWindow(to);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +627,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tray_agent_waits_for_the_unlock_message, setup_same,
                                         teardown),
         cmocka_unit_test(test_session_changes_that_refresh_the_credentials),
+        cmocka_unit_test_setup_teardown(test_threaded_runner_answers_every_job_once, setup_same,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -193,6 +193,92 @@ static void test_logfile_too_long_path_is_refused(void **state)
     assert_false(fileio_exists(cut));
 }
 
+/* Whether the file at path holds text (a reader of another program). */
+static BOOL file_has(const wchar_t *path, const char *text)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    BOOL found;
+    if (fileio_read(path, 1u << 20, &data, &len) != ERROR_SUCCESS)
+        return FALSE;
+    found = strstr((char *)data, text) != NULL;
+    fileio_free(data);
+    return found;
+}
+
+/* Held, the handle stays open, yet every line is in the file as soon as
+ * the call returns: CMTrace tailing it, or a crash, misses none. */
+static void test_logfile_held_lines_reach_the_file_at_once(void **state)
+{
+    logfile lf;
+    (void)state;
+
+    DeleteFileW(logpath);
+    logfile_open(&lf, logpath, "climon", 0);
+    logfile_hold(&lf);
+    LOG_INFO(&lf, "held line one");
+    assert_true(lf.h != INVALID_HANDLE_VALUE);
+    assert_true(file_has(logpath, "held line one"));
+    LOG_INFO(&lf, "held line two");
+    assert_true(file_has(logpath, "held line two"));
+    logfile_release(&lf);
+    assert_true(lf.h == INVALID_HANDLE_VALUE);
+    /* After the release the admin may delete it again at any time. */
+    assert_true(DeleteFileW(logpath));
+    assert_false(fileio_exists(logpath));
+    LOG_INFO(&lf, "after the release");
+    assert_true(file_has(logpath, "after the release"));
+    logfile_close(&lf);
+}
+
+/* Another process (here another logfile on the same name) rolls the file
+ * over while this one holds it: the next line goes to the new file, not
+ * to the old one under its .LO_ name. */
+static void test_logfile_held_follows_a_rollover_by_another(void **state)
+{
+    logfile lf, other;
+    (void)state;
+
+    DeleteFileW(logpath);
+    DeleteFileW(oldpath);
+    logfile_open(&lf, logpath, "climon", 0);
+    logfile_open(&other, logpath, "other", 4096);
+    logfile_hold(&lf);
+    LOG_INFO(&lf, "before the rollover");
+    for (int i = 0; i < 60; i++)
+        LOG_INFO(&other, "line %03d of another writer, enough to roll the log over", i);
+    assert_true(fileio_exists(oldpath));
+    LOG_INFO(&lf, "after the rollover");
+    logfile_release(&lf);
+    logfile_close(&other);
+    logfile_close(&lf);
+    assert_true(file_has(logpath, "after the rollover"));
+    assert_false(file_has(oldpath, "after the rollover"));
+}
+
+/* A hold that rolls the file over itself lets go of the old one first. */
+static void test_logfile_held_rolls_over(void **state)
+{
+    logfile lf;
+    WIN32_FILE_ATTRIBUTE_DATA fa;
+    (void)state;
+
+    DeleteFileW(logpath);
+    DeleteFileW(oldpath);
+    logfile_open(&lf, logpath, "climon", 4096);
+    logfile_hold(&lf);
+    for (int i = 0; i < 100; i++)
+        LOG_INFO(&lf, "line %03d of a held log that outgrows its cap", i);
+    LOG_INFO(&lf, "the last line");
+    logfile_release(&lf);
+    logfile_close(&lf);
+    assert_true(GetFileAttributesExW(logpath, GetFileExInfoStandard, &fa));
+    assert_true(fa.nFileSizeLow <= 4096);
+    assert_true(file_has(logpath, "the last line"));
+    assert_true(GetFileAttributesExW(oldpath, GetFileExInfoStandard, &fa));
+    assert_true(fa.nFileSizeLow > 2048 && fa.nFileSizeLow <= 4096);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +287,9 @@ int main(void)
         cmocka_unit_test(test_logfile_does_not_block_readers_or_deleters),
         cmocka_unit_test(test_logfile_long_path_is_written_where_named),
         cmocka_unit_test(test_logfile_too_long_path_is_refused),
+        cmocka_unit_test(test_logfile_held_lines_reach_the_file_at_once),
+        cmocka_unit_test(test_logfile_held_follows_a_rollover_by_another),
+        cmocka_unit_test(test_logfile_held_rolls_over),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
