@@ -76,7 +76,7 @@ out:
 }
 
 DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsigned char **data,
-                    size_t *len, bool *claimed)
+                    size_t *len, bool *claimed, HANDLE *held)
 {
     DWORD err;
     HANDLE h;
@@ -84,6 +84,8 @@ DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsign
     *data = NULL;
     *len = 0;
     *claimed = false;
+    if (held)
+        *held = INVALID_HANDLE_VALUE;
     /* Shared as MoveFileExW opens a file to rename it: a reader of the
      * box is never refused. */
     h = CreateFileW(src, GENERIC_READ | DELETE,
@@ -98,9 +100,29 @@ DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsign
     /* Read after the rename: what is read is what was claimed, and a
      * request filed meanwhile is a new file in the box. */
     err = fileio_read_handle(h, max, data, len);
+    if (held) {
+        *held = h;
+        return err;
+    }
 out:
     CloseHandle(h);
     return err;
+}
+
+bool ccm_box_release(HANDLE *held, bool done)
+{
+    FILE_DISPOSITION_INFO gone = {TRUE};
+
+    if (*held == INVALID_HANDLE_VALUE)
+        return false;
+    /* Deleted through the handle that claimed it: a delete by name would
+     * open the file again (a look-up and a server call more). Only this
+     * manager writes WORK, so the name is still the claim's. */
+    if (done)
+        done = SetFileInformationByHandle(*held, FileDispositionInfo, &gone, sizeof gone) != 0;
+    CloseHandle(*held);
+    *held = INVALID_HANDLE_VALUE;
+    return done;
 }
 
 DWORD ccm_box_to_bad(ccm_ctx *ctx, const wchar_t *src, const wchar_t *stem, const void *bytes,

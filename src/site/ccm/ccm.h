@@ -163,9 +163,13 @@ void ccm_names_free(ccm_names *names);
  * then reads it (at most max bytes; ERROR_FILE_TOO_LARGE) through the
  * same handle: one open where a rename and a read by name take two.
  * *claimed says whether the rename was made; *data is from HeapAlloc
- * (fileio_free), NUL-terminated. */
+ * (fileio_free), NUL-terminated. With held, a claimed file's handle is
+ * left open there for ccm_box_release. */
 DWORD ccm_box_claim(const wchar_t *src, const wchar_t *claim, size_t max, unsigned char **data,
-                    size_t *len, bool *claimed);
+                    size_t *len, bool *claimed, HANDLE *held);
+/* Closes a held claim, deleting it first when done; returns whether it
+ * was deleted. */
+bool ccm_box_release(HANDLE *held, bool done);
 
 /* Moves a request aside into CCR.BOX\BAD as <stem>-<YYYYMMDDHHMM>.CCR
  * (never over an earlier one). With bytes, those are written there

@@ -343,6 +343,7 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     ccr_request req, old_req;
     ccr_processing proc, old_proc;
     bool had_retry, claimed = false;
+    HANDLE held = INVALID_HANDLE_VALUE;
     DWORD err;
 
     memset(&proc, 0, sizeof proc);
@@ -355,7 +356,7 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     if (!path_join(work, SITE_PATH_MAX, ctx->work, stem) || wcslen(work) + 5 > SITE_PATH_MAX)
         return;
     wcscat(work, CCM_CLAIM_EXT);
-    err = ccm_box_claim(src, work, CCR_MAX_BYTES, &data, &len, &claimed);
+    err = ccm_box_claim(src, work, CCR_MAX_BYTES, &data, &len, &claimed, &held);
     if (!claimed) {
         if (err != ERROR_FILE_NOT_FOUND)
             SLOG_WARN(&ctx->log, "request %s cannot be taken now (%s); next pass",
@@ -364,6 +365,8 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
     }
     ccm_count(ctx, &ctx->counts.requests);
     err = check_request(err, data, len, &req, NULL, why, sizeof why);
+    if (err != ERROR_SUCCESS)
+        ccm_box_release(&held, false); /* moved by name below */
     if (err == ERROR_INVALID_DATA) {
         set_aside(ctx, work, stem, NULL, 0, why);
         goto out;
@@ -385,18 +388,21 @@ static void process_new(ccm_ctx *ctx, const wchar_t *file)
               req.initial.year, req.initial.hour, req.initial.minute);
     err = carry_out(ctx, id, &req, why, sizeof why);
     if (err == ERROR_SUCCESS) {
-        DeleteFileW(work);
+        if (!ccm_box_release(&held, true))
+            DeleteFileW(work);
         if (had_retry)
             DeleteFileW(retry);
         ccm_count(ctx, &ctx->counts.done);
         SLOG_INFO(&ctx->log, "request of %s done and deleted", id);
     } else {
+        ccm_box_release(&held, false);
         /* Gone to BAD with the attempts it carried on: the RETRY copy it
          * superseded goes too, or it would be given up on twice. */
         if (fail_request(ctx, id, stem, work, data, len, &proc, err, why) && old)
             DeleteFileW(retry);
     }
 out:
+    ccm_box_release(&held, false);
     fileio_free(data);
     fileio_free(old);
 }

@@ -197,7 +197,7 @@ static DWORD commit_all(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
         if (it->change == COPYLIST_REMOVE)
             err = clientreg_delete_component(reg, it->name);
         else
-            err = clientreg_set_installed(reg, &ctx->list->comp[it->index]);
+            err = clientreg_set_installed(reg, &ctx->list->comp[it->index], it->from);
         if (err != ERROR_SUCCESS) {
             snprintf(why, cap, "service %s: files in place but the registry refused: %s", it->name,
                      win_strerror(err, e, sizeof e));
@@ -246,8 +246,8 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
         snprintf(why, cap, "out of memory");
         goto out;
     }
-    err = clientreg_read_installed(&reg, p->installed, 2 * COPYLIST_MAX_COMPONENTS, &ninstalled,
-                                   &skipped);
+    err = clientreg_read_installed(&reg, ctx->list, p->installed, 2 * COPYLIST_MAX_COMPONENTS,
+                                   &ninstalled, &skipped);
     if (err != ERROR_SUCCESS) {
         snprintf(why, cap, "cannot read the client's components: %s",
                  win_strerror(err, e, sizeof e));

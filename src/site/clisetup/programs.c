@@ -95,7 +95,7 @@ static DWORD install_program(clisetup_run_ctx *ctx, const copylist_delta_item *i
             goto out;
         }
     }
-    err = clientreg_set_installed(&ctx->reg, c);
+    err = clientreg_set_installed(&ctx->reg, c, it->from);
     if (err != ERROR_SUCCESS) {
         SLOG_ERROR(&ctx->log, "program %s: files copied but the registry could not record it: %s",
                    c->name, win_strerror(err, e, sizeof e));

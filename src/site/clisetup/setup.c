@@ -266,7 +266,7 @@ int clisetup_run(const clisetup_opts *o)
     /* 3. What the client has. */
     err = clientreg_open(o->reg_root, o->reg_key, &ctx->reg);
     if (err == ERROR_SUCCESS)
-        err = clientreg_read_installed(&ctx->reg, installed, 2 * COPYLIST_MAX_COMPONENTS,
+        err = clientreg_read_installed(&ctx->reg, ctx->list, installed, 2 * COPYLIST_MAX_COMPONENTS,
                                        &ninstalled, &skipped);
     if (err != ERROR_SUCCESS) {
         SLOG_ERROR(&ctx->log, "cannot read the Client Services registry key: %s",

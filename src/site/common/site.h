@@ -146,16 +146,20 @@ void clientreg_close(clientreg *reg);
 
 /* What the client has: every Components\<NAME> with a valid name and an
  * Installed Version (entries with bad names or versions are skipped and
- * counted in *skipped, which may be NULL). */
-DWORD clientreg_read_installed(const clientreg *reg, copylist_installed *out, unsigned cap,
-                               unsigned *n, unsigned *skipped);
+ * counted in *skipped, which may be NULL). The Kind of a component list
+ * (may be NULL) names is taken from list, not read. */
+DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copylist_installed *out,
+                               unsigned cap, unsigned *n, unsigned *skipped);
 
 /* Components\<NAME>: Desired Version (Client Setup's record of intent). */
 DWORD clientreg_set_desired(const clientreg *reg, const copylist_component *c);
 /* Components\<NAME>: the desired value removed (the site dropped it). */
 DWORD clientreg_clear_desired(const clientreg *reg, const char *name);
-/* Components\<NAME>: Installed Version, Kind, Display Name and Files. */
-DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c);
+/* Components\<NAME>: Installed Version, Kind, Display Name and Files.
+ * was_version is the Installed Version the caller just read ("" for none),
+ * NULL when it is not known. */
+DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c,
+                              const char *was_version);
 /* Deletes Components\<NAME> (an absent key is success). */
 DWORD clientreg_delete_component(const clientreg *reg, const char *name);
 /* The Files a component recorded, each checked with copylist_file_name_ok
