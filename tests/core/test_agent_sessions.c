@@ -69,6 +69,22 @@ static void test_every_session_prompts_its_own_user_for_the_restart(void **state
     assert_int_equal(st.deferrals_used, 1);
 }
 
+/* One inventory pass up to the version check: one file forwarded, the
+ * two versions read. */
+static void pass_to_versions(agent_time at, uint32_t local, uint32_t server)
+{
+    agent_event e;
+    run(AGENT_EV_INVENTORY, at);
+    e = ev_of(AGENT_EV_FORWARDED, at + 1);
+    e.ok = true;
+    e.count = 1;
+    step_ev(&e);
+    e = ev_of(AGENT_EV_VERSIONS, at + 2);
+    e.local = known(local);
+    e.server = known(server);
+    step_ev(&e);
+}
+
 /* Issue 13: an agent that found another agent's Client Setup at work
  * (the guard beside SMS.INI) and SMS.INI current after it started none:
  * done for this version, no error, not run again; and had the other run
@@ -78,15 +94,7 @@ static void test_client_setup_another_agent_ran_is_done_and_no_failure(void **st
     agent_event e;
     (void)state;
     start(T0, BOOT1, LOGON1);
-    run(AGENT_EV_INVENTORY, T0 + 1);
-    e = ev_of(AGENT_EV_FORWARDED, T0 + 2);
-    e.ok = true;
-    e.count = 1;
-    step_ev(&e);
-    e = ev_of(AGENT_EV_VERSIONS, T0 + 3);
-    e.local = known(1);
-    e.server = known(2);
-    step_ev(&e);
+    pass_to_versions(T0 + 1, 1, 2);
     assert_non_null(find(AGENT_ACT_RUN_SETUP));
     e = ev_of(AGENT_EV_SETUP_EXITED, T0 + 30);
     e.has_local = true;
@@ -102,27 +110,11 @@ static void test_client_setup_another_agent_ran_is_done_and_no_failure(void **st
     assert_non_null(find(AGENT_ACT_READ_REPORT));
 
     /* The same version at the next pass: not run again. */
-    run(AGENT_EV_INVENTORY, T0 + 100);
-    e = ev_of(AGENT_EV_FORWARDED, T0 + 101);
-    e.ok = true;
-    e.count = 1;
-    step_ev(&e);
-    e = ev_of(AGENT_EV_VERSIONS, T0 + 102);
-    e.local = known(1);
-    e.server = known(2);
-    step_ev(&e);
+    pass_to_versions(T0 + 100, 1, 2);
     assert_null(find(AGENT_ACT_RUN_SETUP));
 
     /* A new version, and the other agent's run left SMS.INI behind. */
-    run(AGENT_EV_INVENTORY, T0 + 200);
-    e = ev_of(AGENT_EV_FORWARDED, T0 + 201);
-    e.ok = true;
-    e.count = 1;
-    step_ev(&e);
-    e = ev_of(AGENT_EV_VERSIONS, T0 + 202);
-    e.local = known(2);
-    e.server = known(3);
-    step_ev(&e);
+    pass_to_versions(T0 + 200, 2, 3);
     assert_non_null(find(AGENT_ACT_RUN_SETUP));
     e = ev_of(AGENT_EV_SETUP_EXITED, T0 + 230);
     e.has_local = true;
