@@ -36,13 +36,13 @@ typedef struct step {
 typedef struct plan {
     copylist_delta delta;
     copylist_installed installed[2 * COPYLIST_MAX_COMPONENTS];
-    step steps[COPYLIST_MAX_COMPONENTS * COPYLIST_MAX_FILES];
-    unsigned nsteps;
+    step *steps; /* as many as the delta's files (plan_files) */
+    unsigned nsteps, cap;
 } plan;
 
 static void drop_staged(plan *p)
 {
-    for (unsigned i = 0; i < p->nsteps; i++)
+    for (unsigned i = 0; p->steps && i < p->nsteps; i++)
         if (p->steps[i].tmp[0]) {
             sitecopy_drop_open(&p->steps[i].staged, p->steps[i].tmp);
             p->steps[i].tmp[0] = 0;
@@ -56,6 +56,19 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
 
     if (!path_join(from, SITE_PATH_MAX, ctx->share, SITE_W(SHARE_COMPONENT_DIR)))
         return ERROR_FILENAME_EXCED_RANGE;
+    /* Room for what this client needs, not for the largest copy list: a
+     * plan sized for every component's every file is most of a megabyte,
+     * which the heap maps and unmaps, page by page, for each request. */
+    p->cap = 0;
+    for (unsigned i = 0; i < p->delta.n; i++)
+        p->cap += p->delta.item[i].kind != COPYLIST_SERVICE    ? 0
+                  : p->delta.item[i].change == COPYLIST_REMOVE ? COPYLIST_MAX_FILES
+                                                               : ctx->list->comp[p->delta.item[i].index].nfiles;
+    p->steps = p->cap ? HeapAlloc(GetProcessHeap(), 0, p->cap * sizeof *p->steps) : NULL;
+    if (p->cap && !p->steps) {
+        snprintf(why, cap, "out of memory");
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
     for (unsigned i = 0; i < p->delta.n; i++) {
         const copylist_delta_item *it = &p->delta.item[i];
         char files[COPYLIST_MAX_FILES][COPYLIST_FILE_MAX + 1];
@@ -78,7 +91,7 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
             step *s = &p->steps[p->nsteps];
             /* Names were checked by the parser (or by clientreg_get_files);
              * checked again where they become paths. */
-            if (p->nsteps >= sizeof p->steps / sizeof p->steps[0] ||
+            if (p->nsteps >= p->cap ||
                 !copylist_file_name_ok(files[f]) ||
                 !site_join_u8(s->dst, SITE_PATH_MAX, c->bin, files[f]) ||
                 (it->change != COPYLIST_REMOVE &&
@@ -240,12 +253,15 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
         snprintf(why, cap, "cannot write Prompt for Restart: %s", win_strerror(err, e, sizeof e));
         goto out;
     }
-    p = HeapAlloc(GetProcessHeap(), HEAP_ZERO_MEMORY, sizeof *p);
+    p = HeapAlloc(GetProcessHeap(), 0, sizeof *p);
     if (!p) {
         err = ERROR_NOT_ENOUGH_MEMORY;
         snprintf(why, cap, "out of memory");
         goto out;
     }
+    p->steps = NULL;
+    p->nsteps = p->cap = 0;
+    p->delta.n = 0;
     err = clientreg_read_installed(&reg, ctx->list, p->installed, 2 * COPYLIST_MAX_COMPONENTS,
                                    &ninstalled, &skipped);
     if (err != ERROR_SUCCESS) {
@@ -311,6 +327,8 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
 out:
     if (p) {
         drop_staged(p);
+        if (p->steps)
+            HeapFree(GetProcessHeap(), 0, p->steps);
         HeapFree(GetProcessHeap(), 0, p);
     }
     clientreg_close(&reg);
