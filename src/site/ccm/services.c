@@ -37,12 +37,12 @@ typedef struct plan {
     copylist_delta delta;
     copylist_installed installed[2 * COPYLIST_MAX_COMPONENTS];
     step *steps; /* as many as the delta's files (plan_files) */
-    unsigned nsteps, cap;
+    unsigned nsteps, room;
 } plan;
 
 static void drop_staged(plan *p)
 {
-    for (unsigned i = 0; p->steps && i < p->nsteps; i++)
+    for (unsigned i = 0; i < p->nsteps; i++)
         if (p->steps[i].tmp[0]) {
             sitecopy_drop_open(&p->steps[i].staged, p->steps[i].tmp);
             p->steps[i].tmp[0] = 0;
@@ -59,13 +59,15 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
     /* Room for what this client needs, not for the largest copy list: a
      * plan sized for every component's every file is most of a megabyte,
      * which the heap maps and unmaps, page by page, for each request. */
-    p->cap = 0;
-    for (unsigned i = 0; i < p->delta.n; i++)
-        p->cap += p->delta.item[i].kind != COPYLIST_SERVICE    ? 0
-                  : p->delta.item[i].change == COPYLIST_REMOVE ? COPYLIST_MAX_FILES
-                                                               : ctx->list->comp[p->delta.item[i].index].nfiles;
-    p->steps = p->cap ? HeapAlloc(GetProcessHeap(), 0, p->cap * sizeof *p->steps) : NULL;
-    if (p->cap && !p->steps) {
+    p->room = 0;
+    for (unsigned i = 0; i < p->delta.n; i++) {
+        const copylist_delta_item *it = &p->delta.item[i];
+        if (it->kind == COPYLIST_SERVICE)
+            p->room += it->change == COPYLIST_REMOVE ? COPYLIST_MAX_FILES
+                                                     : ctx->list->comp[it->index].nfiles;
+    }
+    p->steps = p->room ? HeapAlloc(GetProcessHeap(), 0, p->room * sizeof *p->steps) : NULL;
+    if (p->room && !p->steps) {
         snprintf(why, cap, "out of memory");
         return ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -91,7 +93,7 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
             step *s = &p->steps[p->nsteps];
             /* Names were checked by the parser (or by clientreg_get_files);
              * checked again where they become paths. */
-            if (p->nsteps >= p->cap ||
+            if (p->nsteps >= p->room ||
                 !copylist_file_name_ok(files[f]) ||
                 !site_join_u8(s->dst, SITE_PATH_MAX, c->bin, files[f]) ||
                 (it->change != COPYLIST_REMOVE &&
@@ -260,7 +262,7 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
         goto out;
     }
     p->steps = NULL;
-    p->nsteps = p->cap = 0;
+    p->nsteps = p->room = 0;
     p->delta.n = 0;
     err = clientreg_read_installed(&reg, ctx->list, p->installed, 2 * COPYLIST_MAX_COMPONENTS,
                                    &ninstalled, &skipped);
