@@ -28,6 +28,21 @@
  *   bench_floor regquery figure 2's report read: one RegQueryValueExW of
  *                        Client Services' Change Id on a key opened once.
  *                        Columns: run ms.
+ *   bench_floor ccm      figure 6's floor: what one request of the bench's
+ *                        clients must cost the file system and the registry,
+ *                        done by a program that checks, parses and logs
+ *                        nothing. For every *.CCR in --share's CCR.BOX, on
+ *                        --threads threads as the manager (CCM_WORKERS): the
+ *                        claim (open, rename by handle into WORK, read), the
+ *                        site's record and the client's SMS.INI read, the
+ *                        Installed Version of each of --services read, each
+ *                        of --files staged beside its target in the client's
+ *                        BIN (create, write, flush) and renamed over it, the
+ *                        component --comp written (Files, Kind, Display Name,
+ *                        Installed Version), the report written (Changed
+ *                        Components, Change Id, Reboot Required), the claim
+ *                        deleted. The file bytes are read once, before the
+ *                        clock. Prints requests=N ms=T failed=F.
  *
  * It measures and writes down; nothing here decides a result.
  */
@@ -223,17 +238,247 @@ static int cmd_regquery(int argc, wchar_t **argv)
     return 0;
 }
 
+typedef struct floor_ccm {
+    const wchar_t *share, *root, *regbase, *comp, *version;
+    wchar_t services[8][64];
+    unsigned nservices;
+    wchar_t files[8][64];
+    unsigned nfiles;
+    unsigned char *data[8];
+    DWORD len[8];
+    wchar_t (*names)[64];
+    unsigned nnames;
+    volatile LONG next, failed;
+} floor_ccm;
+
+static BOOL floor_read(const wchar_t *path, unsigned char *buf, DWORD cap, DWORD *got)
+{
+    HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                           FILE_ATTRIBUTE_NORMAL, NULL);
+    BOOL ok;
+
+    if (h == INVALID_HANDLE_VALUE)
+        return FALSE;
+    ok = ReadFile(h, buf, cap, got, NULL);
+    CloseHandle(h);
+    return ok;
+}
+
+static BOOL floor_rename(HANDLE h, const wchar_t *to, BOOL replace)
+{
+    union {
+        FILE_RENAME_INFO info;
+        unsigned char room[sizeof(FILE_RENAME_INFO) + 1100 * sizeof(wchar_t)];
+    } u;
+    wchar_t full[1100];
+    DWORD n = GetFullPathNameW(to, 1100, full, NULL);
+
+    if (n == 0 || n >= 1100)
+        return FALSE;
+    memset(&u.info, 0, sizeof u.info);
+    wcscpy(u.info.FileName, full);
+    u.info.ReplaceIfExists = replace;
+    u.info.FileNameLength = n * sizeof(wchar_t);
+    return SetFileInformationByHandle(h, FileRenameInfo, &u.info,
+                                      (DWORD)(sizeof u.info + n * sizeof(wchar_t)));
+}
+
+static void floor_split(const wchar_t *list, wchar_t out[8][64], unsigned *n)
+{
+    const wchar_t *p = list;
+
+    *n = 0;
+    while (*p && *n < 8) {
+        size_t k = wcscspn(p, L"|");
+        if (k && k < 64) {
+            wmemcpy(out[*n], p, k);
+            out[(*n)++][k] = 0;
+        }
+        p += k;
+        if (*p)
+            p++;
+    }
+}
+
+static BOOL floor_one(floor_ccm *f, const wchar_t *stem)
+{
+    wchar_t path[1100], to[1100], tmp[8][1100], w[512];
+    unsigned char buf[4096];
+    DWORD got, one = 1;
+    HANDLE claim, staged[8];
+    HKEY svc = NULL, comps = NULL, k;
+    FILE_DISPOSITION_INFO gone = {TRUE};
+    BOOL ok = FALSE;
+    unsigned nstaged = 0;
+    wchar_t multi[8 * 64 + 1], *mp = multi;
+
+    _snwprintf(path, 1100, L"%ls\\CCR.BOX\\%ls.CCR", f->share, stem);
+    _snwprintf(to, 1100, L"%ls\\CCR.BOX\\WORK\\%ls.CCW", f->share, stem);
+    claim = CreateFileW(path, GENERIC_READ | DELETE, FILE_SHARE_READ, NULL, OPEN_EXISTING,
+                        FILE_ATTRIBUTE_NORMAL, NULL);
+    if (claim == INVALID_HANDLE_VALUE)
+        return FALSE;
+    if (!floor_rename(claim, to, FALSE) || !ReadFile(claim, buf, sizeof buf, &got, NULL))
+        goto out;
+    _snwprintf(path, 1100, L"%ls\\CLIENTS\\%ls.INI", f->share, stem);
+    if (!floor_read(path, buf, sizeof buf, &got))
+        goto out;
+    _snwprintf(path, 1100, L"%ls\\%ls\\SMS.INI", f->root, stem);
+    if (!floor_read(path, buf, sizeof buf, &got))
+        goto out;
+    _snwprintf(path, 1100, L"%ls\\%ls", f->regbase, stem);
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, path, 0, KEY_READ | KEY_WRITE | KEY_WOW64_64KEY, &svc) !=
+            ERROR_SUCCESS ||
+        RegOpenKeyExW(svc, L"Components", 0, KEY_READ | KEY_WRITE | KEY_WOW64_64KEY, &comps) !=
+            ERROR_SUCCESS)
+        goto out;
+    for (unsigned i = 0; i < f->nservices; i++) {
+        DWORD sz = sizeof w;
+        if (RegOpenKeyExW(comps, f->services[i], 0, KEY_READ | KEY_WOW64_64KEY, &k) !=
+            ERROR_SUCCESS)
+            goto out;
+        RegQueryValueExW(k, L"Installed Version", NULL, NULL, (BYTE *)w, &sz);
+        RegCloseKey(k);
+    }
+    for (unsigned i = 0; i < f->nfiles; i++) {
+        DWORD put = 0;
+        _snwprintf(tmp[i], 1100, L"%ls\\%ls\\BIN\\%ls.%lu.new", f->root, stem, f->files[i],
+                   (unsigned long)GetCurrentProcessId());
+        staged[i] = CreateFileW(tmp[i], GENERIC_WRITE | DELETE, 0, NULL, CREATE_NEW,
+                                FILE_ATTRIBUTE_NORMAL, NULL);
+        if (staged[i] == INVALID_HANDLE_VALUE)
+            goto out;
+        nstaged++;
+        if (!WriteFile(staged[i], f->data[i], f->len[i], &put, NULL) || put != f->len[i] ||
+            !FlushFileBuffers(staged[i]))
+            goto out;
+    }
+    for (unsigned i = 0; i < f->nfiles; i++) {
+        _snwprintf(to, 1100, L"%ls\\%ls\\BIN\\%ls", f->root, stem, f->files[i]);
+        ok = floor_rename(staged[i], to, TRUE);
+        CloseHandle(staged[i]);
+        staged[i] = INVALID_HANDLE_VALUE;
+        if (!ok)
+            goto out;
+        mp += wcslen(wcscpy(mp, f->files[i])) + 1;
+    }
+    *mp++ = 0;
+    ok = FALSE;
+    if (RegCreateKeyExW(comps, f->comp, 0, NULL, 0, KEY_WRITE | KEY_WOW64_64KEY, NULL, &k, NULL) !=
+        ERROR_SUCCESS)
+        goto out;
+    RegSetValueExW(k, L"Files", 0, REG_MULTI_SZ, (const BYTE *)multi,
+                   (DWORD)((mp - multi) * sizeof(wchar_t)));
+    RegSetValueExW(k, L"Kind", 0, REG_SZ, (const BYTE *)L"service", 8 * sizeof(wchar_t));
+    RegSetValueExW(k, L"Display Name", 0, REG_SZ, (const BYTE *)f->comp,
+                   (DWORD)((wcslen(f->comp) + 1) * sizeof(wchar_t)));
+    RegSetValueExW(k, L"Installed Version", 0, REG_SZ, (const BYTE *)f->version,
+                   (DWORD)((wcslen(f->version) + 1) * sizeof(wchar_t)));
+    RegCloseKey(k);
+    _snwprintf(w, 512, L"%ls %ls", f->comp, f->version);
+    RegSetValueExW(svc, L"Changed Components", 0, REG_SZ, (const BYTE *)w,
+                   (DWORD)((wcslen(w) + 1) * sizeof(wchar_t)));
+    RegSetValueExW(svc, L"Change Id", 0, REG_DWORD, (const BYTE *)&one, sizeof one);
+    RegSetValueExW(svc, L"Reboot Required", 0, REG_DWORD, (const BYTE *)&one, sizeof one);
+    ok = SetFileInformationByHandle(claim, FileDispositionInfo, &gone, sizeof gone);
+out:
+    for (unsigned i = 0; i < nstaged; i++)
+        if (staged[i] != INVALID_HANDLE_VALUE) {
+            CloseHandle(staged[i]);
+            DeleteFileW(tmp[i]);
+        }
+    if (comps)
+        RegCloseKey(comps);
+    if (svc)
+        RegCloseKey(svc);
+    CloseHandle(claim);
+    return ok;
+}
+
+static DWORD WINAPI floor_ccm_worker(LPVOID param)
+{
+    floor_ccm *f = param;
+
+    for (;;) {
+        LONG i = InterlockedIncrement(&f->next) - 1;
+        if ((unsigned)i >= f->nnames)
+            return 0;
+        if (!floor_one(f, f->names[i]))
+            InterlockedIncrement(&f->failed);
+    }
+}
+
+static int cmd_ccm(int argc, wchar_t **argv)
+{
+    static floor_ccm f;
+    const wchar_t *services = bench_opt(argc, argv, L"services", L"INV32CLI|PCMSVC32|WUSER32");
+    const wchar_t *files = bench_opt(argc, argv, L"files", L"INV32CLI.EXE|INVMIF.DLL");
+    unsigned threads = bench_opt_u(argc, argv, L"threads", L"4"), cap = 0, nt = 0;
+    wchar_t path[1100];
+    WIN32_FIND_DATAW fd;
+    HANDLE find, t[16];
+    LONGLONG q0;
+
+    f.share = bench_opt(argc, argv, L"share", NULL);
+    f.root = bench_opt(argc, argv, L"root", NULL);
+    f.regbase = bench_opt(argc, argv, L"regbase", L"SOFTWARE\\ClimonBench");
+    f.comp = bench_opt(argc, argv, L"comp", L"INV32CLI");
+    f.version = bench_opt(argc, argv, L"version", L"1.2.0");
+    floor_split(services, f.services, &f.nservices);
+    floor_split(files, f.files, &f.nfiles);
+    for (unsigned i = 0; i < f.nfiles; i++) {
+        _snwprintf(path, 1100, L"%ls\\X86.BIN\\%ls", f.share, f.files[i]);
+        f.data[i] = malloc(1 << 20);
+        if (!f.data[i] || !floor_read(path, f.data[i], 1 << 20, &f.len[i]))
+            bench_die("cannot read %ls", path);
+    }
+    _snwprintf(path, 1100, L"%ls\\CCR.BOX\\*.CCR", f.share);
+    find = FindFirstFileW(path, &fd);
+    if (find != INVALID_HANDLE_VALUE) {
+        do {
+            size_t n = wcslen(fd.cFileName);
+            if (n <= 4 || n - 4 >= 64)
+                continue;
+            if (f.nnames == cap) {
+                cap = cap ? 2 * cap : 1024;
+                f.names = realloc(f.names, cap * sizeof *f.names);
+                if (!f.names)
+                    bench_die("out of memory");
+            }
+            wmemcpy(f.names[f.nnames], fd.cFileName, n - 4);
+            f.names[f.nnames++][n - 4] = 0;
+        } while (FindNextFileW(find, &fd));
+        FindClose(find);
+    }
+    /* The clock starts after the listing, as the manager's per-request
+     * figure includes its own (one listing per pass, not per request). */
+    q0 = bench_qpc_now();
+    if (threads > 16)
+        threads = 16;
+    for (unsigned i = 1; i < threads; i++)
+        if ((t[nt] = CreateThread(NULL, 0, floor_ccm_worker, &f, 0, NULL)) != NULL)
+            nt++;
+    floor_ccm_worker(&f);
+    if (nt)
+        WaitForMultipleObjects(nt, t, TRUE, INFINITE);
+    printf("requests=%u ms=%.1f failed=%ld\n", f.nnames, bench_qpc_ms(q0, bench_qpc_now()),
+           (long)f.failed);
+    return f.failed ? 1 : 0;
+}
+
 int wmain(int argc, wchar_t **argv)
 {
     bench_program = "bench_floor";
     if (argc < 2)
-        bench_die("usage: bench_floor spawn|copy|regquery --out=FILE ...");
+        bench_die("usage: bench_floor spawn|copy|regquery|ccm ...");
     if (wcscmp(argv[1], L"spawn") == 0)
         return cmd_spawn(argc, argv);
     if (wcscmp(argv[1], L"copy") == 0)
         return cmd_copy(argc, argv);
     if (wcscmp(argv[1], L"regquery") == 0)
         return cmd_regquery(argc, argv);
+    if (wcscmp(argv[1], L"ccm") == 0)
+        return cmd_ccm(argc, argv);
     bench_die("unknown verb %ls", argv[1]);
     return 2;
 }

@@ -262,11 +262,16 @@ proc_cpu_ticks_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000
 proc_sched_ms() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.3f\n", s / 1e6 }'; }
 proc_ctxsw() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'; }
 proc_threads() { ls /proc/"$1"/task | wc -l; }
-# The wineserver of this prefix (other prefixes have their own).
+# The wineserver of this prefix (other prefixes have their own). It works
+# in its server folder, server-<device>-<inode of the prefix> (hex): its
+# environment is not enough, since a server of an earlier prefix at the
+# same path (removed and made again) has the same WINEPREFIX and may be
+# found first, then exit in the middle of a measurement.
 prefix_wineserver_pid() {
-    local p
+    local p want
+    want=server-$(stat -c %D "$WINEPREFIX")-$(printf %x "$(stat -c %i "$WINEPREFIX")") || return 1
     for p in $(pgrep -x wineserver64; pgrep -x wineserver); do
-        tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qx "WINEPREFIX=$WINEPREFIX" && { echo "$p"; return 0; }
+        [ "$(basename "$(readlink "/proc/$p/cwd" 2>/dev/null)")" = "$want" ] && { echo "$p"; return 0; }
     done
     return 1
 }

@@ -302,6 +302,37 @@ static void test_ccm_removed_service_loses_its_files_and_key(void **state)
     assert_string_equal(v, "PCMSVC32 (removed)");
 }
 
+/* The components the copy list names are read by name and the key is
+ * listed only for the others: a damaged listed entry, a removal and a key
+ * no copy list could name must all still be found. */
+static void test_ccm_damaged_entries_beside_listed_ones_are_skipped_and_removals_found(void **state)
+{
+    site_fx *fx = *state;
+    char v[256];
+
+    fx_register(fx, &fx->c);
+    fx_installed(&fx->c, "INV32CLI", "1.x", "service", "INV32CLI.EXE|INVMIF.DLL");
+    fx_installed(&fx->c, "OLDSVC", "1.0.0", "service", "OLDSVC.EXE");
+    fx_write_text(fx->c.bin, "OLDSVC.EXE", "version=1.0.0\r\n");
+    fx_installed(&fx->c, "BAD NAME", "1.0.0", "service", "X.EXE");
+    fx_publish(fx, 200, "1.2.0", NULL, NULL);
+    fx_request(fx, &fx->c, &t0);
+    assert_int_equal(pass_at(fx, 0), CCM_EXIT_OK);
+    assert_int_equal(last.done, 1);
+    assert_int_equal(last.changed, 1);
+    /* The damaged entry counts as not installed: the service is put in. */
+    assert_true(fx_payload_is(fx->c.bin, "INV32CLI.EXE", "1.2.0"));
+    assert_true(fx_sz(&fx->c, "INV32CLI", "Installed Version", v, sizeof v));
+    assert_string_equal(v, "1.2.0");
+    assert_false(fx_exists(fx->c.bin, "OLDSVC.EXE"));
+    assert_false(fx_sz(&fx->c, "OLDSVC", "Kind", v, sizeof v));
+    assert_true(fx_sz(&fx->c, NULL, "Changed Components", v, sizeof v));
+    assert_string_equal(v, "Inventory Agent 1.2.0, OLDSVC (removed)");
+    /* A key no copy list could name is the client's business, not removed. */
+    assert_true(fx_sz(&fx->c, "BAD NAME", "Kind", v, sizeof v));
+    assert_true(fx_log_has(fx->share, "LOGS\\CLICFG.LOG", "2 damaged component entries ignored"));
+}
+
 static void test_ccm_refused_copylist_leaves_every_request_waiting(void **state)
 {
     site_fx *fx = *state;
@@ -427,6 +458,7 @@ int main(void)
         T(test_ccm_new_request_past_the_duration_goes_to_bad_once),
         T(test_ccm_damaged_request_goes_to_bad_unchanged),
         T(test_ccm_removed_service_loses_its_files_and_key),
+        T(test_ccm_damaged_entries_beside_listed_ones_are_skipped_and_removals_found),
         T(test_ccm_refused_copylist_leaves_every_request_waiting),
         T(test_ccm_new_request_supersedes_the_one_in_retry),
         T(test_ccm_request_left_claimed_by_a_stopped_manager_is_processed),
