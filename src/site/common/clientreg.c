@@ -127,24 +127,24 @@ static DWORD open_component(const clientreg *reg, const char *name, bool create,
     return (DWORD)RegOpenKeyExW(reg->components, wname, 0, REG_ACCESS, out);
 }
 
-/* The kind the copy list gives name, or -1 when it does not list it. */
-static int listed_kind(const copylist *list, const char *name)
+/* Where the copy list first names name, or -1 when it does not list it. */
+static int listed_index(const copylist *list, const char *name)
 {
     for (unsigned i = 0; list && i < list->ncomponents && i < COPYLIST_MAX_COMPONENTS; i++)
         if (ini_name_eq(list->comp[i].name, name))
-            return (int)list->comp[i].kind;
+            return (int)i;
     return -1;
 }
 
-/* One Components\<name> as read_installed takes it: 1 added to *n, 0 for
- * a key that is only desired, -1 for one that is damaged (or no room),
- * -2 when there is no such key. */
-static int read_one(HKEY components, const wchar_t *wname, const char *name, const copylist *list,
+/* One Components\<name> as read_installed takes it, with the kind the
+ * copy list gives it (-1: not listed, the key's own Kind is read): 1 added
+ * to *n, 0 for a key that is only desired, -1 for one that is damaged (or
+ * no room), -2 when there is no such key. */
+static int read_one(HKEY components, const wchar_t *wname, const char *name, int listed,
                     copylist_installed *out, unsigned cap, unsigned *n)
 {
     copylist_installed one;
     char kind[16];
-    int listed;
     HKEY k;
     LSTATUS rc;
 
@@ -157,7 +157,6 @@ static int read_one(HKEY components, const wchar_t *wname, const char *name, con
     /* The recorded Kind only decides how a removal is reported; a
      * component the copy list names is never removed, so its Kind is
      * not worth a registry call per client. */
-    listed = listed_kind(list, one.name);
     if (listed >= 0)
         one.kind = (copylist_kind)listed;
     else if (rc == ERROR_SUCCESS &&
@@ -172,15 +171,6 @@ static int read_one(HKEY components, const wchar_t *wname, const char *name, con
         return -1;
     out[(*n)++] = one;
     return 1;
-}
-
-/* Whether the copy list names name before its entry at. */
-static bool listed_before(const copylist *list, unsigned at, const char *name)
-{
-    for (unsigned i = 0; i < at; i++)
-        if (ini_name_eq(list->comp[i].name, name))
-            return true;
-    return false;
 }
 
 DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copylist_installed *out,
@@ -206,10 +196,12 @@ DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copyl
         wchar_t wname[COPYLIST_NAME_MAX + 1];
         int got;
 
-        if (!copylist_name_ok(name) || listed_before(list, i, name) ||
+        /* A name listed twice is read once (the parser refuses that, but
+         * the key count below must not count one key twice). */
+        if (!copylist_name_ok(name) || listed_index(list, name) != (int)i ||
             !winstr_from_utf8(name, wname, COPYLIST_NAME_MAX + 1))
             continue;
-        got = read_one(reg->components, wname, name, list, out, cap, n);
+        got = read_one(reg->components, wname, name, (int)list->comp[i].kind, out, cap, n);
         if (got == -2)
             continue; /* not on this client yet */
         keys++;
@@ -233,9 +225,9 @@ DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copyl
             bad++;
             continue;
         }
-        if (listed_kind(list, name) >= 0)
+        if (listed_index(list, name) >= 0)
             continue; /* read above, by name */
-        if (read_one(reg->components, wname, name, list, out, cap, n) < 0)
+        if (read_one(reg->components, wname, name, -1, out, cap, n) < 0)
             bad++; /* -2 too: listed a moment ago, gone or unreadable now */
     }
     if (skipped)
