@@ -43,6 +43,15 @@
  *                        Components, Change Id, Reboot Required), the claim
  *                        deleted. The file bytes are read once, before the
  *                        clock. Prints requests=N ms=T failed=F.
+ *   bench_floor calls    figure 6's cost of one wineserver round trip, the
+ *                        unit all of the above is made of under Wine: --n
+ *                        RegQueryValueExW of a small value on a key each of
+ *                        --threads threads opened once (the cheapest call
+ *                        the manager makes: the server answers from memory,
+ *                        no file system behind it). Prints calls=N ms=T
+ *                        us_per_call=U (wall over all threads: what the
+ *                        server can turn round per second, not one call's
+ *                        latency, unless --threads=1).
  *
  * It measures and writes down; nothing here decides a result.
  */
@@ -410,15 +419,35 @@ static DWORD WINAPI floor_ccm_worker(LPVOID param)
     }
 }
 
+/* Runs fn(arg) on threads threads (at most 16), the caller's among them,
+ * and returns how many ran. */
+static unsigned floor_on_threads(LPTHREAD_START_ROUTINE fn, void *arg, unsigned threads)
+{
+    HANDLE t[16];
+    unsigned nt = 0;
+
+    if (threads > 16)
+        threads = 16;
+    for (unsigned i = 1; i < threads; i++)
+        if ((t[nt] = CreateThread(NULL, 0, fn, arg, 0, NULL)) != NULL)
+            nt++;
+    fn(arg);
+    if (nt)
+        WaitForMultipleObjects(nt, t, TRUE, INFINITE);
+    for (unsigned i = 0; i < nt; i++)
+        CloseHandle(t[i]);
+    return nt + 1;
+}
+
 static int cmd_ccm(int argc, wchar_t **argv)
 {
     static floor_ccm f;
     const wchar_t *services = bench_opt(argc, argv, L"services", L"INV32CLI|PCMSVC32|WUSER32");
     const wchar_t *files = bench_opt(argc, argv, L"files", L"INV32CLI.EXE|INVMIF.DLL");
-    unsigned threads = bench_opt_u(argc, argv, L"threads", L"4"), cap = 0, nt = 0;
+    unsigned threads = bench_opt_u(argc, argv, L"threads", L"4"), cap = 0;
     wchar_t path[1100];
     WIN32_FIND_DATAW fd;
-    HANDLE find, t[16];
+    HANDLE find;
     LONGLONG q0;
 
     f.share = bench_opt(argc, argv, L"share", NULL);
@@ -455,24 +484,63 @@ static int cmd_ccm(int argc, wchar_t **argv)
     /* The clock starts after the listing, as the manager's per-request
      * figure includes its own (one listing per pass, not per request). */
     q0 = bench_qpc_now();
-    if (threads > 16)
-        threads = 16;
-    for (unsigned i = 1; i < threads; i++)
-        if ((t[nt] = CreateThread(NULL, 0, floor_ccm_worker, &f, 0, NULL)) != NULL)
-            nt++;
-    floor_ccm_worker(&f);
-    if (nt)
-        WaitForMultipleObjects(nt, t, TRUE, INFINITE);
+    floor_on_threads(floor_ccm_worker, &f, threads);
     printf("requests=%u ms=%.1f failed=%ld\n", f.nnames, bench_qpc_ms(q0, bench_qpc_now()),
            (long)f.failed);
     return f.failed ? 1 : 0;
+}
+
+typedef struct floor_calls {
+    unsigned per_thread;
+    volatile LONG failed;
+} floor_calls;
+
+static DWORD WINAPI floor_calls_worker(LPVOID param)
+{
+    floor_calls *fc = param;
+    HKEY k;
+
+    if (RegOpenKeyExW(HKEY_LOCAL_MACHINE, L"SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion", 0,
+                      KEY_READ | KEY_WOW64_64KEY, &k) != ERROR_SUCCESS) {
+        InterlockedIncrement(&fc->failed);
+        return 1;
+    }
+    for (unsigned i = 0; i < fc->per_thread; i++) {
+        wchar_t v[64];
+        DWORD sz = sizeof v, type = 0;
+        if (RegQueryValueExW(k, L"CurrentVersion", NULL, &type, (BYTE *)v, &sz) != ERROR_SUCCESS)
+            InterlockedIncrement(&fc->failed);
+    }
+    RegCloseKey(k);
+    return 0;
+}
+
+static int cmd_calls(int argc, wchar_t **argv)
+{
+    static floor_calls fc;
+    unsigned threads = bench_opt_u(argc, argv, L"threads", L"4");
+    unsigned n = bench_opt_u(argc, argv, L"n", L"20000");
+    LONGLONG q0;
+    double ms;
+
+    if (threads < 1)
+        threads = 1;
+    if (threads > 16)
+        threads = 16;
+    fc.per_thread = n / threads ? n / threads : 1;
+    q0 = bench_qpc_now();
+    n = fc.per_thread * floor_on_threads(floor_calls_worker, &fc, threads);
+    ms = bench_qpc_ms(q0, bench_qpc_now());
+    printf("calls=%u ms=%.1f us_per_call=%.2f failed=%ld\n", n, ms, ms * 1000.0 / n,
+           (long)fc.failed);
+    return fc.failed ? 1 : 0;
 }
 
 int wmain(int argc, wchar_t **argv)
 {
     bench_program = "bench_floor";
     if (argc < 2)
-        bench_die("usage: bench_floor spawn|copy|regquery|ccm ...");
+        bench_die("usage: bench_floor spawn|copy|regquery|ccm|calls ...");
     if (wcscmp(argv[1], L"spawn") == 0)
         return cmd_spawn(argc, argv);
     if (wcscmp(argv[1], L"copy") == 0)
@@ -481,6 +549,8 @@ int wmain(int argc, wchar_t **argv)
         return cmd_regquery(argc, argv);
     if (wcscmp(argv[1], L"ccm") == 0)
         return cmd_ccm(argc, argv);
+    if (wcscmp(argv[1], L"calls") == 0)
+        return cmd_calls(argc, argv);
     bench_die("unknown verb %ls", argv[1]);
     return 2;
 }
