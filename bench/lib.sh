@@ -255,12 +255,12 @@ agent_stop() {
     rm -f "$RUN/agent.pid" "$RUN/agent.winpid"
 }
 
-# CPU time of a Linux process in ms: utime+stime from /proc/PID/stat
-# (clock ticks), and the sum of its threads' run time from
-# /proc/PID/task/*/schedstat (ns, finer), and its context switches.
 # The host's steal time so far (ms, all CPUs): what this VM was ready to
 # run but was not given, the load a load average does not show.
 steal_ms() { awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { print $9 * 1000 / hz; exit }' /proc/stat; }
+# CPU time of a Linux process in ms: utime+stime from /proc/PID/stat
+# (clock ticks), and the sum of its threads' run time from
+# /proc/PID/task/*/schedstat (ns, finer), and its context switches.
 proc_cpu_ticks_ms() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / hz }' "/proc/$1/stat"; }
 proc_sched_ms() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.3f\n", s / 1e6 }'; }
 proc_ctxsw() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/^voluntary_ctxt_switches|^nonvoluntary_ctxt_switches/ { s += $2 } END { print s + 0 }'; }
