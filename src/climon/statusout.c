@@ -2,7 +2,7 @@
  * statusout.c: the client's report to its site (issue 15.1;
  * docs/protocol.md, "Client status files"): after each pass and each
  * answer to a prompt, <share>\CLIMON.BOX\<SMS Unique ID>.INI (written as
- * <id>.TMP, flushed, renamed) and <SMSPath>\NOIDMIFS\CLIMON.MIF (replaced
+ * <id>.<pid>-<started>.TMP, flushed, renamed) and <SMSPath>\NOIDMIFS\CLIMON.MIF (replaced
  * atomically), both formatted by the core (clistatus.c).
  *
  * The share may be away or hang for a minute in an SMB time-out, and a
@@ -76,19 +76,64 @@ static BOOL status_of(const engine *e, clistatus *s)
     return TRUE;
 }
 
-/* <dir>\<id>.TMP written and flushed, then renamed over <id>.INI, through
- * the share's seam (fsio.c) as the forwarding does. */
+/* A writer's .TMP older than this is a crashed agent's (a live one's
+ * lives for one write, an SMB time-out at most): removed. */
+#define STALE_TMP_S 3600
+
+/* Removes <id>.*.TMP left in the box by a writer that is gone: by age,
+ * as its process may have lived in another session or prefix, where it
+ * cannot be looked up. A clock that steps only makes one early or late. */
+static void remove_stale_tmps(const wchar_t *box, const wchar_t *id)
+{
+    wchar_t pattern[CLIMON_PATH_MAX], name[CCR_ID_MAX + 8], p[CLIMON_PATH_MAX];
+    WIN32_FIND_DATAW fd;
+    FILETIME now_ft;
+    ULARGE_INTEGER now, at;
+    HANDLE find;
+    size_t n;
+
+    _snwprintf(name, CCR_ID_MAX + 8, L"%ls.*", id);
+    name[CCR_ID_MAX + 7] = L'\0';
+    if (!path_join(pattern, CLIMON_PATH_MAX, box, name))
+        return;
+    find = FindFirstFileExW(pattern, FindExInfoBasic, &fd, FindExSearchNameMatch, NULL, 0);
+    if (find == INVALID_HANDLE_VALUE)
+        return;
+    GetSystemTimeAsFileTime(&now_ft);
+    now.LowPart = now_ft.dwLowDateTime;
+    now.HighPart = now_ft.dwHighDateTime;
+    do {
+        n = wcslen(fd.cFileName);
+        at.LowPart = fd.ftLastWriteTime.dwLowDateTime;
+        at.HighPart = fd.ftLastWriteTime.dwHighDateTime;
+        if (!(fd.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) && n > 4 &&
+            _wcsicmp(fd.cFileName + n - 4, L".TMP") == 0 && now.QuadPart > at.QuadPart &&
+            now.QuadPart - at.QuadPart > (ULONGLONG)STALE_TMP_S * 10000000u &&
+            path_join(p, CLIMON_PATH_MAX, box, fd.cFileName))
+            DeleteFileW(p);
+    } while (FindNextFileW(find, &fd));
+    FindClose(find);
+}
+
+/* <dir>\<id>.<pid>-<started>.TMP written and flushed, then renamed over
+ * <id>.INI, through the share's seam (fsio.c) as the forwarding does.
+ * The .TMP is this process's own: two agents of one client (two
+ * sessions, or two prefixes whose pids repeat) never write one file, so
+ * neither renames the other's bytes away from it. */
 static DWORD write_box(const wchar_t *box, const wchar_t *id, const char *data, size_t len)
 {
-    wchar_t tmp[CLIMON_PATH_MAX], dst[CLIMON_PATH_MAX], name[CCR_ID_MAX + 8];
+    wchar_t tmp[CLIMON_PATH_MAX], dst[CLIMON_PATH_MAX], name[CCR_ID_MAX + 32];
+    forward_claim self;
     HANDLE h;
     DWORD put = 0, err = ERROR_SUCCESS;
+    int n;
 
-    _snwprintf(name, CCR_ID_MAX + 8, L"%ls.TMP", id);
-    name[CCR_ID_MAX + 7] = L'\0';
-    if (!path_join(tmp, CLIMON_PATH_MAX, box, name))
+    forward_claim_self(&self, time_now());
+    n = _snwprintf(name, CCR_ID_MAX + 32, L"%ls.%lu-%08X.TMP", id, (unsigned long)self.pid,
+                   (unsigned)self.started);
+    if (n < 0 || n >= CCR_ID_MAX + 32 || !path_join(tmp, CLIMON_PATH_MAX, box, name))
         return ERROR_FILENAME_EXCED_RANGE;
-    _snwprintf(name, CCR_ID_MAX + 8, L"%ls.INI", id);
+    _snwprintf(name, CCR_ID_MAX + 32, L"%ls.INI", id);
     if (!path_join(dst, CLIMON_PATH_MAX, box, name))
         return ERROR_FILENAME_EXCED_RANGE;
     h = fsio_open(tmp, GENERIC_WRITE, 0, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL);
@@ -102,6 +147,8 @@ static DWORD write_box(const wchar_t *box, const wchar_t *id, const char *data, 
         err = GetLastError();
     if (err != ERROR_SUCCESS)
         DeleteFileW(tmp);
+    else
+        remove_stale_tmps(box, id);
     return err;
 }
 

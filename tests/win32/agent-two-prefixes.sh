@@ -10,6 +10,7 @@
 # publishes a new CopyListVersion. Then:
 #   every file's bytes are in the box exactly once (md5), none is left in
 #   INVDATA (no .RAW, no claim), no .TMP in the box;
+#   a status report in CLIMON.BOX and no .TMP beside it;
 #   neither agent's CMTrace log has an error line (type="3"), neither
 #   state shows one (LastError, ForwardError, share or setup failures);
 #   Client Setup was started once for the new version, in all (both logs,
@@ -150,6 +151,9 @@ B "$exe" /quit >/dev/null 2>&1
 gone() { ! kill -0 "$1" 2>/dev/null; }
 wait_for 20 gone "$pa" || kill "$pa" 2>/dev/null
 wait_for 20 gone "$pb" || kill "$pb" 2>/dev/null
+# Both reported to the site through a .TMP each: one report, no .TMP.
+check "the site's status box holds the client's report" test -n "$(find "$SITE/CLIMON.BOX" -maxdepth 1 -iname '*.INI')"
+check "no .TMP left in the site's status box" test "$(find "$SITE/CLIMON.BOX" -maxdepth 1 -iname '*.TMP' | wc -l)" = 0
 for x in a b; do
     X=$(tr a-z A-Z <<<$x)
     log=$T/$x/CLIMON.LOG st=$T/$x/state/state.ini

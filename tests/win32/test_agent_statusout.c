@@ -2,8 +2,9 @@
  * test_agent_statusout.c: the report a pass leaves for the site (issue
  * 15.1, src/climon/statusout.c), from the real climon.exe /check under
  * Wine: <share>\CLIMON.BOX\<id>.INI that the site's reader accepts with
- * the pass's facts, <SMSPath>\NOIDMIFS\CLIMON.MIF, no .TMP left, and a
- * share without the box (or away) that never fails the pass.
+ * the pass's facts, <SMSPath>\NOIDMIFS\CLIMON.MIF, no .TMP left, a
+ * .TMP of its own beside another agent's, and a share without the box
+ * (or away) that never fails the pass.
  */
 #include <windows.h>
 
@@ -153,6 +154,77 @@ static void test_a_share_without_the_box_never_fails_the_pass(void **state)
     assert_int_equal(GetFileAttributesW(box), INVALID_FILE_ATTRIBUTES);
 }
 
+/* Makes box\name with last write time age_s ago; returns it open (share
+ * none, as a writer at work holds its .TMP) when keep_open, else closed. */
+static HANDLE plant_tmp(const wchar_t *box, const wchar_t *name, int age_s, BOOL keep_open)
+{
+    wchar_t p[FX_PATH];
+    FILETIME ft;
+    ULARGE_INTEGER t;
+    DWORD put;
+    HANDLE h;
+
+    fx_join(p, box, name);
+    h = CreateFileW(p, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    assert_true(h != INVALID_HANDLE_VALUE);
+    assert_true(WriteFile(h, "[Climon Status]\r\n", 17, &put, NULL));
+    GetSystemTimeAsFileTime(&ft);
+    t.LowPart = ft.dwLowDateTime;
+    t.HighPart = ft.dwHighDateTime;
+    t.QuadPart -= (ULONGLONG)age_s * 10000000u;
+    ft.dwLowDateTime = t.LowPart;
+    ft.dwHighDateTime = t.HighPart;
+    assert_true(SetFileTime(h, NULL, NULL, &ft));
+    if (keep_open)
+        return h;
+    CloseHandle(h);
+    return INVALID_HANDLE_VALUE;
+}
+
+static BOOL in_box(const wchar_t *box, const wchar_t *name)
+{
+    wchar_t p[FX_PATH];
+    fx_join(p, box, name);
+    return GetFileAttributesW(p) != INVALID_FILE_ATTRIBUTES;
+}
+
+/* Two agents of one client (two sessions, or two prefixes whose pids
+ * repeat) wrote one <id>.TMP and renamed each other's bytes away: the
+ * loser logged "File not found". Each writes its own now; a crashed
+ * writer's leftover goes, a live one's and another client's stay. */
+static void test_another_writers_tmp_holds_nothing_up_and_a_stale_one_goes(void **state)
+{
+    wchar_t box[FX_PATH], ini[FX_PATH];
+    char *out, *text;
+    clistatus s;
+    clistatus_error e;
+    HANDLE busy;
+    (void)state;
+
+    assert_int_equal(fx_lab_make(&lab, "status-tmps", "835643765", "835643765"), 0);
+    fx_client_services_clear();
+    box_path(box, ini);
+    assert_true(CreateDirectoryW(box, NULL));
+    busy = plant_tmp(box, L"SKZ01000.TMP", 0, TRUE);           /* an older agent at work */
+    plant_tmp(box, L"SKZ01000.2A-0000BEEF.TMP", 0, FALSE);     /* another agent, just now */
+    plant_tmp(box, L"SKZ01000.3C-0000F00D.TMP", 7200, FALSE);  /* a crashed one, 2 h ago */
+    plant_tmp(box, L"SKZ010001.4E-0000CAFE.TMP", 7200, FALSE); /* another client's */
+    assert_int_equal(check(&out), 0);
+    free(out);
+    CloseHandle(busy);
+
+    text = fx_read_text(ini);
+    assert_non_null(text);
+    assert_int_equal(clistatus_read(text, strlen(text), "SKZ01000", &s, &e), CLISTATUS_OK);
+    assert_int_equal(s.last_result, CLISTATUS_RESULT_SAME);
+    free(text);
+    assert_true(in_box(box, L"SKZ01000.TMP"));
+    assert_true(in_box(box, L"SKZ01000.2A-0000BEEF.TMP"));
+    assert_false(in_box(box, L"SKZ01000.3C-0000F00D.TMP"));
+    assert_true(in_box(box, L"SKZ010001.4E-0000CAFE.TMP"));
+    assert_int_equal(fx_count(box, L"*.TMP"), 3); /* none of its own left */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +233,8 @@ int main(void)
         cmocka_unit_test_teardown(test_an_unknown_server_version_is_reported_as_an_error,
                                   teardown_one),
         cmocka_unit_test_teardown(test_a_share_without_the_box_never_fails_the_pass, teardown_one),
+        cmocka_unit_test_teardown(test_another_writers_tmp_holds_nothing_up_and_a_stale_one_goes,
+                                  teardown_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

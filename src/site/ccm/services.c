@@ -93,8 +93,7 @@ static DWORD plan_files(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
             step *s = &p->steps[p->nsteps];
             /* Names were checked by the parser (or by clientreg_get_files);
              * checked again where they become paths. */
-            if (p->nsteps >= p->room ||
-                !copylist_file_name_ok(files[f]) ||
+            if (p->nsteps >= p->room || !copylist_file_name_ok(files[f]) ||
                 !site_join_u8(s->dst, SITE_PATH_MAX, c->bin, files[f]) ||
                 (it->change != COPYLIST_REMOVE &&
                  !site_join_u8(s->src, SITE_PATH_MAX, from, files[f]))) {
