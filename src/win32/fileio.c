@@ -64,6 +64,19 @@ DWORD fileio_read(const wchar_t *path, size_t max, unsigned char **data, size_t 
     return err;
 }
 
+/* The low 32 bits of this process's creation time: with the pid, a name
+ * no other live process has, even one in another Wine prefix, whose pids
+ * repeat (two agents of one client both write its CLIMON.MIF). */
+static DWORD process_started(void)
+{
+    static volatile LONG started;
+    FILETIME created, exited, kernel, user;
+
+    if (started == 0 && GetProcessTimes(GetCurrentProcess(), &created, &exited, &kernel, &user))
+        InterlockedExchange(&started, (LONG)(created.dwLowDateTime | 1));
+    return (DWORD)started;
+}
+
 DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len)
 {
     wchar_t tmp[MAX_PATH * 2];
@@ -73,7 +86,8 @@ DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len)
     HANDLE h;
     int n;
 
-    n = _snwprintf(tmp, sizeof tmp / sizeof tmp[0], L"%ls.%lu.tmp", path, GetCurrentProcessId());
+    n = _snwprintf(tmp, sizeof tmp / sizeof tmp[0], L"%ls.%lu-%08X.tmp", path,
+                   GetCurrentProcessId(), (unsigned)process_started());
     if (n < 0 || (size_t)n >= sizeof tmp / sizeof tmp[0])
         return ERROR_FILENAME_EXCED_RANGE;
     h = CreateFileW(tmp, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);

@@ -25,7 +25,8 @@ DWORD fileio_read_handle(HANDLE h, size_t max, unsigned char **data, size_t *len
 void fileio_free(void *data);
 
 /* Replaces path with data atomically (see above). The temporary file is
- * "<path>.<pid>.tmp" and is removed on any failure. */
+ * "<path>.<pid>-<started>.tmp" (the process's creation time, low 32 bits
+ * in hex: its own even where pids repeat) and is removed on any failure. */
 DWORD fileio_write_atomic(const wchar_t *path, const void *data, size_t len);
 
 /* Room for a configured path (1023 characters, as the agent's settings

@@ -106,14 +106,30 @@ static void test_fileio_read_missing_file_gives_win32_error(void **state)
     assert_int_equal(fileio_read(p, 16, &data, &len), ERROR_FILE_NOT_FOUND);
 }
 
-static void test_fileio_atomic_write_replaces_and_leaves_no_temp(void **state)
+/* How many names in the test's folder match pattern. */
+static int count_matching(const wchar_t *pattern)
 {
-    wchar_t p[MAX_PATH], pat[MAX_PATH];
-    unsigned char *data;
-    size_t len;
+    wchar_t pat[MAX_PATH];
     WIN32_FIND_DATAW fd;
     HANDLE h;
     int files = 0;
+
+    path_join(pat, MAX_PATH, dir, pattern);
+    h = FindFirstFileW(pat, &fd);
+    if (h == INVALID_HANDLE_VALUE)
+        return 0;
+    do
+        files++;
+    while (FindNextFileW(h, &fd));
+    FindClose(h);
+    return files;
+}
+
+static void test_fileio_atomic_write_replaces_and_leaves_no_temp(void **state)
+{
+    wchar_t p[MAX_PATH];
+    unsigned char *data;
+    size_t len;
     (void)state;
 
     path_join(p, MAX_PATH, dir, L"SMS.INI");
@@ -124,14 +140,7 @@ static void test_fileio_atomic_write_replaces_and_leaves_no_temp(void **state)
     assert_memory_equal(data, "new", 3);
     fileio_free(data);
 
-    path_join(pat, MAX_PATH, dir, L"SMS.INI*");
-    h = FindFirstFileW(pat, &fd);
-    assert_true(h != INVALID_HANDLE_VALUE);
-    do
-        files++;
-    while (FindNextFileW(h, &fd));
-    FindClose(h);
-    assert_int_equal(files, 1);
+    assert_int_equal(count_matching(L"SMS.INI*"), 1);
 }
 
 static void test_fileio_atomic_write_failure_keeps_old_file(void **state)
@@ -156,11 +165,32 @@ static void test_fileio_atomic_write_failure_keeps_old_file(void **state)
     assert_int_equal(len, 7);
     assert_memory_equal(data, "keep me", 7);
     fileio_free(data);
-    {
-        wchar_t tmp[MAX_PATH * 2];
-        _snwprintf(tmp, MAX_PATH * 2, L"%ls.%lu.tmp", p, GetCurrentProcessId());
-        assert_false(fileio_exists(tmp));
-    }
+    assert_int_equal(count_matching(L"locked.ini.*.tmp"), 0);
+}
+
+/* Another process's temp of the same file, open without sharing, under
+ * this process's pid (another Wine prefix's agent of the same client):
+ * the write goes through a temp of its own, and leaves the other alone. */
+static void test_fileio_write_atomic_keeps_clear_of_another_process_temp(void **state)
+{
+    wchar_t p[MAX_PATH], other[MAX_PATH * 2];
+    unsigned char *data;
+    size_t len;
+    HANDLE busy;
+    (void)state;
+
+    path_join(p, MAX_PATH, dir, L"CLIMON.MIF");
+    _snwprintf(other, MAX_PATH * 2, L"%ls.%lu.tmp", p, GetCurrentProcessId());
+    busy = CreateFileW(other, GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    assert_true(busy != INVALID_HANDLE_VALUE);
+    assert_int_equal(fileio_write_atomic(p, "mine", 4), ERROR_SUCCESS);
+    CloseHandle(busy);
+    assert_int_equal(fileio_read(p, 1024, &data, &len), ERROR_SUCCESS);
+    assert_int_equal(len, 4);
+    assert_memory_equal(data, "mine", 4);
+    fileio_free(data);
+    assert_true(fileio_exists(other));
+    assert_int_equal(count_matching(L"CLIMON.MIF.*.tmp"), 1); /* the other's, not ours */
 }
 
 static void test_fileio_mkdirs_creates_parents_and_accepts_existing(void **state)
@@ -197,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_fileio_read_missing_file_gives_win32_error),
         cmocka_unit_test(test_fileio_atomic_write_replaces_and_leaves_no_temp),
         cmocka_unit_test(test_fileio_atomic_write_failure_keeps_old_file),
+        cmocka_unit_test(test_fileio_write_atomic_keeps_clear_of_another_process_temp),
         cmocka_unit_test(test_fileio_mkdirs_creates_parents_and_accepts_existing),
         cmocka_unit_test(test_path_join_inserts_one_separator_and_refuses_overflow),
     };
