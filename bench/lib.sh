@@ -279,6 +279,43 @@ prefix_wineserver_pid() {
     return 1
 }
 
+# ---- the manager's clients (figure 6, bench/count-requests) ----
+
+# S:\BENCH_SHR, a copy of the lab's share, and C:\BENCHCLI, the clients:
+# in a RAM disk (/dev/shm) linked from those Wine paths, unless FIG6_RAM=0
+# or there is none. This machine's disk is ext4 without a journal, whose
+# inode allocator reads every inode freed in the last 30 s (5 min while
+# its block is dirty) before it takes a free one, and a request frees three
+# and makes two; on it even the floor takes over 1 ms a request
+# (docs/performance.md, the sixth round). Figure 6 measures the disk too.
+B=$LAB/site/BENCH_SHR
+RAMDIR=/dev/shm/climon-bench-fig6
+PLACE=disk
+if [ "${FIG6_RAM:-1}" != 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+    PLACE=ram
+fi
+clients_drop() {
+    benchtool rmclients >/dev/null 2>&1 || true
+    rm -rf "$B" "$C/BENCHCLI"
+    [ "$PLACE" = ram ] && rm -rf "$RAMDIR"
+    return 0
+}
+# N clients and their queued requests (benchtool mkclients), in $PLACE:
+# the lab's own folders (disk) or the RAM disk the share and the client
+# root link to (ram): the same Wine paths either way.
+clients_make() { # N
+    clients_drop
+    if [ "$PLACE" = ram ]; then
+        mkdir -p "$RAMDIR/share" "$RAMDIR/clients"
+        cp -a "$LAB/site/PRISTINE/." "$RAMDIR/share/"
+        ln -s "$RAMDIR/share" "$B"
+        ln -s "$RAMDIR/clients" "$C/BENCHCLI"
+    else
+        cp -a "$LAB/site/PRISTINE" "$B"
+    fi
+    rm -f "$B"/CLIENTS/* "$B"/CCR.BOX/*.CCR "$B"/LOGS/*
+    benchtool mkclients --n="$1" '--share=S:\BENCH_SHR' '--root=C:\BENCHCLI' '--stale=INV32CLI=1.1.9' | tr -d '\r'
+}
 # ---- up and down ----
 
 env_up() {
