@@ -176,8 +176,8 @@ static DWORD stage_all(ccm_ctx *ctx, plan *p, char *why, size_t cap)
 }
 
 /* Files then registry, one component at a time, in the delta's order. */
-static DWORD commit_all(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg, plan *p,
-                        char *changed, size_t changed_cap, char *why, size_t cap)
+static DWORD commit_all(ccm_ctx *ctx, const ccm_client *c, clientreg *reg, plan *p, char *changed,
+                        size_t changed_cap, char *why, size_t cap)
 {
     char p8[SITE_PATH_MAX * 3], e[160], text[COPYLIST_DISPLAY_MAX + COPYLIST_VERSION_MAX + 16];
     unsigned s = 0;
@@ -231,27 +231,24 @@ static DWORD commit_all(ccm_ctx *ctx, const ccm_client *c, const clientreg *reg,
 
 DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, size_t cap)
 {
-    clientreg reg = {NULL, NULL};
+    clientreg reg;
     plan *p = NULL;
     char list[SITE_CHANGED_MAX + 1] = "", p8[SITE_PATH_MAX * 3], e[160];
     unsigned ninstalled = 0, skipped = 0, nservices = 0;
     DWORD err, report, id = 0;
+    /* Our lab's extension: the site's setting travels with every request,
+     * change or not (SMS 1.2 documents no such value for the client). It
+     * is written at the end: read first, so that an unchanged value does
+     * not move the key's time, unless a change report moves it anyway. */
+    bool prompt_due = !ctx->site.documented_only;
 
+    memset(&reg, 0, sizeof reg);
     *changed = false;
     why[0] = 0;
     err = clientreg_open(HKEY_LOCAL_MACHINE, c->regkey, &reg);
     if (err != ERROR_SUCCESS) {
         snprintf(why, cap, "cannot open the client's Client Services key: %s",
                  win_strerror(err, e, sizeof e));
-        goto out;
-    }
-    /* Our lab's extension: the site's setting travels with every request,
-     * change or not. SMS 1.2 documents no such value for the client. */
-    if (!ctx->site.documented_only)
-        err = clientreg_set_dword(reg.services, REGV_PROMPT_FOR_RESTART,
-                                  ctx->site.prompt_for_restart);
-    if (err != ERROR_SUCCESS) {
-        snprintf(why, cap, "cannot write Prompt for Restart: %s", win_strerror(err, e, sizeof e));
         goto out;
     }
     p = HeapAlloc(GetProcessHeap(), 0, sizeof *p);
@@ -313,7 +310,11 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
             goto out;
         }
     } else {
-        report = clientreg_report_change(&reg, REGV_REBOOT_REQUIRED, list, &id);
+        report = clientreg_put_dword(reg.services, REGV_PROMPT_FOR_RESTART,
+                                     ctx->site.prompt_for_restart);
+        prompt_due = report != ERROR_SUCCESS;
+        if (report == ERROR_SUCCESS)
+            report = clientreg_report_change(&reg, REGV_REBOOT_REQUIRED, list, &id);
     }
     if (report != ERROR_SUCCESS) {
         if (err == ERROR_SUCCESS) {
@@ -326,6 +327,15 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
     SLOG_INFO(&ctx->log, "client %s: Reboot Required, Change Id %lu: %s", c->id, (unsigned long)id,
               list);
 out:
+    if (prompt_due && reg.services) {
+        DWORD perr = clientreg_set_dword(reg.services, REGV_PROMPT_FOR_RESTART,
+                                         ctx->site.prompt_for_restart);
+        if (perr != ERROR_SUCCESS && err == ERROR_SUCCESS) {
+            err = perr;
+            snprintf(why, cap, "cannot write Prompt for Restart: %s",
+                     win_strerror(perr, e, sizeof e));
+        }
+    }
     if (p) {
         drop_staged(p);
         if (p->steps)

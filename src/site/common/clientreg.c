@@ -27,6 +27,7 @@ DWORD clientreg_open(HKEY root, const wchar_t *key, clientreg *reg)
 
     reg->services = NULL;
     reg->components = NULL;
+    reg->nkept = 0;
     rc = RegCreateKeyExW(root, key, 0, NULL, 0, REG_ACCESS, NULL, &reg->services, NULL);
     if (rc != ERROR_SUCCESS)
         return (DWORD)rc;
@@ -41,6 +42,9 @@ DWORD clientreg_open(HKEY root, const wchar_t *key, clientreg *reg)
 
 void clientreg_close(clientreg *reg)
 {
+    for (unsigned i = 0; i < reg->nkept; i++)
+        RegCloseKey(reg->kept[i]);
+    reg->nkept = 0;
     if (reg->components)
         RegCloseKey(reg->components);
     if (reg->services)
@@ -61,6 +65,20 @@ DWORD clientreg_get_dword(HKEY key, const wchar_t *value, DWORD *out)
 static DWORD put_dword(HKEY key, const wchar_t *value, DWORD v)
 {
     return (DWORD)RegSetValueExW(key, value, 0, REG_DWORD, (const BYTE *)&v, sizeof v);
+}
+
+DWORD clientreg_put_dword(HKEY key, const wchar_t *value, DWORD v)
+{
+    return put_dword(key, value, v);
+}
+
+/* The kept key of component name, or NULL. */
+static HKEY kept_key(const clientreg *reg, const char *name)
+{
+    for (unsigned i = 0; i < reg->nkept; i++)
+        if (ini_name_eq(reg->kept_name[i], name))
+            return reg->kept[i];
+    return NULL;
 }
 
 DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v)
@@ -140,17 +158,20 @@ static int listed_index(const copylist *list, const char *name)
  * copy list gives it (-1: not listed, the key's own Kind is read): 1 added
  * to *n, 0 for a key that is only desired, -1 for one that is damaged (or
  * no room), -2 when there is no such key. */
-static int read_one(HKEY components, const wchar_t *wname, const char *name, int listed,
+static int read_one(clientreg *reg, const wchar_t *wname, const char *name, int listed,
                     copylist_installed *out, unsigned cap, unsigned *n)
 {
     copylist_installed one;
     char kind[16];
     HKEY k;
     LSTATUS rc;
+    /* A listed component is the one set_installed may write next. */
+    bool keep = listed >= 0 && reg->nkept < CLIENTREG_KEPT && !kept_key(reg, name);
 
     memset(&one, 0, sizeof one);
     snprintf(one.name, sizeof one.name, "%s", name);
-    rc = RegOpenKeyExW(components, wname, 0, KEY_READ | KEY_WOW64_64KEY, &k);
+    rc = RegOpenKeyExW(reg->components, wname, 0, keep ? REG_ACCESS : KEY_READ | KEY_WOW64_64KEY,
+                       &k);
     if (rc != ERROR_SUCCESS)
         return rc == ERROR_FILE_NOT_FOUND ? -2 : -1;
     rc = (LSTATUS)clientreg_get_sz(k, REGV_INSTALLED_VERSION, one.version, sizeof one.version);
@@ -164,7 +185,12 @@ static int read_one(HKEY components, const wchar_t *wname, const char *name, int
         one.kind = strcmp(kind, "program") == 0 ? COPYLIST_PROGRAM : COPYLIST_SERVICE;
     else
         one.kind = COPYLIST_SERVICE; /* no Kind: the cautious guess, a restart */
-    RegCloseKey(k);
+    if (keep) {
+        reg->kept[reg->nkept] = k;
+        snprintf(reg->kept_name[reg->nkept++], COPYLIST_NAME_MAX + 1, "%s", name);
+    } else {
+        RegCloseKey(k);
+    }
     if (rc == ERROR_FILE_NOT_FOUND)
         return 0; /* desired only: not installed */
     if (rc != ERROR_SUCCESS || !version_ok(one.version) || *n >= cap)
@@ -173,7 +199,7 @@ static int read_one(HKEY components, const wchar_t *wname, const char *name, int
     return 1;
 }
 
-DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copylist_installed *out,
+DWORD clientreg_read_installed(clientreg *reg, const copylist *list, copylist_installed *out,
                                unsigned cap, unsigned *n, unsigned *skipped)
 {
     unsigned bad = 0, keys = 0, nlisted = list ? list->ncomponents : 0;
@@ -201,7 +227,7 @@ DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copyl
         if (!copylist_name_ok(name) || listed_index(list, name) != (int)i ||
             !winstr_from_utf8(name, wname, COPYLIST_NAME_MAX + 1))
             continue;
-        got = read_one(reg->components, wname, name, (int)list->comp[i].kind, out, cap, n);
+        got = read_one(reg, wname, name, (int)list->comp[i].kind, out, cap, n);
         if (got == -2)
             continue; /* not on this client yet */
         keys++;
@@ -227,7 +253,7 @@ DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copyl
         }
         if (listed_index(list, name) >= 0)
             continue; /* read above, by name */
-        if (read_one(reg->components, wname, name, -1, out, cap, n) < 0)
+        if (read_one(reg, wname, name, -1, out, cap, n) < 0)
             bad++; /* -2 too: listed a moment ago, gone or unreadable now */
     }
     if (skipped)
@@ -288,7 +314,7 @@ DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c,
     size_t pos = 0;
     DWORD err, disposition = 0;
     bool moves;
-    HKEY k;
+    HKEY k, kept;
 
     for (unsigned i = 0; i < c->nfiles; i++) {
         if (!winstr_from_utf8(c->files[i], files + pos, COPYLIST_FILE_MAX + 1))
@@ -298,10 +324,16 @@ DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c,
     files[pos++] = 0;
     if (!copylist_name_ok(c->name) || !winstr_from_utf8(c->name, wname, COPYLIST_NAME_MAX + 1))
         return ERROR_INVALID_NAME;
-    err = (DWORD)RegCreateKeyExW(reg->components, wname, 0, NULL, 0, REG_ACCESS, NULL, &k,
-                                 &disposition);
-    if (err != ERROR_SUCCESS)
-        return err;
+    kept = kept_key(reg, c->name);
+    if (kept) {
+        k = kept;
+        disposition = REG_OPENED_EXISTING_KEY;
+    } else {
+        err = (DWORD)RegCreateKeyExW(reg->components, wname, 0, NULL, 0, REG_ACCESS, NULL, &k,
+                                     &disposition);
+        if (err != ERROR_SUCCESS)
+            return err;
+    }
     /* A new key, or an Installed Version that is about to change: the
      * key's last-write time moves whatever else is written, so the other
      * values are written without being read first (three registry calls
@@ -322,17 +354,26 @@ DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c,
     if (err == ERROR_SUCCESS)
         err = moves ? put_sz(k, REGV_INSTALLED_VERSION, c->version)
                     : clientreg_set_sz(k, REGV_INSTALLED_VERSION, c->version);
-    RegCloseKey(k);
+    if (!kept)
+        RegCloseKey(k);
     return err;
 }
 
-DWORD clientreg_delete_component(const clientreg *reg, const char *name)
+DWORD clientreg_delete_component(clientreg *reg, const char *name)
 {
     wchar_t wname[COPYLIST_NAME_MAX + 1];
     LSTATUS rc;
 
     if (!copylist_name_ok(name) || !winstr_from_utf8(name, wname, COPYLIST_NAME_MAX + 1))
         return ERROR_INVALID_NAME;
+    /* A kept handle of a deleted key would only fail the next write. */
+    for (unsigned i = 0; i < reg->nkept; i++)
+        if (ini_name_eq(reg->kept_name[i], name)) {
+            RegCloseKey(reg->kept[i]);
+            reg->kept[i] = reg->kept[--reg->nkept];
+            memcpy(reg->kept_name[i], reg->kept_name[reg->nkept], sizeof reg->kept_name[i]);
+            break;
+        }
     rc = RegDeleteKeyW(reg->components, wname);
     return rc == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : (DWORD)rc;
 }

@@ -135,20 +135,30 @@ bool sitecopy_is_in_use_error(DWORD err);
 
 /* ---- clientreg.c: HKLM\<key> = a client's Client Services key ---- */
 
+#define CLIENTREG_KEPT 16 /* component keys read_installed keeps open */
+
 typedef struct clientreg {
     HKEY services;   /* ...\Client Services */
     HKEY components; /* ...\Client Services\Components */
+    /* The listed components' keys read_installed opened (read and write),
+     * kept until clientreg_close so that set_installed writes through them:
+     * under Wine each open and close is a wineserver round trip. */
+    HKEY kept[CLIENTREG_KEPT];
+    char kept_name[CLIENTREG_KEPT][COPYLIST_NAME_MAX + 1];
+    unsigned nkept;
 } clientreg;
 
 /* Opens (creating when missing) key under root and its Components subkey. */
 DWORD clientreg_open(HKEY root, const wchar_t *key, clientreg *reg);
+/* Closes every key reg holds, the kept component keys too. */
 void clientreg_close(clientreg *reg);
 
 /* What the client has: every Components\<NAME> with a valid name and an
  * Installed Version (entries with bad names or versions are skipped and
  * counted in *skipped, which may be NULL). The Kind of a component list
- * (may be NULL) names is taken from list, not read. */
-DWORD clientreg_read_installed(const clientreg *reg, const copylist *list, copylist_installed *out,
+ * (may be NULL) names is taken from list, not read; the keys of those
+ * components are kept open in reg (see clientreg). */
+DWORD clientreg_read_installed(clientreg *reg, const copylist *list, copylist_installed *out,
                                unsigned cap, unsigned *n, unsigned *skipped);
 
 /* Components\<NAME>: Desired Version (Client Setup's record of intent). */
@@ -161,7 +171,7 @@ DWORD clientreg_clear_desired(const clientreg *reg, const char *name);
 DWORD clientreg_set_installed(const clientreg *reg, const copylist_component *c,
                               const char *was_version);
 /* Deletes Components\<NAME> (an absent key is success). */
-DWORD clientreg_delete_component(const clientreg *reg, const char *name);
+DWORD clientreg_delete_component(clientreg *reg, const char *name);
 /* The Files a component recorded, each checked with copylist_file_name_ok
  * (a bad one fails the call with ERROR_INVALID_DATA). */
 DWORD clientreg_get_files(const clientreg *reg, const char *name,
@@ -172,6 +182,9 @@ void clientreg_get_display(const clientreg *reg, const char *name, char *out, si
 
 DWORD clientreg_get_dword(HKEY key, const wchar_t *value, DWORD *out);
 DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v);
+/* The same without reading first: only where the key's last-write time
+ * moves anyway (a change report follows). */
+DWORD clientreg_put_dword(HKEY key, const wchar_t *value, DWORD v);
 DWORD clientreg_get_sz(HKEY key, const wchar_t *value, char *out, size_t cap);
 DWORD clientreg_set_sz(HKEY key, const wchar_t *value, const char *utf8);
 
