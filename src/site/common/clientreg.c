@@ -172,6 +172,11 @@ static int read_one(clientreg *reg, const wchar_t *wname, const char *name, int 
     snprintf(one.name, sizeof one.name, "%s", name);
     rc = RegOpenKeyExW(reg->components, wname, 0, keep ? REG_ACCESS : KEY_READ | KEY_WOW64_64KEY,
                        &k);
+    if (rc == ERROR_ACCESS_DENIED && keep) {
+        /* Readable, not writable: read as before; a write fails on its own. */
+        keep = false;
+        rc = RegOpenKeyExW(reg->components, wname, 0, KEY_READ | KEY_WOW64_64KEY, &k);
+    }
     if (rc != ERROR_SUCCESS)
         return rc == ERROR_FILE_NOT_FOUND ? -2 : -1;
     rc = (LSTATUS)clientreg_get_sz(k, REGV_INSTALLED_VERSION, one.version, sizeof one.version);
