@@ -46,6 +46,10 @@ while IFS=$'\t' read -r file parser expected; do
             echo "# $file: Wine lost its server during the run (exit $rc): running it again"
             continue
         fi
+        if wine_never_printed "$out" "$WORK/err" && [ $attempt = 1 ]; then
+            echo "# $file: no output at all under Wine (exit $rc): running it again"
+            continue
+        fi
         break
     done
     out=$(tr -d '\r' <<<"$out")

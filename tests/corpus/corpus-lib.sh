@@ -85,6 +85,14 @@ wine_transport_failed() { # STDERR-FILE
     [ "${MODE:-native}" = wine ] && grep -q '^wine client error:' "$1"
 }
 
+# TRUE when a run under Wine printed nothing at all and did not crash:
+# climon-check prints its four lines on every path that exits 0, 1 or 2,
+# so such a run never reached the program (seen once in a full make test:
+# exit 1, no output, nothing on stderr; not again in five runs alone).
+wine_never_printed() { # STDOUT STDERR-FILE
+    [ "${MODE:-native}" = wine ] && [ -z "$1" ] && ! wine_crashed "$2"
+}
+
 # "version=ok:835643765 copylist=..." -> 835643765; "version=unknown:..." -> unknown
 version_of_outcome() {
     local v=${1#version=}
