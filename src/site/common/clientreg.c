@@ -72,13 +72,20 @@ DWORD clientreg_put_dword(HKEY key, const wchar_t *value, DWORD v)
     return put_dword(key, value, v);
 }
 
-/* The kept key of component name, or NULL. */
-static HKEY kept_key(const clientreg *reg, const char *name)
+/* Where component name's key is in reg's kept table, or -1. */
+static int kept_index(const clientreg *reg, const char *name)
 {
     for (unsigned i = 0; i < reg->nkept; i++)
         if (ini_name_eq(reg->kept_name[i], name))
-            return reg->kept[i];
-    return NULL;
+            return (int)i;
+    return -1;
+}
+
+/* The kept key of component name, or NULL. */
+static HKEY kept_key(const clientreg *reg, const char *name)
+{
+    int i = kept_index(reg, name);
+    return i < 0 ? NULL : reg->kept[i];
 }
 
 DWORD clientreg_set_dword(HKEY key, const wchar_t *value, DWORD v)
@@ -372,13 +379,12 @@ DWORD clientreg_delete_component(clientreg *reg, const char *name)
     if (!copylist_name_ok(name) || !winstr_from_utf8(name, wname, COPYLIST_NAME_MAX + 1))
         return ERROR_INVALID_NAME;
     /* A kept handle of a deleted key would only fail the next write. */
-    for (unsigned i = 0; i < reg->nkept; i++)
-        if (ini_name_eq(reg->kept_name[i], name)) {
-            RegCloseKey(reg->kept[i]);
-            reg->kept[i] = reg->kept[--reg->nkept];
-            memcpy(reg->kept_name[i], reg->kept_name[reg->nkept], sizeof reg->kept_name[i]);
-            break;
-        }
+    int i = kept_index(reg, name);
+    if (i >= 0) {
+        RegCloseKey(reg->kept[i]);
+        reg->kept[i] = reg->kept[--reg->nkept];
+        memcpy(reg->kept_name[i], reg->kept_name[reg->nkept], sizeof reg->kept_name[i]);
+    }
     rc = RegDeleteKeyW(reg->components, wname);
     return rc == ERROR_FILE_NOT_FOUND ? ERROR_SUCCESS : (DWORD)rc;
 }
