@@ -294,6 +294,55 @@ PLACE=disk
 if [ "${FIG6_RAM:-1}" != 0 ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
     PLACE=ram
 fi
+# The CPUs figure 6 runs the manager and its floor on: one (the default,
+# when taskset is there and the machine has more than one) or two
+# (FIG6_CPUS=two: wherever the scheduler puts them). Under Wine every file
+# and registry call is a round trip to the wineserver, and on this VM one
+# that crosses between CPUs wakes a halted virtual CPU with an interrupt:
+# 48 to 60 µs a round trip against 4.6 on one CPU (docs/performance.md,
+# the seventh round), which is the hypervisor's cost, not the program's.
+# With CPUS=one, pin_server puts the prefix's wineserver on PIN_CPU and
+# PIN (an array) runs a program there.
+CPUS=two
+PIN_CPU=""
+PIN=()
+if [ "${FIG6_CPUS:-one}" = one ] && command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then
+    CPUS=one
+    PIN_CPU=$(($(nproc) - 1))
+fi
+cpus_set() { # one|two
+    CPUS=$1
+    if [ "$CPUS" = one ]; then PIN=(taskset -c "$PIN_CPU"); else PIN=(); fi
+}
+cpus_set "$CPUS"
+cpus_said() { [ "$CPUS" = one ] && echo "one CPU (the wineserver's and the program's: CPU $PIN_CPU)" || echo "two CPUs"; }
+# A wineserver for the prefix that stays up until env_down kills it, so
+# that every timed program talks to the one pin_server found and pinned:
+# with nothing else running (the agent stopped, and the desktop with it) a
+# server lives 3 s after its last client, and a pass that started in that
+# third second met a server on its way out and started another.
+server_hold() {
+    timeout 20 wineserver -w 2>/dev/null || true
+    prefix_wineserver_pid >/dev/null || wineserver -p </dev/null >/dev/null 2>&1 || true
+    for _ in $(seq 50); do prefix_wineserver_pid >/dev/null && return 0; sleep 0.1; done
+    note "the prefix's wineserver could not be held"
+}
+# The prefix's wineserver (started and held when it is not up) on PIN_CPU
+# with CPUS=one, on every CPU otherwise; its pid in PIN_WS.
+pin_server() {
+    PIN_WS=$(prefix_wineserver_pid) || { wineserver -p 30 </dev/null >/dev/null 2>&1 || true; sleep 1; PIN_WS=$(prefix_wineserver_pid) || PIN_WS=""; }
+    [ -n "$PIN_WS" ] || return 0
+    if [ "$CPUS" = one ]; then
+        taskset -a -p -c "$PIN_CPU" "$PIN_WS" >/dev/null || note "the wineserver $PIN_WS could not be put on CPU $PIN_CPU"
+    else
+        taskset -a -p -c "0-$(($(nproc) - 1))" "$PIN_WS" >/dev/null 2>&1 || true
+    fi
+}
+unpin_server() {
+    local ws
+    ws=$(prefix_wineserver_pid) || return 0
+    taskset -a -p -c "0-$(($(nproc) - 1))" "$ws" >/dev/null 2>&1 || true
+}
 clients_drop() {
     benchtool rmclients >/dev/null 2>&1 || true
     rm -rf "$B" "$C/BENCHCLI"
