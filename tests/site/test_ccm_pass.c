@@ -167,6 +167,52 @@ static void test_ccm_client_that_vanished_waits_in_retry(void **state)
     assert_true(fx_log_has(fx->share, "LOGS\\CLICFG.LOG", "cannot be reached"));
 }
 
+/* The BIN is made when the first file finds no folder, not looked for on
+ * every request first. */
+static void test_ccm_client_without_a_bin_folder_gets_one_and_its_services(void **state)
+{
+    site_fx *fx = *state;
+    char v[32];
+
+    fx_register(fx, &fx->c);
+    assert_true(RemoveDirectoryW(fx->c.bin));
+    fx_publish(fx, 200, "1.2.0", "1.2.0", NULL);
+    fx_request(fx, &fx->c, &t0);
+    assert_int_equal(pass_at(fx, 0), CCM_EXIT_OK);
+    assert_int_equal(last.done, 1);
+    assert_int_equal(last.changed, 1);
+    assert_true(fx_payload_is(fx->c.bin, "INV32CLI.EXE", "1.2.0"));
+    assert_true(fx_payload_is(fx->c.bin, "PCMSVC32.EXE", "1.2.0"));
+    assert_int_equal(fx_count(fx->c.bin, "*.new"), 0);
+    assert_true(fx_sz(&fx->c, "INV32CLI", "Installed Version", v, sizeof v));
+    assert_string_equal(v, "1.2.0");
+    assert_int_equal(fx_dword(&fx->c, NULL, "Reboot Required"), 1);
+}
+
+/* A file where the BIN should be: no folder can be made, nothing is
+ * installed or reported, the request waits in RETRY with the reason. */
+static void test_ccm_file_in_place_of_the_bin_folder_waits_in_retry_unchanged(void **state)
+{
+    site_fx *fx = *state;
+    ccr_processing proc;
+    char v[32];
+
+    fx_register(fx, &fx->c);
+    assert_true(RemoveDirectoryW(fx->c.bin));
+    fx_write_text(fx->c.smspath, "BIN", "version=not a folder\r\n");
+    fx_publish(fx, 200, "1.2.0", NULL, NULL);
+    fx_request(fx, &fx->c, &t0);
+    assert_int_equal(pass_at(fx, 0), CCM_EXIT_OK);
+    assert_int_equal(last.retry, 1);
+    assert_int_equal(last.changed, 0);
+    read_retry(fx, &proc);
+    assert_int_equal(proc.last_error, ERROR_ALREADY_EXISTS);
+    assert_true(fx_log_has(fx->share, "LOGS\\CLICFG.LOG", "cannot create"));
+    assert_true(fx_payload_is(fx->c.smspath, "BIN", "not a folder"));
+    assert_false(fx_sz(&fx->c, "INV32CLI", "Installed Version", v, sizeof v));
+    assert_int_equal(fx_dword(&fx->c, NULL, "Reboot Required"), FX_ABSENT);
+}
+
 static void test_ccm_locked_file_fails_untouched_then_the_retry_succeeds(void **state)
 {
     site_fx *fx = *state;
@@ -453,6 +499,8 @@ int main(void)
         T(test_ccm_prompt_for_restart_0_installs_without_the_restart_flag),
         T(test_ccm_unknown_client_waits_in_retry_with_processing_filled),
         T(test_ccm_client_that_vanished_waits_in_retry),
+        T(test_ccm_client_without_a_bin_folder_gets_one_and_its_services),
+        T(test_ccm_file_in_place_of_the_bin_folder_waits_in_retry_unchanged),
         T(test_ccm_locked_file_fails_untouched_then_the_retry_succeeds),
         T(test_ccm_gives_up_after_the_retry_duration_and_keeps_the_request),
         T(test_ccm_new_request_past_the_duration_goes_to_bad_once),

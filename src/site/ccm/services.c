@@ -147,9 +147,22 @@ static const ccm_cached *cached(ccm_ctx *ctx, const wchar_t *src)
     return found && found->data ? found : NULL;
 }
 
-static DWORD stage_all(ccm_ctx *ctx, plan *p, char *why, size_t cap)
+static DWORD stage_one(ccm_ctx *ctx, step *s)
+{
+    const ccm_cached *c = cached(ctx, s->src);
+
+    return c ? sitecopy_stage_open(NULL, c->data, c->len, s->dst, s->tmp, SITE_PATH_MAX, &s->staged)
+             : sitecopy_stage_open(s->src, NULL, 0, s->dst, s->tmp, SITE_PATH_MAX, &s->staged);
+}
+
+/* The client's BIN is made only when a file finds no folder to go in: every
+ * client Client Setup has run on has one, and looking first would cost each
+ * request one more trip to the client's file system (its admin share, on a
+ * real site) for nothing. */
+static DWORD stage_all(ccm_ctx *ctx, const ccm_client *cl, plan *p, char *why, size_t cap)
 {
     char p8[SITE_PATH_MAX * 3], e[160];
+    bool made = false;
     DWORD err;
 
     for (unsigned i = 0; i < p->nsteps; i++) {
@@ -162,10 +175,17 @@ static DWORD stage_all(ccm_ctx *ctx, plan *p, char *why, size_t cap)
         step *s = &p->steps[i];
         if (s->remove)
             continue;
-        const ccm_cached *c = cached(ctx, s->src);
-        err = c ? sitecopy_stage_open(NULL, c->data, c->len, s->dst, s->tmp, SITE_PATH_MAX,
-                                      &s->staged)
-                : sitecopy_stage_open(s->src, NULL, 0, s->dst, s->tmp, SITE_PATH_MAX, &s->staged);
+        err = stage_one(ctx, s);
+        if (err == ERROR_PATH_NOT_FOUND && !made) {
+            made = true;
+            err = fileio_mkdirs(cl->bin);
+            if (err != ERROR_SUCCESS) {
+                snprintf(why, cap, "cannot create %s: %s", site_u8(cl->bin, p8, sizeof p8),
+                         win_strerror(err, e, sizeof e));
+                return err;
+            }
+            err = stage_one(ctx, s);
+        }
         if (err != ERROR_SUCCESS) {
             snprintf(why, cap, "cannot copy %s: %s", site_u8(s->src, p8, sizeof p8),
                      win_strerror(err, e, sizeof e));
@@ -233,7 +253,7 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
 {
     clientreg reg;
     plan *p = NULL;
-    char list[SITE_CHANGED_MAX + 1] = "", p8[SITE_PATH_MAX * 3], e[160];
+    char list[SITE_CHANGED_MAX + 1] = "", e[160];
     unsigned ninstalled = 0, skipped = 0, nservices = 0;
     DWORD err, report, id = 0;
     /* Our lab's extension: the site's setting travels with every request,
@@ -281,13 +301,7 @@ DWORD ccm_install(ccm_ctx *ctx, const ccm_client *c, bool *changed, char *why, s
     err = plan_files(ctx, c, &reg, p, why, cap);
     if (err != ERROR_SUCCESS)
         goto out;
-    err = fileio_mkdirs(c->bin);
-    if (err != ERROR_SUCCESS) {
-        snprintf(why, cap, "cannot create %s: %s", site_u8(c->bin, p8, sizeof p8),
-                 win_strerror(err, e, sizeof e));
-        goto out;
-    }
-    err = stage_all(ctx, p, why, cap);
+    err = stage_all(ctx, c, p, why, cap);
     if (err != ERROR_SUCCESS)
         goto out;
     err = commit_all(ctx, c, &reg, p, list, sizeof list, why, cap);
