@@ -327,15 +327,15 @@ server_hold() {
     for _ in $(seq 50); do prefix_wineserver_pid >/dev/null && return 0; sleep 0.1; done
     note "the prefix's wineserver could not be held"
 }
-# The prefix's wineserver (started and held when it is not up) on PIN_CPU
+# The prefix's wineserver (held, server_hold, when it is not up) on PIN_CPU
 # with CPUS=one, on every CPU otherwise; its pid in PIN_WS.
 pin_server() {
-    PIN_WS=$(prefix_wineserver_pid) || { wineserver -p 30 </dev/null >/dev/null 2>&1 || true; sleep 1; PIN_WS=$(prefix_wineserver_pid) || PIN_WS=""; }
+    PIN_WS=$(prefix_wineserver_pid) || { server_hold; PIN_WS=$(prefix_wineserver_pid) || PIN_WS=""; }
     [ -n "$PIN_WS" ] || return 0
     if [ "$CPUS" = one ]; then
         taskset -a -p -c "$PIN_CPU" "$PIN_WS" >/dev/null || note "the wineserver $PIN_WS could not be put on CPU $PIN_CPU"
     else
-        taskset -a -p -c "0-$(($(nproc) - 1))" "$PIN_WS" >/dev/null 2>&1 || true
+        unpin_server
     fi
 }
 unpin_server() {
